@@ -1,0 +1,46 @@
+//! `tvcheck check`: resolves arguments into a check configuration, runs it and writes the report.
+
+use std::io::Write;
+
+use anyhow::Context;
+use tvcheck::check::CheckConfig;
+use tvcheck::inventory::{CsvOptions, ReadOptions};
+use tvcheck::report::{self, Format};
+use tvcheck::{Date, Registry};
+
+use super::args::{CheckArgs, FormatArg};
+use super::ExitStatus;
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
+    let registry = Registry::open_or_embedded(args.db.as_deref())?;
+    let cfg = CheckConfig {
+        paths: args.paths,
+        read: ReadOptions {
+            csv: CsvOptions {
+                delimiter: args.delimiter,
+                columns: args.columns,
+            },
+        },
+        as_of: args.as_of.unwrap_or_else(Date::today_utc),
+        all: args.all,
+    };
+    let report = tvcheck::check::run(&cfg, &registry)?;
+    let format = match args.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+    };
+    match &args.output {
+        Some(path) => tvcheck::output::write_atomic(path, |w| report::render(&report, format, w))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            report::render(&report, format, &mut out).context("cannot write the report")?;
+            out.flush().context("cannot write the report")?;
+        }
+    }
+    Ok(if report.has_violations() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,202 @@
+//! The library's error type: what went wrong, where (file, line, column) and what to do about it.
+//!
+//! Every error that reaches a user names the file it concerns and, where there is one, the
+//! line and column, says in plain words what is wrong, and carries a hint. The binary prints
+//! it on one line and exits with status 2.
+
+use std::fmt;
+use std::path::Path;
+
+/// A place in an input file. Lines and columns are 1-based.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (or as found while walking a folder).
+    pub path: String,
+    /// The line, when the problem has one.
+    pub line: Option<u64>,
+    /// The column (characters on the line), when the problem has one.
+    pub column: Option<u64>,
+}
+
+impl Location {
+    /// A whole file.
+    pub fn file(path: impl AsRef<Path>) -> Location {
+        Location {
+            path: display_path(path.as_ref()),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A line of a file.
+    pub fn line(path: impl AsRef<Path>, line: u64) -> Location {
+        Location {
+            line: Some(line),
+            ..Location::file(path)
+        }
+    }
+
+    /// A line and column of a file.
+    pub fn at(path: impl AsRef<Path>, line: u64, column: u64) -> Location {
+        Location {
+            line: Some(line),
+            column: Some(column),
+            ..Location::file(path)
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a path is shown to users: as given, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Which kind of input an error is about. Every kind maps to exit status 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A command-line argument is wrong.
+    Usage,
+    /// An inventory could not be read or is malformed.
+    Inventory,
+    /// A registry database or registry import file is unusable.
+    Registry,
+    /// A report could not be written.
+    Output,
+}
+
+/// An error with its location and a hint saying what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What kind of input is at fault.
+    pub kind: ErrorKind,
+    /// Where, when the error concerns a file.
+    pub location: Option<Location>,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: Option<String>,
+}
+
+impl Error {
+    /// A new error without location or hint.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// An error about a place in a file.
+    pub fn at(kind: ErrorKind, location: Location, message: impl Into<String>) -> Error {
+        Error {
+            location: Some(location),
+            ..Error::new(kind, message)
+        }
+    }
+
+    /// Adds what to do about it.
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Error {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// An I/O failure on `path`, worded for people.
+    pub fn io(kind: ErrorKind, path: &Path, action: &str, err: &std::io::Error) -> Error {
+        let (what, hint) = match err.kind() {
+            std::io::ErrorKind::NotFound => (
+                "no such file or folder".to_string(),
+                "check the path and its spelling",
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "permission denied".to_string(),
+                "check the file's permissions",
+            ),
+            _ => (err.to_string(), "check that the file is readable"),
+        };
+        Error::at(
+            kind,
+            Location::file(path),
+            format!("cannot {action}: {what}"),
+        )
+        .hint(hint)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{loc}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result with the library's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The 1-based line and column of byte offset `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_line_column_and_hint() {
+        let e = Error::at(
+            ErrorKind::Inventory,
+            Location::at("a.csv", 3, 7),
+            "bad thing",
+        )
+        .hint("fix it");
+        assert_eq!(e.to_string(), "a.csv:3:7: bad thing (hint: fix it)");
+        let e = Error::at(ErrorKind::Inventory, Location::line("a.csv", 3), "x");
+        assert_eq!(e.to_string(), "a.csv:3: x");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\ncdé\nf";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, t.find('f').unwrap()), (3, 1));
+        assert_eq!(line_col(t, t.len()), (3, 2));
+        let e_acute_end = t.find('\u{e9}').unwrap() + 2;
+        assert_eq!(line_col(t, e_acute_end), (2, 4));
+    }
+}

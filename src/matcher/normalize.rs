@@ -1,0 +1,214 @@
+//! Name normalisation: the pure functions that turn a manufacturer string into its comparable form.
+//!
+//! Steps, in order: Unicode NFKC (full-width and compatibility forms become plain ones),
+//! lowercase, dotted acronyms joined (`Z.T.E.` → `zte`), every character that is not a letter
+//! or digit becomes a space, whitespace collapsed, then legal-form words (`co`, `ltd`, `gmbh`,
+//! `ооо`, `有限公司`, ...) dropped, unless nothing else would remain.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Legal-form words dropped from names (already lowercase, NFKC).
+const LEGAL_FORMS: &[&str] = &[
+    "co",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "company",
+    "llc",
+    "llp",
+    "lp",
+    "plc",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "kgaa",
+    "ab",
+    "oy",
+    "oyj",
+    "as",
+    "asa",
+    "aps",
+    "a/s",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "pte",
+    "pty",
+    "kk",
+    "uab",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "pjsc",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "se",
+    "sp",
+    "zoo",
+    "ооо",
+    "оао",
+    "зао",
+    "пао",
+    "ао",
+    "тоо",
+    "ип",
+    "ltda",
+    "cia",
+    "sl",
+    "sae",
+];
+
+/// Legal-form suffixes written without a space in CJK names (longest first).
+const CJK_LEGAL_SUFFIXES: &[&str] = &[
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "公司",
+];
+
+/// Whether `token` (normalised) is a legal-form word.
+pub fn is_legal_form(token: &str) -> bool {
+    LEGAL_FORMS.contains(&token)
+}
+
+/// Joins dotted acronyms such as `Z.T.E.` or `S.A.` into one word.
+fn join_dotted_acronym(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut letters = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            return None;
+        }
+        letters.push(chars[i]);
+        match chars.get(i + 1) {
+            Some('.') => i += 2,
+            None => i += 1,
+            Some(_) => return None,
+        }
+    }
+    (letters.chars().count() >= 2 && word.contains('.')).then_some(letters)
+}
+
+/// The comparable tokens of a name.
+pub fn tokens(name: &str) -> Vec<String> {
+    let nfkc: String = name.nfkc().collect::<String>().to_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    for word in nfkc.split_whitespace() {
+        if let Some(acronym) = join_dotted_acronym(word.trim_end_matches([',', ';'])) {
+            out.push(acronym);
+            continue;
+        }
+        let mut cur = String::new();
+        for c in word.chars() {
+            if c.is_alphanumeric() {
+                cur.push(c);
+            } else if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    for t in &mut out {
+        for suffix in CJK_LEGAL_SUFFIXES {
+            if t.len() > suffix.len() && t.ends_with(suffix) {
+                t.truncate(t.len() - suffix.len());
+                break;
+            }
+        }
+    }
+    let kept: Vec<String> = out.iter().filter(|t| !is_legal_form(t)).cloned().collect();
+    if kept.is_empty() {
+        out
+    } else {
+        kept
+    }
+}
+
+/// The normalised form of a name: its tokens joined by single spaces.
+pub fn normalize(name: &str) -> String {
+    tokens(name).join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_punctuation_and_spacing() {
+        assert_eq!(normalize("  HUAWEI   TECHNOLOGIES "), "huawei technologies");
+        assert_eq!(normalize("Hik-Vision"), "hik vision");
+        assert_eq!(normalize("Dahua_Technology"), "dahua technology");
+    }
+
+    #[test]
+    fn nfkc_folds_full_width_forms() {
+        assert_eq!(normalize("ＨＵＡＷＥＩ"), "huawei");
+        assert_eq!(normalize("ＺＴＥ　Ｃｏｒｐ．"), "zte");
+    }
+
+    #[test]
+    fn legal_forms_are_dropped() {
+        assert_eq!(
+            normalize("HUAWEI TECHNOLOGIES CO.,LTD"),
+            "huawei technologies"
+        );
+        assert_eq!(
+            normalize("Huawei Technologies Co., Ltd."),
+            "huawei technologies"
+        );
+        assert_eq!(
+            normalize("Telefonaktiebolaget LM Ericsson"),
+            "telefonaktiebolaget lm ericsson"
+        );
+        assert_eq!(normalize("Nokia Oyj"), "nokia");
+        assert_eq!(normalize("AO Kaspersky Lab"), "kaspersky lab");
+        assert_eq!(normalize("ООО Касперский"), "касперский");
+        assert_eq!(normalize("Siemens AG"), "siemens");
+        assert_eq!(normalize("UAB Telia"), "telia");
+        assert_eq!(normalize("华为技术有限公司"), "华为技术");
+    }
+
+    #[test]
+    fn dotted_acronyms_are_joined() {
+        assert_eq!(normalize("Z.T.E."), "zte");
+        assert_eq!(normalize("Z.T.E. Corporation"), "zte");
+        assert_eq!(normalize("Ericsson S.A."), "ericsson");
+    }
+
+    #[test]
+    fn a_name_made_only_of_legal_forms_is_kept() {
+        assert_eq!(normalize("Company"), "company");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize("..."), "");
+    }
+
+    #[test]
+    fn idempotent_on_samples() {
+        for s in [
+            "HUAWEI TECHNOLOGIES CO.,LTD",
+            "Z.T.E.",
+            "ＨＵＡＷＥＩ",
+            "华为技术有限公司",
+            "Ab Co",
+        ] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s}");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Shared nouns of the pipeline: an inventory [`Item`], the canonical inventory [`Field`]s and a [`Verdict`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// One inventory record: a piece of equipment as the operator described it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Item {
+    /// The inventory file it came from, as shown to users.
+    pub file: Arc<str>,
+    /// The line where its record starts (CSV: physical line, header is line 1; TOML: its `[[asset]]` header).
+    pub line: u64,
+    /// Operator's asset identifier.
+    pub asset_id: Option<String>,
+    /// Manufacturer as written in the inventory (empty when the record has none).
+    pub vendor: String,
+    /// Model or part number.
+    pub model: Option<String>,
+    /// Serial number.
+    pub serial: Option<String>,
+    /// Site or location.
+    pub site: Option<String>,
+    /// Network domain (core, ran, transport, ...).
+    pub domain: Option<String>,
+    /// Number of units the record stands for.
+    pub quantity: Option<u64>,
+    /// Manufacturer's country as stated in the inventory.
+    pub country: Option<String>,
+    /// Installation or commissioning date, as written.
+    pub installed: Option<String>,
+    /// Every other column, in file order: (header, value).
+    pub extra: Vec<(Arc<str>, String)>,
+}
+
+/// The canonical inventory fields that tvcheck understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// Manufacturer.
+    Vendor,
+    /// Model or part number.
+    Model,
+    /// Asset identifier.
+    AssetId,
+    /// Serial number.
+    Serial,
+    /// Site or location.
+    Site,
+    /// Network domain.
+    Domain,
+    /// Number of units.
+    Quantity,
+    /// Manufacturer's country.
+    Country,
+    /// Installation date.
+    Installed,
+}
+
+impl Field {
+    /// Every field, in report order.
+    pub const ALL: [Field; 9] = [
+        Field::AssetId,
+        Field::Vendor,
+        Field::Model,
+        Field::Serial,
+        Field::Site,
+        Field::Domain,
+        Field::Quantity,
+        Field::Country,
+        Field::Installed,
+    ];
+
+    /// The canonical name, as used in `--column NAME=HEADER` and TOML keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Vendor => "vendor",
+            Field::Model => "model",
+            Field::AssetId => "asset_id",
+            Field::Serial => "serial",
+            Field::Site => "site",
+            Field::Domain => "domain",
+            Field::Quantity => "quantity",
+            Field::Country => "country",
+            Field::Installed => "installed",
+        }
+    }
+
+    /// Header names recognised for this field (after header normalisation), canonical name first.
+    pub fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            Field::Vendor => &["vendor", "manufacturer", "make", "brand", "supplier"],
+            Field::Model => &["model", "model_number", "part_number", "product"],
+            Field::AssetId => &["asset_id", "id", "asset", "inventory_id"],
+            Field::Serial => &["serial", "serial_number", "sn"],
+            Field::Site => &["site", "location"],
+            Field::Domain => &["domain", "network_domain", "segment", "layer"],
+            Field::Quantity => &["quantity", "qty"],
+            Field::Country => &["country", "vendor_country", "country_of_origin"],
+            Field::Installed => &["installed", "install_date", "commissioned"],
+        }
+    }
+
+    /// Parses a canonical field name (or one of its synonyms).
+    pub fn parse(name: &str) -> Option<Field> {
+        let n = crate::inventory::columns::normalize_header(name);
+        Field::ALL
+            .into_iter()
+            .find(|f| f.synonyms().contains(&n.as_str()))
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The outcome for one item, ordered from best to worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing against it.
+    Ok,
+    /// A person must look at it.
+    Review,
+    /// In breach.
+    Violation,
+}
+
+impl Verdict {
+    /// The lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Review => "review",
+            Verdict::Violation => "violation",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

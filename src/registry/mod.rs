@@ -1,0 +1,143 @@
+//! The registry of manufacturers: where it comes from (a SQLite file or the embedded curated
+//! data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
+
+pub mod import;
+pub mod model;
+pub mod store;
+
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind, Location, Result};
+
+pub use self::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
+pub use self::store::Store;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The curated registry files compiled into the binary: (path, contents).
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::REGISTRY_FILES
+}
+
+/// The embedded policy files: (path, contents).
+pub fn embedded_policy_files() -> &'static [(&'static str, &'static str)] {
+    embedded::POLICY_FILES
+}
+
+/// A loaded registry and where it came from.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    /// The content.
+    pub data: RegistryData,
+    /// `embedded` or the database path.
+    pub source: String,
+    /// SHA-256 of the canonical content.
+    pub digest: String,
+    /// Schema version of the database it was read from.
+    pub schema_version: u32,
+}
+
+impl Registry {
+    /// Builds the embedded default registry: the curated files are validated, loaded into an
+    /// in-memory SQLite database and read back.
+    pub fn embedded() -> Result<Registry> {
+        let mut files = Vec::new();
+        for (path, text) in embedded_files() {
+            files.push(import::parse_toml(Path::new(path), text)?);
+        }
+        let data = import::merge_and_validate(&RegistryData::default(), &files)?;
+        let mut store = Store::in_memory()?;
+        store.upsert(&data)?;
+        Registry::from_store(&store, "embedded".to_string())
+    }
+
+    /// Opens a registry database read-only.
+    pub fn open(path: &Path) -> Result<Registry> {
+        let store = Store::open(path, false)?;
+        let reg = Registry::from_store(&store, crate::error::display_path(path))?;
+        if reg.data.vendors.is_empty() {
+            return Err(Error::at(
+                ErrorKind::Registry,
+                Location::file(path),
+                "the registry is empty",
+            )
+            .hint("import entries with `tvcheck registry import FILE --db PATH`"));
+        }
+        Ok(reg)
+    }
+
+    /// Opens `path` when given, the embedded registry otherwise.
+    pub fn open_or_embedded(path: Option<&Path>) -> Result<Registry> {
+        match path {
+            Some(p) => Registry::open(p),
+            None => Registry::embedded(),
+        }
+    }
+
+    fn from_store(store: &Store, source: String) -> Result<Registry> {
+        let data = store.load()?;
+        Ok(Registry {
+            digest: data.digest(),
+            schema_version: store.version()?,
+            data,
+            source,
+        })
+    }
+
+    /// The vendor with this id.
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.data.vendors.iter().find(|v| v.id == id)
+    }
+
+    /// The list definition with this id.
+    pub fn list(&self, id: &str) -> Option<&ListDef> {
+        self.data.lists.iter().find(|l| l.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_registry_loads_and_is_sourced() {
+        let reg = Registry::embedded().unwrap();
+        assert!(reg.data.vendors.len() >= 20);
+        for id in ["huawei", "zte", "hytera", "hikvision", "dahua"] {
+            let v = reg.vendor(id).unwrap();
+            let fcc = v
+                .listings
+                .iter()
+                .find(|l| l.list == "us-fcc-covered")
+                .unwrap();
+            assert_eq!(fcc.listed_on.to_string(), "2021-03-12", "{id}");
+        }
+        // Every listing has a legal basis, directly or through its list.
+        for v in &reg.data.vendors {
+            for l in &v.listings {
+                assert!(
+                    l.basis.is_some() || reg.list(&l.list).is_some(),
+                    "{} on {}",
+                    v.id,
+                    l.list
+                );
+            }
+        }
+        assert_eq!(reg.digest.len(), 64);
+    }
+
+    #[test]
+    fn digest_ignores_order() {
+        let reg = Registry::embedded().unwrap();
+        let mut shuffled = reg.data.clone();
+        shuffled.vendors.reverse();
+        for v in &mut shuffled.vendors {
+            v.aliases.reverse();
+        }
+        assert_eq!(shuffled.digest(), reg.digest);
+        shuffled.vendors[0].name.push('x');
+        assert_ne!(shuffled.digest(), reg.digest);
+    }
+}

@@ -1,0 +1,193 @@
+//! The registry's content as plain data: designating lists, vendors, their aliases, model
+//! patterns, controlling parents and listings.
+
+use serde::Serialize;
+
+use crate::date::Date;
+
+/// How well a fact is confirmed by the sources (see `data/registry/README.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Stated by at least one named, authoritative source.
+    #[default]
+    Confirmed,
+    /// Stated only by a low-authority or single non-official source.
+    Weak,
+}
+
+impl Confidence {
+    /// Parses `confirmed` or `weak`.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "confirmed" => Some(Confidence::Confirmed),
+            "weak" => Some(Confidence::Weak),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::Weak => "weak",
+        }
+    }
+}
+
+/// What part of an entity's equipment a listing covers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// All of its equipment.
+    #[default]
+    All,
+    /// Only equipment used for the listed purposes.
+    PurposeLimited,
+}
+
+impl Scope {
+    /// Parses `all` or `purpose-limited`.
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "all" => Some(Scope::All),
+            "purpose-limited" => Some(Scope::PurposeLimited),
+            _ => None,
+        }
+    }
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::PurposeLimited => "purpose-limited",
+        }
+    }
+}
+
+/// A designating list or legal measure (the FCC Covered List, a designated-vendor direction...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListDef {
+    /// Stable slug, e.g. `us-fcc-covered`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// ISO 3166-1 alpha-2 code of the jurisdiction, or `EU`.
+    pub jurisdiction: String,
+    /// Who keeps the list.
+    pub authority: Option<String>,
+    /// Legal basis (statute, regulation, decision).
+    pub basis: String,
+    /// Where the list is published.
+    pub source: String,
+    /// How well confirmed the definition is.
+    pub confidence: Confidence,
+    /// Free-text notes.
+    pub notes: Option<String>,
+}
+
+/// One designation of a vendor by a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// The designating list's id.
+    pub list: String,
+    /// Specific legal basis; falls back to the list's basis when `None`.
+    pub basis: Option<String>,
+    /// Source of this listing.
+    pub source: Option<String>,
+    /// The date from which the entity is designated.
+    pub listed_on: Date,
+    /// What the listing covers.
+    pub scope: Scope,
+    /// The purposes a purpose-limited listing covers.
+    pub purposes: Vec<String>,
+    /// How well confirmed the listing is.
+    pub confidence: Confidence,
+    /// Free-text notes.
+    pub notes: Option<String>,
+}
+
+/// A manufacturer or other entity in the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Vendor {
+    /// Stable slug, e.g. `huawei`.
+    pub id: String,
+    /// Legal name.
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code of the country of registration, when known.
+    pub country: Option<String>,
+    /// Other names it goes by.
+    pub aliases: Vec<String>,
+    /// Case-insensitive globs on model numbers that identify its equipment.
+    pub model_patterns: Vec<String>,
+    /// The controlling entity's id.
+    pub parent: Option<String>,
+    /// Since when the parent controls it.
+    pub parent_since: Option<Date>,
+    /// The date control ended (the link no longer holds from this date).
+    pub parent_until: Option<Date>,
+    /// How well confirmed the identity facts are.
+    pub confidence: Confidence,
+    /// Sources of the identity facts.
+    pub sources: Vec<String>,
+    /// Free-text notes.
+    pub notes: Option<String>,
+    /// Designations.
+    pub listings: Vec<Listing>,
+}
+
+impl Vendor {
+    /// Whether the parent link holds on `date`.
+    pub fn parent_on(&self, date: Date) -> Option<&str> {
+        let parent = self.parent.as_deref()?;
+        let started = self.parent_since.is_none_or(|s| s <= date);
+        let ended = self.parent_until.is_some_and(|u| u <= date);
+        (started && !ended).then_some(parent)
+    }
+}
+
+/// The whole content of a registry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RegistryData {
+    /// Designating lists.
+    pub lists: Vec<ListDef>,
+    /// Vendors.
+    pub vendors: Vec<Vendor>,
+}
+
+impl RegistryData {
+    /// Sorts everything into canonical order (ids, then values), removing duplicate aliases,
+    /// patterns and sources, so that equal content has equal serialisation.
+    pub fn canonicalize(&mut self) {
+        self.lists.sort_by(|a, b| a.id.cmp(&b.id));
+        self.vendors.sort_by(|a, b| a.id.cmp(&b.id));
+        for v in &mut self.vendors {
+            v.aliases.sort();
+            v.aliases.dedup();
+            v.model_patterns.sort();
+            v.model_patterns.dedup();
+            v.sources.sort();
+            v.sources.dedup();
+            v.listings
+                .sort_by(|a, b| (&a.list, a.listed_on).cmp(&(&b.list, b.listed_on)));
+            for l in &mut v.listings {
+                l.purposes.sort();
+                l.purposes.dedup();
+            }
+        }
+    }
+
+    /// SHA-256 over the canonical JSON serialisation: equal content gives an equal digest,
+    /// however and in whatever order it was imported.
+    pub fn digest(&self) -> String {
+        let mut canon = self.clone();
+        canon.canonicalize();
+        let json = serde_json::to_vec(&canon).unwrap_or_default();
+        crate::inventory::digest::sha256_hex(&json)
+    }
+
+    /// Number of listings over all vendors.
+    pub fn listing_count(&self) -> usize {
+        self.vendors.iter().map(|v| v.listings.len()).sum()
+    }
+}

@@ -1,0 +1,82 @@
+//! Human-readable rendering: a summary line per input, a findings table and the totals.
+
+use std::io::Write;
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+
+use super::Report;
+
+fn or_dash(s: Option<&str>) -> &str {
+    s.filter(|s| !s.is_empty()).unwrap_or("-")
+}
+
+/// Writes `report` as text tables.
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "tvcheck {} · registry {} ({} vendors, sha256 {}) · as of {}",
+        report.tool.version,
+        report.registry.source,
+        report.registry.vendors,
+        &report.registry.sha256[..12.min(report.registry.sha256.len())],
+        report.as_of
+    )?;
+    for i in &report.inputs {
+        writeln!(
+            out,
+            "{}: {} items, {} violations, {} reviews, {} ok, {} unidentified",
+            i.path,
+            i.counts.items,
+            i.counts.violations,
+            i.counts.reviews,
+            i.counts.ok,
+            i.counts.unidentified
+        )?;
+    }
+    if !report.findings.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                "location", "asset", "vendor", "model", "verdict", "entry", "why",
+            ]);
+        if let Some((w, _)) = terminal_width() {
+            t.set_width(w);
+        } else {
+            t.set_width(160);
+        }
+        for f in &report.findings {
+            t.add_row(vec![
+                format!("{}:{}", f.file, f.line),
+                or_dash(f.asset_id.as_deref()).to_string(),
+                if f.vendor.is_empty() {
+                    "-".to_string()
+                } else {
+                    f.vendor.clone()
+                },
+                or_dash(f.model.as_deref()).to_string(),
+                f.verdict.to_string(),
+                or_dash(f.entry.as_deref()).to_string(),
+                f.reason.clone(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    let s = &report.summary;
+    writeln!(
+        out,
+        "total: {} items in {} file{}: {} violations, {} reviews, {} ok ({} unidentified)",
+        s.items,
+        report.inputs.len(),
+        if report.inputs.len() == 1 { "" } else { "s" },
+        s.violations,
+        s.reviews,
+        s.ok,
+        s.unidentified
+    )
+}
+
+fn terminal_width() -> Option<(u16, u16)> {
+    let cols = std::env::var("COLUMNS").ok()?.parse::<u16>().ok()?;
+    Some((cols.max(60), 0))
+}

@@ -1,0 +1,356 @@
+//! `tvcheck check` end to end: verdicts, the JSON shape, exit codes, dates, outputs.
+
+use sha2::{Digest, Sha256};
+
+use crate::support::{repo, verdicts, Env};
+
+const AS_OF: &str = "2026-11-21";
+
+fn example() -> String {
+    repo()
+        .join("data/examples/operator-inventory.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn shipped_example_gives_violations_with_reasons() {
+    let env = Env::new();
+    let out = env.run(&["check", &example(), "--as-of", AS_OF, "--format", "json"]);
+    out.code(1);
+    let r = out.json();
+    let v = verdicts(&r);
+    let ids: Vec<&str> = v.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(ids, ["P1", "P2", "P5", "P7", "P8", "P9"]);
+    assert!(v.iter().all(|t| t.1 == "violation"));
+    assert_eq!(
+        v[0],
+        (
+            "P1".into(),
+            "violation".into(),
+            "huawei".into(),
+            "alias".into()
+        )
+    );
+    assert_eq!(v[1].3, "name");
+    assert_eq!(
+        v[4],
+        (
+            "P8".into(),
+            "violation".into(),
+            "hikvision".into(),
+            "model".into()
+        )
+    );
+    assert_eq!(
+        v[5],
+        (
+            "P9".into(),
+            "violation".into(),
+            "ezviz".into(),
+            "parent".into()
+        )
+    );
+    let p1 = &r["findings"][0];
+    assert_eq!(p1["file"], example().replace('\\', "/"));
+    assert_eq!(p1["line"], 2);
+    assert_eq!(p1["score"], 1.0);
+    let reason = p1["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("vendor 'Huawei' is an alias of Huawei Technologies Co., Ltd. ("),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("us-fcc-covered since 2021-03-12"),
+        "{reason}"
+    );
+    // Summary: 12 items; Teltonika is unknown to the registry.
+    assert_eq!(r["summary"]["items"], 12);
+    assert_eq!(r["summary"]["violations"], 6);
+    assert_eq!(r["summary"]["reviews"], 0);
+    assert_eq!(r["summary"]["ok"], 6);
+    assert_eq!(r["summary"]["unidentified"], 1);
+}
+
+#[test]
+fn json_report_has_the_documented_shape_and_provenance() {
+    let env = Env::new();
+    let out = env.run(&["check", &example(), "--as-of", AS_OF, "--format", "json"]);
+    let r = out.json();
+    assert_eq!(r["tool"]["name"], "tvcheck");
+    assert_eq!(r["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(r["as_of"], AS_OF);
+    assert_eq!(r["registry"]["source"], "embedded");
+    assert_eq!(r["registry"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(r["registry"]["vendors"].as_u64().unwrap() >= 20);
+    let bytes = std::fs::read(example()).unwrap();
+    let want = format!("{:x}", Sha256::digest(&bytes));
+    assert_eq!(r["inputs"][0]["sha256"], want.as_str());
+    assert_eq!(r["inputs"][0]["items"], 12);
+    assert_eq!(r["inputs"][0]["bytes"], bytes.len());
+    for key in [
+        "file", "line", "asset_id", "vendor", "model", "verdict", "entry", "match", "score",
+        "reason",
+    ] {
+        assert!(r["findings"][0].get(key).is_some(), "finding lacks {key}");
+    }
+    // The registry digest is the same on every run.
+    let again = env
+        .run(&["check", &example(), "--as-of", AS_OF, "--format", "json"])
+        .json();
+    assert_eq!(again["registry"]["sha256"], r["registry"]["sha256"]);
+}
+
+#[test]
+fn relabelled_equipment_names_both_sides() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "vendor,model\nAxis Communications AB,DS-2CD2143G0-I\n",
+    );
+    let r = env
+        .run(&["check", "inv.csv", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    let reason = r["findings"][0]["reason"].as_str().unwrap();
+    assert_eq!(r["findings"][0]["match"], "model");
+    assert!(reason.contains("pattern 'DS-2CD*'"), "{reason}");
+    assert!(
+        reason.contains("the vendor field names Axis Communications AB"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn compliant_inventory_exits_zero() {
+    let env = Env::new();
+    env.file(
+        "ok.csv",
+        "asset_id,vendor,model\nA1,Ericsson,AIR 6449\nA2,Nokia Oyj,AirScale\nA3,Unknown Widgets Ltd,W1\n",
+    );
+    let out = env.run(&["check", "ok.csv", "--as-of", AS_OF]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("ok.csv: 3 items, 0 violations"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("total: 3 items in 1 file: 0 violations, 0 reviews, 3 ok (1 unidentified)"),
+        "{}",
+        out.stdout
+    );
+    let r = env
+        .run(&["check", "ok.csv", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    assert_eq!(r["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn all_lists_ok_items_too() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor\nA1,Ericsson\nA2,ZTE\nA3,Nobody\n",
+    );
+    let r = env
+        .run(&[
+            "check", "inv.csv", "--as-of", AS_OF, "--format", "json", "--all",
+        ])
+        .json();
+    let v = verdicts(&r);
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[0].1, "ok");
+    assert_eq!(v[0].2, "ericsson");
+    assert_eq!(v[1].1, "violation");
+    assert_eq!(v[2].1, "ok");
+    assert_eq!(r["findings"][2]["entry"], serde_json::Value::Null);
+    assert_eq!(r["findings"][2]["reason"], "vendor not in the registry");
+}
+
+#[test]
+fn listings_count_only_from_their_date() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nA1,Hikvision\nA2,Huawei\n");
+    // Hikvision: us-ndaa-889 from 2019-08-13, us-fcc-covered from 2021-03-12.
+    let before = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2018-06-01",
+        "--format",
+        "json",
+    ]);
+    before.code(0);
+    let mid = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2020-01-01",
+        "--format",
+        "json",
+    ]);
+    mid.code(1);
+    let r = mid.json();
+    let hik = &r["findings"][0];
+    assert_eq!(hik["asset_id"], "A1");
+    let lists: Vec<&str> = hik["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["list"].as_str().unwrap())
+        .collect();
+    assert_eq!(lists, ["us-ndaa-889"]);
+    // The day before and the day of the FCC listing.
+    let r = env
+        .run(&[
+            "check",
+            "inv.csv",
+            "--as-of",
+            "2021-03-11",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert!(!r["findings"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("us-fcc-covered"));
+    let r = env
+        .run(&[
+            "check",
+            "inv.csv",
+            "--as-of",
+            "2021-03-12",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert!(r["findings"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("us-fcc-covered since 2021-03-12"));
+}
+
+#[test]
+fn an_ended_parent_link_stops_carrying_the_listing() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nH1,Honor\n");
+    // Honor was Huawei's until 2020-11-17; Huawei is on us-ndaa-889 from 2019-08-13.
+    let r = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2020-11-16",
+        "--format",
+        "json",
+    ]);
+    r.code(1);
+    let f = &r.json()["findings"][0];
+    assert_eq!(f["match"], "parent");
+    assert_eq!(
+        f["evidence"]["chain"],
+        serde_json::json!(["honor", "huawei"])
+    );
+    assert!(f["reason"]
+        .as_str()
+        .unwrap()
+        .contains("controlled by Huawei Technologies Co., Ltd."));
+    env.run(&["check", "inv.csv", "--as-of", "2020-11-17"])
+        .code(0);
+}
+
+#[test]
+fn extra_columns_are_carried_into_findings() {
+    let env = Env::new();
+    env.file("inv.csv", "vendor,Owner,Rack\nZTE,Transport team,R12\n");
+    let r = env
+        .run(&["check", "inv.csv", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    assert_eq!(
+        r["findings"][0]["extra"],
+        serde_json::json!({"Owner": "Transport team", "Rack": "R12"})
+    );
+}
+
+#[test]
+fn output_file_is_written_whole_and_nothing_else_is_left() {
+    let env = Env::new();
+    env.file("inv.csv", "vendor\nZTE\n");
+    std::fs::create_dir(env.path("out")).unwrap();
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--output",
+        "out/report.json",
+    ]);
+    out.code(1);
+    assert_eq!(out.stdout, "");
+    let text = std::fs::read_to_string(env.path("out/report.json")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["summary"]["violations"], 1);
+    let names: Vec<String> = std::fs::read_dir(env.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["report.json"]);
+}
+
+#[test]
+fn many_paths_are_read_in_the_order_given() {
+    let env = Env::new();
+    env.file("b.csv", "vendor\nZTE\n");
+    env.file("a.toml", "[[asset]]\nvendor = \"Huawei\"\n");
+    let r = env
+        .run(&[
+            "check", "b.csv", "a.toml", "--as-of", AS_OF, "--format", "json",
+        ])
+        .json();
+    let paths: Vec<&str> = r["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["b.csv", "a.toml"]);
+    assert_eq!(r["inputs"][1]["format"], "toml");
+    assert_eq!(r["summary"]["items"], 2);
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let env = Env::new();
+    let out = env.run(&["--version"]);
+    out.code(0);
+    assert!(out.stdout.contains(env!("CARGO_PKG_VERSION")));
+    let out = env.run(&["check", "--help"]);
+    out.code(0);
+    assert!(out.stdout.contains("--as-of"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let env = Env::new();
+    env.run(&["check"]).code(2);
+    env.run(&["frobnicate"]).code(2);
+    env.file("inv.csv", "vendor\nZTE\n");
+    let out = env.run(&["check", "inv.csv", "--as-of", "2025-02-30"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("not a real calendar day"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["check", "inv.csv", "--column", "colour=x"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("'colour' is not a field"),
+        "{}",
+        out.stderr
+    );
+    env.run(&["check", "inv.csv", "--delimiter", "ab"]).code(2);
+}
