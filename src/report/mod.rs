@@ -134,6 +134,10 @@ pub struct FindingRow {
     pub domain: Option<String>,
     /// Units.
     pub quantity: Option<u64>,
+    /// Manufacturer's country as stated in the inventory.
+    pub country: Option<String>,
+    /// Installation date as written in the inventory.
+    pub installed: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
     /// Matched registry entry id.
@@ -180,6 +184,8 @@ impl FindingRow {
             site: item.site.clone(),
             domain: item.domain.clone(),
             quantity: item.quantity,
+            country: item.country.clone(),
+            installed: item.installed.clone(),
             verdict: a.verdict,
             entry: f
                 .map(|f| f.entry.clone())
