@@ -3,12 +3,17 @@
 use std::path::PathBuf;
 
 use crate::date::Date;
-use crate::engine::Evaluator;
+use crate::engine::{Evaluator, Timing};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::inventory::{discover, ReadOptions, Reader};
 use crate::model::Verdict;
+use crate::policy::Policy;
 use crate::registry::Registry;
-use crate::report::{Counts, FindingRow, InputInfo, RegistryInfo, Report, ToolInfo};
+use crate::report::{
+    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report, ToolInfo,
+    WaiverSummary,
+};
+use crate::waiver::Waivers;
 
 /// What a check run reads and how it judges.
 #[derive(Clone, Debug)]
@@ -21,12 +26,24 @@ pub struct CheckConfig {
     pub as_of: Date,
     /// Report ok items too.
     pub all: bool,
+    /// Treat every item as a new purchase.
+    pub procurement: bool,
 }
 
-/// Runs a check and returns the report. Inputs are streamed item by item.
-pub fn run(cfg: &CheckConfig, registry: &Registry) -> Result<Report> {
+/// Runs a check and returns the report. Inputs are streamed item by item. With no policy the
+/// built-in `any-list` policy applies.
+pub fn run(
+    cfg: &CheckConfig,
+    registry: &Registry,
+    policies: Vec<Policy>,
+    waivers: Option<&Waivers>,
+) -> Result<Report> {
     let inputs = discover(&cfg.paths)?;
-    let evaluator = Evaluator::new(registry, cfg.as_of)?;
+    let timing = Timing {
+        as_of: cfg.as_of,
+        procurement: cfg.procurement,
+    };
+    let evaluator = Evaluator::new(registry, policies, timing, waivers)?;
     let mut report = Report {
         tool: ToolInfo::default(),
         as_of: cfg.as_of,
@@ -37,6 +54,19 @@ pub fn run(cfg: &CheckConfig, registry: &Registry) -> Result<Report> {
             listings: registry.data.listing_count(),
             schema_version: registry.schema_version,
         },
+        procurement: cfg.procurement,
+        policies: evaluator
+            .policies()
+            .iter()
+            .map(|p| PolicySummary {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                origin: p.origin.clone(),
+                sha256: p.sha256.clone(),
+                counts: Counts::default(),
+            })
+            .collect(),
+        waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
         summary: Counts::default(),
         findings: Vec::new(),
@@ -48,8 +78,14 @@ pub fn run(cfg: &CheckConfig, registry: &Registry) -> Result<Report> {
             let a = evaluator.assess(&item);
             counts.add(&a);
             report.summary.add(&a);
-            if cfg.all || a.verdict != Verdict::Ok {
-                report.findings.push(FindingRow::new(&item, &a));
+            for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
+                summary.counts.add_verdict(*v);
+            }
+            for f in &a.findings {
+                report.findings.push(FindingRow::new(&item, &a, Some(f)));
+            }
+            if cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok {
+                report.findings.push(FindingRow::new(&item, &a, None));
             }
         }
         if counts.items == 0 {
@@ -67,6 +103,29 @@ pub fn run(cfg: &CheckConfig, registry: &Registry) -> Result<Report> {
             sha256,
             bytes,
             counts,
+        });
+    }
+    if let Some(w) = waivers {
+        report.waivers = Some(WaiverSummary {
+            path: w.path.clone(),
+            sha256: w.sha256.clone(),
+            applied: w.waivers.iter().map(|x| x.used()).sum(),
+            unused: w
+                .waivers
+                .iter()
+                .filter(|x| x.used() == 0 && x.expired_hits() == 0)
+                .map(|x| x.id.clone())
+                .collect(),
+            expired: w
+                .waivers
+                .iter()
+                .filter(|x| x.expired_hits() > 0)
+                .map(|x| ExpiredWaiver {
+                    id: x.id.clone(),
+                    expires: x.expires,
+                    findings: x.expired_hits(),
+                })
+                .collect(),
         });
     }
     Ok(report)

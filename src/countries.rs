@@ -1,10 +1,122 @@
 //! Country reference data compiled into the binary: ISO 3166-1 alpha-2 codes and names
-//! (from `data/countries/iso3166.csv`).
+//! (`data/countries/iso3166.csv`) and membership of country groups such as the EU, NATO,
+//! EFTA and the OECD with accession and leaving dates (`data/countries/groups.toml`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::Deserialize;
+
+use crate::date::Date;
+
 const ISO3166: &str = include_str!("../data/countries/iso3166.csv");
+const GROUPS: &str = include_str!("../data/countries/groups.toml");
+
+/// A group of states with dated membership.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Slug, e.g. `nato`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Where membership is published.
+    pub source: String,
+    /// Members with the dates their membership took effect and ended.
+    pub members: Vec<Membership>,
+}
+
+/// One state's membership of a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    /// ISO alpha-2 code.
+    pub country: String,
+    /// First day of membership.
+    pub joined: Date,
+    /// First day on which it was no longer a member.
+    pub left: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroups {
+    group: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: String,
+    name: String,
+    source: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    confidence: Option<String>,
+    member: Vec<RawMember>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMember {
+    country: String,
+    joined: toml::value::Datetime,
+    left: Option<toml::value::Datetime>,
+}
+
+fn toml_date(d: &toml::value::Datetime) -> Option<Date> {
+    d.date.as_ref().and_then(Date::from_toml)
+}
+
+/// The country groups shipped with tvcheck.
+pub fn groups() -> &'static [Group] {
+    static GROUPS_CELL: OnceLock<Vec<Group>> = OnceLock::new();
+    GROUPS_CELL.get_or_init(|| {
+        // The file is part of the source tree and checked by a unit test; a malformed
+        // file yields no groups rather than a crash.
+        let raw: RawGroups = match toml::from_str(GROUPS) {
+            Ok(r) => r,
+            Err(_) => return Vec::new(),
+        };
+        raw.group
+            .into_iter()
+            .map(|g| Group {
+                id: g.id,
+                name: g.name,
+                source: g.source,
+                members: g
+                    .member
+                    .into_iter()
+                    .filter_map(|m| {
+                        Some(Membership {
+                            joined: toml_date(&m.joined)?,
+                            left: match &m.left {
+                                Some(l) => Some(toml_date(l)?),
+                                None => None,
+                            },
+                            country: m.country,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
+/// The group with this id.
+pub fn group(id: &str) -> Option<&'static Group> {
+    groups().iter().find(|g| g.id == id)
+}
+
+impl Group {
+    /// Whether `country` was a member on `date`.
+    pub fn is_member(&self, country: &str, date: Date) -> bool {
+        self.members
+            .iter()
+            .any(|m| m.country == country && m.joined <= date && m.left.is_none_or(|l| date < l))
+    }
+}
 
 fn table() -> &'static HashMap<&'static str, &'static str> {
     static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
@@ -25,6 +137,15 @@ pub fn is_alpha2(code: &str) -> bool {
     table().contains_key(code)
 }
 
+/// The alpha-2 code of an English short name (case-insensitive), e.g. `China` → `CN`.
+pub fn code_for_name(name: &str) -> Option<&'static str> {
+    let n = name.trim();
+    table()
+        .iter()
+        .find(|(_, v)| v.eq_ignore_ascii_case(n))
+        .map(|(k, _)| *k)
+}
+
 /// The English short name of an alpha-2 code.
 pub fn name(code: &str) -> Option<&'static str> {
     table().get(code).copied()
@@ -43,5 +164,45 @@ mod tests {
         assert!(!is_alpha2("XX"));
         assert!(!is_alpha2("EU"));
         assert_eq!(name("SE"), Some("Sweden"));
+    }
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn groups_load_with_their_members() {
+        let ids: Vec<&str> = groups().iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["eu", "nato", "efta", "oecd"]);
+        let today = d("2026-11-21");
+        let count = |id: &str| {
+            let g = group(id).unwrap();
+            g.members
+                .iter()
+                .filter(|m| g.is_member(&m.country, today))
+                .count()
+        };
+        assert_eq!(count("eu"), 27);
+        assert_eq!(count("nato"), 32);
+        assert_eq!(count("efta"), 4);
+        assert_eq!(count("oecd"), 38);
+        for g in groups() {
+            for m in &g.members {
+                assert!(is_alpha2(&m.country), "{} in {}", m.country, g.id);
+            }
+        }
+    }
+
+    #[test]
+    fn membership_follows_accession_and_leaving_dates() {
+        let nato = group("nato").unwrap();
+        assert!(!nato.is_member("FI", d("2023-04-03")));
+        assert!(nato.is_member("FI", d("2023-04-04")));
+        assert!(!nato.is_member("SE", d("2024-03-06")));
+        assert!(nato.is_member("SE", d("2024-03-07")));
+        let eu = group("eu").unwrap();
+        assert!(eu.is_member("GB", d("2020-01-31")));
+        assert!(!eu.is_member("GB", d("2020-02-01")));
+        assert!(!nato.is_member("CN", d("2026-01-01")));
     }
 }

@@ -73,6 +73,10 @@ pub enum ErrorKind {
     Inventory,
     /// A registry database or registry import file is unusable.
     Registry,
+    /// A policy file is invalid.
+    Policy,
+    /// A waivers file is invalid.
+    Waiver,
     /// A report could not be written.
     Output,
 }

@@ -16,8 +16,10 @@ pub mod inventory;
 pub mod matcher;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod waiver;
 
 pub use crate::date::Date;
 pub use crate::error::{Error, ErrorKind, Location, Result};

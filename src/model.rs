@@ -30,6 +30,8 @@ pub struct Item {
     pub country: Option<String>,
     /// Installation or commissioning date, as written.
     pub installed: Option<String>,
+    /// What the equipment is used for (public-safety, critical-infrastructure, ...).
+    pub purpose: Option<String>,
     /// Every other column, in file order: (header, value).
     pub extra: Vec<(Arc<str>, String)>,
 }
@@ -55,11 +57,13 @@ pub enum Field {
     Country,
     /// Installation date.
     Installed,
+    /// Use of the equipment.
+    Purpose,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 10] = [
         Field::AssetId,
         Field::Vendor,
         Field::Model,
@@ -69,6 +73,7 @@ impl Field {
         Field::Quantity,
         Field::Country,
         Field::Installed,
+        Field::Purpose,
     ];
 
     /// The canonical name, as used in `--column NAME=HEADER` and TOML keys.
@@ -83,6 +88,7 @@ impl Field {
             Field::Quantity => "quantity",
             Field::Country => "country",
             Field::Installed => "installed",
+            Field::Purpose => "purpose",
         }
     }
 
@@ -98,6 +104,7 @@ impl Field {
             Field::Quantity => &["quantity", "qty"],
             Field::Country => &["country", "vendor_country", "country_of_origin"],
             Field::Installed => &["installed", "install_date", "commissioned"],
+            Field::Purpose => &["purpose", "use", "usage", "intended_use"],
         }
     }
 
@@ -122,6 +129,8 @@ impl fmt::Display for Field {
 pub enum Verdict {
     /// Nothing against it.
     Ok,
+    /// In breach, but covered by an approved waiver.
+    Waived,
     /// A person must look at it.
     Review,
     /// In breach.
@@ -133,6 +142,7 @@ impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
+            Verdict::Waived => "waived",
             Verdict::Review => "review",
             Verdict::Violation => "violation",
         }

@@ -27,6 +27,40 @@ pub enum Command {
     /// Import, list and show registry entries.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// List, show and validate policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `tvcheck policy ...`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the policies shipped with tvcheck.
+    List {
+        /// Registry database to validate against; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Show a policy: legal basis, rules, scope and deadlines.
+    Show {
+        /// A shipped policy id (e.g. lt-5g) or the path of a policy file.
+        policy: String,
+        /// Registry database to validate against; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
+    /// Validate policy files without checking anything (exit 0 when all are valid).
+    Check {
+        /// Policy files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Registry database to validate list and entity ids against; default: embedded.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }
 
 /// Report formats.
@@ -65,6 +99,16 @@ pub struct CheckArgs {
     /// CSV delimiter: ',', ';', 'tab' or any single character; default: detected from the header.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Evaluate this policy: a shipped id (lt-5g, us-fcc-covered, ...) or a policy file path.
+    /// Repeat to evaluate several policies separately. Default: designated on any list.
+    #[arg(long = "policy", value_name = "ID|FILE")]
+    pub policies: Vec<String>,
+    /// Approved waivers (TOML); never read implicitly from a scanned folder.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Judge every item as a new purchase: bans apply at once, no phase-out periods.
+    #[arg(long)]
+    pub procurement: bool,
 }
 
 /// `tvcheck registry ...`

@@ -23,8 +23,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all,
+        procurement: args.procurement,
     };
-    let report = tvcheck::check::run(&cfg, &registry)?;
+    let mut policies = Vec::with_capacity(args.policies.len());
+    for spec in &args.policies {
+        let p = tvcheck::policy::load(spec, &registry)?;
+        if policies
+            .iter()
+            .any(|q: &tvcheck::policy::Policy| q.id == p.id)
+        {
+            continue;
+        }
+        policies.push(p);
+    }
+    let waivers = args
+        .waivers
+        .as_deref()
+        .map(tvcheck::waiver::Waivers::load)
+        .transpose()?;
+    let report = tvcheck::check::run(&cfg, &registry, policies, waivers.as_ref())?;
     let format = match args.format {
         FormatArg::Table => Format::Table,
         FormatArg::Json => Format::Json,

@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod policy;
 mod registry;
 
 use std::ffi::OsString;
@@ -72,5 +73,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Registry(cmd) => registry::run(cmd),
+        Command::Policy(cmd) => policy::run(cmd),
     }
 }

@@ -1,15 +1,19 @@
-//! Evaluation: turns an item and its matches into a verdict with a reason, as of a date.
+//! Evaluation: judges an item against each policy's rules as of a date, with phase-out
+//! deadlines, procurement mode and waivers, and says why in one sentence per finding.
 //!
-//! Without a policy, an item is a violation when an entity it points to (by name, alias or
-//! model pattern, or through a controlling parent whose control still holds) is designated on
-//! at least one list on the as-of date. Listings dated after the as-of date do not count yet.
+//! For each rule the engine asks three questions in turn: is the rule in force and is the item
+//! in its scope (domain)? Is the item covered (designated entity, country test, ...), directly
+//! or through a controlling parent whose control still holds? And what does time make of it
+//! (deadline ahead: review with days left; passed or banned outright: violation)?
 
 use serde::Serialize;
 
 use crate::date::Date;
 use crate::matcher::{Candidate, MatchKind, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
-use crate::registry::{Registry, Vendor};
+use crate::policy::{Domain, Policy, Rule, RuleKind, Severity, Unknown};
+use crate::registry::{Registry, Scope, Vendor};
+use crate::waiver::{Lookup, Subject, Waivers};
 
 /// One designation that applies to an item, and which entity carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,28 +28,38 @@ pub struct AppliedListing {
     pub basis: String,
 }
 
-/// Why an item got its verdict.
+/// A rule's finding for one item.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
-    /// The verdict.
+    /// Policy id.
+    pub policy: String,
+    /// Rule id.
+    pub rule: String,
+    /// The verdict (`violation`, `review` or `waived`).
     pub verdict: Verdict,
-    /// The registry entry the item was matched to.
-    pub entry: String,
+    /// The registry entry the item was matched to, when one was.
+    pub entry: Option<String>,
     /// That entry's legal name.
-    pub entry_name: String,
-    /// How the designation reaches the item.
+    pub entry_name: Option<String>,
+    /// How the finding reaches the item (`name`, `alias`, `model`, `parent`).
     #[serde(rename = "match")]
-    pub match_kind: MatchKind,
-    /// How the item's strings matched the entry (name, alias or model), before any parent step.
-    pub matched_by: MatchKind,
-    /// The registry text that matched (name, alias or pattern).
-    pub matched: String,
+    pub match_kind: Option<MatchKind>,
+    /// How the item's strings matched the entry, before any parent step.
+    pub matched_by: Option<MatchKind>,
+    /// The registry text that matched.
+    pub matched: Option<String>,
     /// Match confidence in [0, 1].
-    pub score: f64,
-    /// The ownership chain from the matched entry to the listed entity (ids), when longer than one.
+    pub score: Option<f64>,
+    /// Ownership chain of entry ids, from the matched entry to the one the rule caught.
     pub chain: Vec<String>,
-    /// Designations that apply.
+    /// Designations that apply (listed-entity rules).
     pub listings: Vec<AppliedListing>,
+    /// Phase-out deadline, when the rule has one.
+    pub deadline: Option<Date>,
+    /// Days from the as-of date to the deadline (negative once passed).
+    pub days_left: Option<i64>,
+    /// The waiver that covers it.
+    pub waiver: Option<String>,
     /// One sentence a person can read.
     pub reason: String,
 }
@@ -53,83 +67,135 @@ pub struct Finding {
 /// What evaluation says about one item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assessment {
-    /// The verdict.
+    /// The item's overall verdict: the worst unwaived finding, `waived` when every finding is
+    /// waived, `ok` when there is none.
     pub verdict: Verdict,
+    /// Per policy (same order as the evaluator's policies), the worst verdict.
+    pub per_policy: Vec<Verdict>,
     /// Whether any registry entity was identified.
     pub identified: bool,
-    /// The finding, for items that are not ok.
-    pub finding: Option<Finding>,
-    /// For ok items that were identified: the entity (id, legal name), how and how well it matched.
+    /// The best-matching entity (id, legal name), how and how well it matched.
     pub identity: Option<(String, String, MatchKind, f64)>,
+    /// Findings that are not ok.
+    pub findings: Vec<Finding>,
 }
 
-/// Evaluates items against a registry as of a date.
+/// How a check judges time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// The date the inventory is judged as of.
+    pub as_of: Date,
+    /// Treat every item as a new purchase: bans apply at once, no phase-out.
+    pub procurement: bool,
+}
+
+/// Evaluates items against a registry and policies.
 pub struct Evaluator<'r> {
     registry: &'r Registry,
     matcher: Matcher,
-    as_of: Date,
+    policies: Vec<Policy>,
+    timing: Timing,
+    waivers: Option<&'r Waivers>,
+}
+
+/// A verdict with its deadline (date, days left) and a sentence about time.
+type Timed = (Verdict, Option<(Date, i64)>, String);
+
+/// Whether, and how, a rule covers an item.
+enum Coverage {
+    No,
+    Yes {
+        cand: Option<Candidate>,
+        chain: Vec<String>,
+        listings: Vec<AppliedListing>,
+        why: String,
+    },
+    Review {
+        cand: Option<Candidate>,
+        why: String,
+    },
+}
+
+const PURPOSES: [&str; 4] = [
+    "public-safety",
+    "government-facilities",
+    "critical-infrastructure",
+    "national-security",
+];
+
+fn normalize_purpose(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Parses an inventory's install date (`YYYY-MM-DD`, optionally followed by a time).
+pub fn parse_installed(s: &str) -> Option<Date> {
+    s.trim().get(..10).and_then(|d| d.parse().ok())
+}
+
+fn country_of_inventory(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.len() == 2 && crate::countries::is_alpha2(&t.to_ascii_uppercase()) {
+        return Some(t.to_ascii_uppercase());
+    }
+    crate::countries::code_for_name(t).map(str::to_string)
 }
 
 impl<'r> Evaluator<'r> {
-    /// Indexes the registry for evaluation as of `as_of`.
-    pub fn new(registry: &'r Registry, as_of: Date) -> crate::error::Result<Evaluator<'r>> {
+    /// Indexes the registry and takes the policies (none: the built-in `any-list` policy).
+    pub fn new(
+        registry: &'r Registry,
+        policies: Vec<Policy>,
+        timing: Timing,
+        waivers: Option<&'r Waivers>,
+    ) -> crate::error::Result<Evaluator<'r>> {
+        let policies = if policies.is_empty() {
+            vec![Policy::any_list()]
+        } else {
+            policies
+        };
         Ok(Evaluator {
             matcher: Matcher::new(&registry.data)?,
             registry,
-            as_of,
+            policies,
+            timing,
+            waivers,
         })
+    }
+
+    /// The policies evaluated, in order.
+    pub fn policies(&self) -> &[Policy] {
+        &self.policies
     }
 
     /// The as-of date.
     pub fn as_of(&self) -> Date {
-        self.as_of
+        self.timing.as_of
     }
 
     fn vendor(&self, i: usize) -> &Vendor {
         &self.registry.data.vendors[i]
     }
 
-    /// The listings in force on the as-of date for an entity and the parents controlling it,
-    /// with the chain of ids walked.
-    pub fn effective_listings(&self, vendor: &Vendor) -> (Vec<AppliedListing>, Vec<String>) {
-        let mut chain = vec![vendor.id.clone()];
-        let mut out = Vec::new();
-        let mut cur = vendor;
-        loop {
-            for l in &cur.listings {
-                if l.listed_on <= self.as_of {
-                    let basis = l
-                        .basis
-                        .clone()
-                        .or_else(|| self.registry.list(&l.list).map(|d| d.basis.clone()))
-                        .unwrap_or_default();
-                    out.push(AppliedListing {
-                        list: l.list.clone(),
-                        listed_on: l.listed_on,
-                        entity: cur.id.clone(),
-                        basis,
-                    });
-                }
-            }
-            if !out.is_empty() {
+    /// The entity and the entities controlling it on the as-of date, nearest first.
+    fn chain(&self, v: &'r Vendor) -> Vec<&'r Vendor> {
+        let mut out = vec![v];
+        let mut cur = v;
+        while let Some(p) = cur
+            .parent_on(self.timing.as_of)
+            .and_then(|p| self.registry.vendor(p))
+        {
+            if out.iter().any(|x| x.id == p.id) {
                 break;
             }
-            let Some(parent) = cur
-                .parent_on(self.as_of)
-                .and_then(|p| self.registry.vendor(p))
-            else {
-                break;
-            };
-            if chain.contains(&parent.id) {
-                break;
-            }
-            chain.push(parent.id.clone());
-            cur = parent;
+            out.push(p);
+            cur = p;
         }
-        if out.is_empty() {
-            chain.truncate(1);
-        }
-        (out, chain)
+        out
     }
 
     /// Matches and evaluates one item.
@@ -140,98 +206,494 @@ impl<'r> Evaluator<'r> {
 
     /// Evaluates one item whose matches are known.
     pub fn assess_matched(&self, item: &Item, m: &MatchResult) -> Assessment {
-        let identified = m.is_identified();
-        let mut best: Option<(&Candidate, Vec<AppliedListing>, Vec<String>)> = None;
-        for c in m.by_vendor.iter().chain(&m.by_model) {
-            let (listings, chain) = self.effective_listings(self.vendor(c.vendor));
-            if !listings.is_empty() {
-                best = Some((c, listings, chain));
-                break;
+        let identity = m.by_vendor.iter().chain(&m.by_model).next().map(|c| {
+            let v = self.vendor(c.vendor);
+            (v.id.clone(), v.name.clone(), c.kind, c.score)
+        });
+        let mut findings = Vec::new();
+        let mut per_policy = Vec::with_capacity(self.policies.len());
+        for policy in &self.policies {
+            let mut worst = Verdict::Ok;
+            for rule in &policy.rules {
+                if let Some(f) = self.apply_rule(item, m, policy, rule) {
+                    worst = worst.max(f.verdict);
+                    findings.push(f);
+                }
             }
+            per_policy.push(worst);
         }
-        let Some((cand, listings, chain)) = best else {
-            let identity = m.by_vendor.iter().chain(&m.by_model).next().map(|c| {
-                let v = self.vendor(c.vendor);
-                (v.id.clone(), v.name.clone(), c.kind, c.score)
-            });
-            return Assessment {
-                verdict: Verdict::Ok,
-                identified,
-                finding: None,
-                identity,
-            };
-        };
-        let entry = self.vendor(cand.vendor);
-        let reason = self.reason(item, m, cand, &listings, &chain);
+        let verdict = per_policy.iter().copied().max().unwrap_or(Verdict::Ok);
         Assessment {
-            verdict: Verdict::Violation,
-            identified,
-            finding: Some(Finding {
-                verdict: Verdict::Violation,
-                entry: entry.id.clone(),
-                entry_name: entry.name.clone(),
-                match_kind: if chain.len() > 1 {
-                    MatchKind::Parent
-                } else {
-                    cand.kind
-                },
-                matched_by: cand.kind,
-                matched: cand.matched.clone(),
-                score: cand.score,
-                chain,
-                listings,
-                reason,
-            }),
-            identity: None,
+            verdict,
+            per_policy,
+            identified: m.is_identified(),
+            identity,
+            findings,
         }
     }
 
-    fn reason(
+    fn apply_rule(
         &self,
         item: &Item,
         m: &MatchResult,
-        cand: &Candidate,
-        listings: &[AppliedListing],
-        chain: &[String],
-    ) -> String {
-        let entry = self.vendor(cand.vendor);
-        let mut s = match cand.kind {
-            MatchKind::Name => format!(
-                "vendor '{}' is the registered name of {}",
-                item.vendor, entry.name
-            ),
-            MatchKind::Alias => format!("vendor '{}' is an alias of {}", item.vendor, entry.name),
-            MatchKind::Model | MatchKind::Parent => format!(
-                "model '{}' matches pattern '{}' of {}",
-                item.model.as_deref().unwrap_or(""),
-                cand.matched,
-                entry.name
-            ),
-        };
-        for id in chain.iter().skip(1) {
-            if let Some(p) = self.registry.vendor(id) {
-                s.push_str(&format!(", controlled by {}", p.name));
+        policy: &Policy,
+        rule: &Rule,
+    ) -> Option<Finding> {
+        let t = self.timing;
+        if t.as_of < rule.effective {
+            return None;
+        }
+        // Scope: domain.
+        let mut scope_note: Option<String> = None;
+        if let Some(domains) = &rule.domains {
+            let item_domain = item.domain.as_deref().and_then(Domain::from_inventory);
+            match item_domain {
+                Some(d) if domains.contains(&d) => {}
+                Some(_) => return None,
+                None => {
+                    let names: Vec<&str> = domains.iter().map(|d| d.as_str()).collect();
+                    let stated = item
+                        .domain
+                        .as_deref()
+                        .map_or("no network domain is stated".to_string(), |d| {
+                            format!("the domain '{d}' is not one tvcheck knows")
+                        });
+                    match policy.unknown_domain {
+                        Unknown::Apply => {}
+                        Unknown::Review => {
+                            scope_note = Some(format!(
+                                "{stated}; the rule applies to {}: check where the item is used",
+                                names.join(", ")
+                            ));
+                        }
+                    }
+                }
             }
         }
-        let lists: Vec<String> = listings
-            .iter()
-            .map(|l| format!("{} since {}", l.list, l.listed_on))
-            .collect();
-        s.push_str(&format!(" ({})", lists.join("; ")));
-        if cand.kind == MatchKind::Model {
-            let others: Vec<&str> = m
-                .by_vendor
-                .iter()
-                .filter(|c| c.vendor != cand.vendor)
-                .map(|c| self.vendor(c.vendor).name.as_str())
-                .collect();
-            if !others.is_empty() {
-                s.push_str(&format!(
-                    "; the vendor field names {}, so the equipment may be relabelled",
-                    others.join(", ")
+        let coverage = self.coverage(item, m, policy, rule);
+        let (cand, chain, listings, why, mut verdict, deadline_info, time_note) = match coverage {
+            Coverage::No => return None,
+            Coverage::Review { cand, why } => (
+                cand,
+                Vec::new(),
+                Vec::new(),
+                why,
+                Verdict::Review,
+                None,
+                String::new(),
+            ),
+            Coverage::Yes {
+                cand,
+                chain,
+                listings,
+                why,
+            } => {
+                let (verdict, deadline, note) = self.timing_verdict(item, rule)?;
+                (cand, chain, listings, why, verdict, deadline, note)
+            }
+        };
+        let mut reason = why;
+        if let Some(note) = scope_note {
+            verdict = Verdict::Review;
+            reason.push_str(&format!("; {note}"));
+        }
+        if rule.severity == Severity::Review && verdict == Verdict::Violation {
+            verdict = Verdict::Review;
+            reason.push_str("; this regime is advisory, so the item is for review");
+        }
+        if !time_note.is_empty() {
+            reason.push_str("; ");
+            reason.push_str(&time_note);
+        }
+        let entry = cand.as_ref().map(|c| self.vendor(c.vendor));
+        let mut finding = Finding {
+            policy: policy.id.clone(),
+            rule: rule.id.clone(),
+            verdict,
+            entry: entry.map(|v| v.id.clone()),
+            entry_name: entry.map(|v| v.name.clone()),
+            match_kind: cand.as_ref().map(|c| {
+                if chain.len() > 1 {
+                    MatchKind::Parent
+                } else {
+                    c.kind
+                }
+            }),
+            matched_by: cand.as_ref().map(|c| c.kind),
+            matched: cand.as_ref().map(|c| c.matched.clone()),
+            score: cand.as_ref().map(|c| c.score),
+            chain,
+            listings,
+            deadline: deadline_info.as_ref().map(|d| d.0),
+            days_left: deadline_info.as_ref().map(|d| d.1),
+            waiver: None,
+            reason,
+        };
+        self.apply_waivers(item, &mut finding);
+        Some(finding)
+    }
+
+    /// Turns a covered item into a verdict according to the rule's dates: the verdict, the
+    /// deadline with days left (when there is one) and a sentence about time (may be empty).
+    /// `None` when the item is grandfathered (acquired before a rule that restricts new
+    /// acquisitions only).
+    fn timing_verdict(&self, item: &Item, rule: &Rule) -> Option<Timed> {
+        let t = self.timing;
+        let installed = item.installed.as_deref().and_then(parse_installed);
+        if rule.new_only {
+            if t.procurement {
+                return Some((Verdict::Violation, None, "checked as a new purchase".into()));
+            }
+            return match installed {
+                Some(d) if d >= rule.effective => Some((
+                    Verdict::Violation,
+                    None,
+                    format!("installed on {d}, after the restriction on acquisitions from {}", rule.effective),
+                )),
+                Some(_) => None,
+                None => Some((
+                    Verdict::Review,
+                    None,
+                    format!(
+                        "the rule restricts acquisitions from {}; the item's install date is unknown, so check when it was acquired",
+                        rule.effective
+                    ),
+                )),
+            };
+        }
+        if let Some(new_from) = rule.new_from {
+            if t.procurement {
+                return Some((
+                    Verdict::Violation,
+                    None,
+                    format!("new installations are banned from {new_from}"),
+                ));
+            }
+            if let Some(d) = installed.filter(|d| *d >= new_from) {
+                return Some((
+                    Verdict::Violation,
+                    None,
+                    format!("installed on {d}, after the ban on new installations from {new_from}"),
                 ));
             }
         }
-        s
+        match rule.deadline {
+            Some(_) if t.procurement => Some((
+                Verdict::Violation,
+                None,
+                "checked as a new purchase, so no phase-out period applies".into(),
+            )),
+            Some(dl) => {
+                let left = t.as_of.days_until(dl);
+                if left > 0 {
+                    Some((
+                        Verdict::Review,
+                        Some((dl, left)),
+                        format!(
+                            "{} by {dl}, {left} day{} left",
+                            rule.remedy,
+                            if left == 1 { "" } else { "s" }
+                        ),
+                    ))
+                } else {
+                    Some((
+                        Verdict::Violation,
+                        Some((dl, left)),
+                        format!("{} by {dl}; the deadline has passed", rule.remedy),
+                    ))
+                }
+            }
+            None => Some((Verdict::Violation, None, String::new())),
+        }
+    }
+
+    fn apply_waivers(&self, item: &Item, f: &mut Finding) {
+        let Some(waivers) = self.waivers else {
+            return;
+        };
+        let mut entities = f.chain.clone();
+        if entities.is_empty() {
+            if let Some(e) = &f.entry {
+                entities.push(e.clone());
+            }
+        }
+        let subject = Subject {
+            asset_id: item.asset_id.as_deref(),
+            serial: item.serial.as_deref(),
+            site: item.site.as_deref(),
+            model: item.model.as_deref(),
+            entities: &entities,
+            policy: &f.policy,
+            rule: &f.rule,
+        };
+        match waivers.lookup(&subject, self.timing.as_of) {
+            Lookup::None => {}
+            Lookup::Waived(id) => {
+                f.verdict = Verdict::Waived;
+                f.reason.push_str(&format!("; waived by {id}"));
+                f.waiver = Some(id);
+            }
+            Lookup::Expired(id, d) => {
+                f.reason.push_str(&format!(
+                    "; waiver {id} expired on {d} and no longer applies"
+                ));
+            }
+        }
+    }
+
+    fn identity_text(&self, item: &Item, c: &Candidate) -> String {
+        let v = self.vendor(c.vendor);
+        match c.kind {
+            MatchKind::Name => format!(
+                "vendor '{}' is the registered name of {}",
+                item.vendor, v.name
+            ),
+            MatchKind::Alias => format!("vendor '{}' is an alias of {}", item.vendor, v.name),
+            MatchKind::Model | MatchKind::Parent => format!(
+                "model '{}' matches pattern '{}' of {}",
+                item.model.as_deref().unwrap_or(""),
+                c.matched,
+                v.name
+            ),
+        }
+    }
+
+    fn relabel_note(&self, m: &MatchResult, c: &Candidate) -> String {
+        if c.kind != MatchKind::Model {
+            return String::new();
+        }
+        let others: Vec<&str> = m
+            .by_vendor
+            .iter()
+            .filter(|o| o.vendor != c.vendor)
+            .map(|o| self.vendor(o.vendor).name.as_str())
+            .collect();
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the vendor field names {}, so the equipment may be relabelled",
+                others.join(", ")
+            )
+        }
+    }
+
+    fn coverage(&self, item: &Item, m: &MatchResult, policy: &Policy, rule: &Rule) -> Coverage {
+        match &rule.kind {
+            RuleKind::ListedEntity { lists } => self.listed(item, m, policy, lists.as_deref()),
+            RuleKind::NamedEntities { entities } => {
+                for c in m.by_vendor.iter().chain(&m.by_model) {
+                    let chain = self.chain(self.vendor(c.vendor));
+                    if let Some(pos) = chain.iter().position(|v| entities.contains(&v.id)) {
+                        let mut why = self.identity_text(item, c);
+                        for v in &chain[1..=pos] {
+                            why.push_str(&format!(", controlled by {}", v.name));
+                        }
+                        why.push_str(&format!(" (named by {})", policy.id));
+                        why.push_str(&self.relabel_note(m, c));
+                        return Coverage::Yes {
+                            cand: Some(c.clone()),
+                            chain: chain[..=pos].iter().map(|v| v.id.clone()).collect(),
+                            listings: Vec::new(),
+                            why,
+                        };
+                    }
+                }
+                Coverage::No
+            }
+            RuleKind::CountryTest { member_of } => {
+                let groups: Vec<&crate::countries::Group> = member_of
+                    .iter()
+                    .filter_map(|g| crate::countries::group(g))
+                    .collect();
+                let names: Vec<String> = member_of.iter().map(|g| g.to_uppercase()).collect();
+                let fails = |cc: &str| !groups.iter().any(|g| g.is_member(cc, self.timing.as_of));
+                let test = format!(
+                    "not a member of {} on {}",
+                    join_or(&names),
+                    self.timing.as_of
+                );
+                self.country_rule(item, m, &fails, &test)
+            }
+            RuleKind::NamedCountries { countries } => {
+                let fails = |cc: &str| countries.iter().any(|c| c == cc);
+                let test = format!("one of the states named by {}", policy.id);
+                self.country_rule(item, m, &fails, &test)
+            }
+        }
+    }
+
+    fn listed(
+        &self,
+        item: &Item,
+        m: &MatchResult,
+        policy: &Policy,
+        lists: Option<&[String]>,
+    ) -> Coverage {
+        let as_of = self.timing.as_of;
+        let mut review: Option<Coverage> = None;
+        for c in m.by_vendor.iter().chain(&m.by_model) {
+            let chain = self.chain(self.vendor(c.vendor));
+            for (pos, holder) in chain.iter().enumerate() {
+                let applicable: Vec<&crate::registry::Listing> = holder
+                    .listings
+                    .iter()
+                    .filter(|l| l.listed_on <= as_of && lists.is_none_or(|ls| ls.contains(&l.list)))
+                    .collect();
+                if applicable.is_empty() {
+                    continue;
+                }
+                // Purpose-limited listings cover only some uses of the equipment.
+                let purpose = item.purpose.as_deref().map(normalize_purpose);
+                let mut covering = Vec::new();
+                let mut limited_unknown = Vec::new();
+                for l in applicable {
+                    if l.scope == Scope::All {
+                        covering.push(l);
+                        continue;
+                    }
+                    match &purpose {
+                        Some(p) if l.purposes.iter().any(|x| x == p) => covering.push(l),
+                        Some(_) => {}
+                        None => match policy.unknown_purpose {
+                            Unknown::Apply => covering.push(l),
+                            Unknown::Review => limited_unknown.push(l),
+                        },
+                    }
+                }
+                let mut why = self.identity_text(item, c);
+                for v in &chain[1..=pos] {
+                    why.push_str(&format!(", controlled by {}", v.name));
+                }
+                let applied = |ls: &[&crate::registry::Listing]| -> Vec<AppliedListing> {
+                    ls.iter()
+                        .map(|l| AppliedListing {
+                            list: l.list.clone(),
+                            listed_on: l.listed_on,
+                            entity: holder.id.clone(),
+                            basis: l
+                                .basis
+                                .clone()
+                                .or_else(|| self.registry.list(&l.list).map(|d| d.basis.clone()))
+                                .unwrap_or_default(),
+                        })
+                        .collect()
+                };
+                if !covering.is_empty() {
+                    let texts: Vec<String> = covering
+                        .iter()
+                        .map(|l| format!("{} since {}", l.list, l.listed_on))
+                        .collect();
+                    why.push_str(&format!(" ({})", texts.join("; ")));
+                    why.push_str(&self.relabel_note(m, c));
+                    return Coverage::Yes {
+                        cand: Some(c.clone()),
+                        chain: chain[..=pos].iter().map(|v| v.id.clone()).collect(),
+                        listings: applied(&covering),
+                        why,
+                    };
+                }
+                if !limited_unknown.is_empty() && review.is_none() {
+                    let l = limited_unknown[0];
+                    why.push_str(&format!(
+                        " ({} since {}, only for {}); the item's purpose is not stated: add a purpose column ({}) to decide",
+                        l.list,
+                        l.listed_on,
+                        l.purposes.join(", "),
+                        PURPOSES.join(", ")
+                    ));
+                    review = Some(Coverage::Review {
+                        cand: Some(c.clone()),
+                        why,
+                    });
+                }
+            }
+        }
+        review.unwrap_or(Coverage::No)
+    }
+
+    fn country_rule(
+        &self,
+        item: &Item,
+        m: &MatchResult,
+        fails: &dyn Fn(&str) -> bool,
+        test: &str,
+    ) -> Coverage {
+        let cands: Vec<&Candidate> = m.by_vendor.iter().chain(&m.by_model).collect();
+        let country_name =
+            |cc: &str| format!("{cc} ({})", crate::countries::name(cc).unwrap_or("?"));
+        for c in &cands {
+            let chain = self.chain(self.vendor(c.vendor));
+            for (pos, v) in chain.iter().enumerate() {
+                let Some(cc) = v.country.as_deref() else {
+                    continue;
+                };
+                if fails(cc) {
+                    let mut why = self.identity_text(item, c);
+                    if pos == 0 {
+                        why.push_str(&format!(", registered in {}, {test}", country_name(cc)));
+                    } else {
+                        for p in &chain[1..=pos] {
+                            why.push_str(&format!(", controlled by {}", p.name));
+                        }
+                        why.push_str(&format!(" (registered in {}, {test})", country_name(cc)));
+                    }
+                    why.push_str(&self.relabel_note(m, c));
+                    return Coverage::Yes {
+                        cand: Some((*c).clone()),
+                        chain: chain[..=pos].iter().map(|v| v.id.clone()).collect(),
+                        listings: Vec::new(),
+                        why,
+                    };
+                }
+            }
+        }
+        let known_country = cands.iter().any(|c| {
+            self.chain(self.vendor(c.vendor))
+                .iter()
+                .any(|v| v.country.is_some())
+        });
+        if known_country {
+            return Coverage::No;
+        }
+        // The registry does not know the manufacturer's country: use the inventory's.
+        match item.country.as_deref() {
+            Some(raw) => match country_of_inventory(raw) {
+                Some(cc) if fails(&cc) => Coverage::Yes {
+                    cand: cands.first().map(|c| (*c).clone()),
+                    chain: Vec::new(),
+                    listings: Vec::new(),
+                    why: format!(
+                        "the inventory gives the manufacturer's country of '{}' as {}, {test}",
+                        item.vendor,
+                        country_name(&cc)
+                    ),
+                },
+                Some(_) => Coverage::No,
+                None => Coverage::Review {
+                    cand: cands.first().map(|c| (*c).clone()),
+                    why: format!("unidentified manufacturer: the country '{raw}' given for vendor '{}' is not an ISO 3166 code or country name", item.vendor),
+                },
+            },
+            None => Coverage::Review {
+                cand: cands.first().map(|c| (*c).clone()),
+                why: if cands.is_empty() {
+                    format!("unidentified manufacturer: vendor '{}' is not in the registry and the inventory states no country", item.vendor)
+                } else {
+                    format!(
+                        "the country of registration of {} is not known to the registry and the inventory states none",
+                        self.vendor(cands[0].vendor).name
+                    )
+                },
+            },
+        }
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }

@@ -347,6 +347,7 @@ impl CsvReader {
             quantity,
             country: get(Field::Country)?,
             installed: get(Field::Installed)?,
+            purpose: get(Field::Purpose)?,
             extra,
         })
     }

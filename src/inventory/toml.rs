@@ -200,6 +200,7 @@ impl TomlReader {
                 quantity,
                 country: get(Field::Country)?,
                 installed: get(Field::Installed)?,
+                purpose: get(Field::Purpose)?,
                 extra,
             });
         }

@@ -10,7 +10,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::engine::{AppliedListing, Assessment};
+use crate::engine::{AppliedListing, Assessment, Finding};
 use crate::matcher::MatchKind;
 use crate::model::{Item, Verdict};
 
@@ -76,6 +76,8 @@ pub struct Counts {
     pub violations: u64,
     /// Items to review.
     pub reviews: u64,
+    /// Items whose findings are all waived.
+    pub waived: u64,
     /// Items with nothing against them.
     pub ok: u64,
     /// Items whose vendor and model matched no registry entry.
@@ -85,14 +87,20 @@ pub struct Counts {
 impl Counts {
     /// Counts one assessment.
     pub fn add(&mut self, a: &Assessment) {
-        self.items += 1;
-        match a.verdict {
-            Verdict::Violation => self.violations += 1,
-            Verdict::Review => self.reviews += 1,
-            Verdict::Ok => self.ok += 1,
-        }
+        self.add_verdict(a.verdict);
         if !a.identified {
             self.unidentified += 1;
+        }
+    }
+
+    /// Counts one item with this verdict.
+    pub fn add_verdict(&mut self, v: Verdict) {
+        self.items += 1;
+        match v {
+            Verdict::Violation => self.violations += 1,
+            Verdict::Review => self.reviews += 1,
+            Verdict::Waived => self.waived += 1,
+            Verdict::Ok => self.ok += 1,
         }
     }
 }
@@ -138,8 +146,18 @@ pub struct FindingRow {
     pub country: Option<String>,
     /// Installation date as written in the inventory.
     pub installed: Option<String>,
+    /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
+    pub policy: Option<String>,
+    /// The rule.
+    pub rule: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
+    /// Phase-out deadline, when the rule has one.
+    pub deadline: Option<Date>,
+    /// Days from the as-of date to the deadline (negative once passed).
+    pub days_left: Option<i64>,
+    /// The waiver that covers the finding.
+    pub waiver: Option<String>,
     /// Matched registry entry id.
     pub entry: Option<String>,
     /// Its legal name.
@@ -171,9 +189,10 @@ pub struct Evidence {
 }
 
 impl FindingRow {
-    /// Builds a row from an item and its assessment.
-    pub fn new(item: &Item, a: &Assessment) -> FindingRow {
-        let f = a.finding.as_ref();
+    /// Builds a row from an item, its assessment and one of its findings (`None` for an item
+    /// without findings, listed with `--all`).
+    pub fn new(item: &Item, a: &Assessment, f: Option<&Finding>) -> FindingRow {
+        let id = a.identity.as_ref();
         FindingRow {
             file: item.file.to_string(),
             line: item.line,
@@ -186,25 +205,32 @@ impl FindingRow {
             quantity: item.quantity,
             country: item.country.clone(),
             installed: item.installed.clone(),
-            verdict: a.verdict,
+            policy: f.map(|f| f.policy.clone()),
+            rule: f.map(|f| f.rule.clone()),
+            verdict: f.map_or(a.verdict, |f| f.verdict),
+            deadline: f.and_then(|f| f.deadline),
+            days_left: f.and_then(|f| f.days_left),
+            waiver: f.and_then(|f| f.waiver.clone()),
             entry: f
-                .map(|f| f.entry.clone())
-                .or_else(|| a.identity.as_ref().map(|i| i.0.clone())),
+                .and_then(|f| f.entry.clone())
+                .or_else(|| id.map(|i| i.0.clone())),
             entry_name: f
-                .map(|f| f.entry_name.clone())
-                .or_else(|| a.identity.as_ref().map(|i| i.1.clone())),
-            match_kind: f.map(|f| f.match_kind).or(a.identity.as_ref().map(|i| i.2)),
-            score: f.map(|f| f.score).or(a.identity.as_ref().map(|i| i.3)),
-            evidence: f.map(|f| Evidence {
-                matched_by: f.matched_by,
-                matched: f.matched.clone(),
-                chain: f.chain.clone(),
+                .and_then(|f| f.entry_name.clone())
+                .or_else(|| id.map(|i| i.1.clone())),
+            match_kind: f.and_then(|f| f.match_kind).or(id.map(|i| i.2)),
+            score: f.and_then(|f| f.score).or(id.map(|i| i.3)),
+            evidence: f.and_then(|f| {
+                Some(Evidence {
+                    matched_by: f.matched_by?,
+                    matched: f.matched.clone()?,
+                    chain: f.chain.clone(),
+                })
             }),
             listings: f.map(|f| f.listings.clone()).unwrap_or_default(),
             reason: f.map_or_else(
                 || {
                     if a.identified {
-                        "identified; not designated on any list as of the check date".to_string()
+                        "identified; no rule applies to it as of the check date".to_string()
                     } else {
                         "vendor not in the registry".to_string()
                     }
@@ -220,6 +246,48 @@ impl FindingRow {
     }
 }
 
+/// Per-policy provenance and counts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PolicySummary {
+    /// Policy id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Where it was loaded from.
+    pub origin: String,
+    /// SHA-256 of the policy file (empty for the built-in `any-list`).
+    pub sha256: String,
+    /// Counts of items by their worst verdict under this policy.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// The waivers file used, and which of its waivers did nothing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WaiverSummary {
+    /// The file.
+    pub path: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Findings waived.
+    pub applied: u64,
+    /// Waivers that matched no finding at all.
+    pub unused: Vec<String>,
+    /// Waivers that matched findings but had expired: (id, expiry).
+    pub expired: Vec<ExpiredWaiver>,
+}
+
+/// An expired waiver that would otherwise have applied.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpiredWaiver {
+    /// Waiver id.
+    pub id: String,
+    /// Its expiry date.
+    pub expires: Date,
+    /// Findings it would have covered.
+    pub findings: u64,
+}
+
 /// A whole run's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -229,6 +297,12 @@ pub struct Report {
     pub as_of: Date,
     /// The registry used.
     pub registry: RegistryInfo,
+    /// Whether items were judged as new purchases.
+    pub procurement: bool,
+    /// Policies evaluated, with their counts.
+    pub policies: Vec<PolicySummary>,
+    /// The waivers file, when one was given.
+    pub waivers: Option<WaiverSummary>,
     /// Inputs, in the order read.
     pub inputs: Vec<InputInfo>,
     /// Totals.

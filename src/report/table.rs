@@ -38,7 +38,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         t.load_preset(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(vec![
-                "location", "asset", "vendor", "model", "verdict", "entry", "why",
+                "location",
+                "asset",
+                "vendor",
+                "model",
+                "policy/rule",
+                "verdict",
+                "deadline",
+                "why",
             ]);
         if let Some((w, _)) = terminal_width() {
             t.set_width(w);
@@ -55,22 +62,54 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     f.vendor.clone()
                 },
                 or_dash(f.model.as_deref()).to_string(),
-                f.verdict.to_string(),
-                or_dash(f.entry.as_deref()).to_string(),
+                match (&f.policy, &f.rule) {
+                    (Some(p), Some(r)) => format!("{p}/{r}"),
+                    _ => "-".to_string(),
+                },
+                match &f.waiver {
+                    Some(w) => format!("waived ({w})"),
+                    None => f.verdict.to_string(),
+                },
+                match (f.deadline, f.days_left) {
+                    (Some(d), Some(n)) if n > 0 => format!("{d} ({n} days left)"),
+                    (Some(d), _) => format!("{d} (passed)"),
+                    _ => "-".to_string(),
+                },
                 f.reason.clone(),
             ]);
         }
         writeln!(out, "{t}")?;
     }
+    for p in &report.policies {
+        writeln!(
+            out,
+            "policy {}: {} violations, {} reviews, {} waived, {} ok",
+            p.id, p.counts.violations, p.counts.reviews, p.counts.waived, p.counts.ok
+        )?;
+    }
+    if let Some(w) = &report.waivers {
+        writeln!(out, "waivers {}: {} findings waived", w.path, w.applied)?;
+        for e in &w.expired {
+            writeln!(
+                out,
+                "  waiver {} expired on {} ({} findings no longer waived)",
+                e.id, e.expires, e.findings
+            )?;
+        }
+        for u in &w.unused {
+            writeln!(out, "  waiver {u} matched nothing")?;
+        }
+    }
     let s = &report.summary;
     writeln!(
         out,
-        "total: {} items in {} file{}: {} violations, {} reviews, {} ok ({} unidentified)",
+        "total: {} items in {} file{}: {} violations, {} reviews, {} waived, {} ok ({} unidentified)",
         s.items,
         report.inputs.len(),
         if report.inputs.len() == 1 { "" } else { "s" },
         s.violations,
         s.reviews,
+        s.waived,
         s.ok,
         s.unidentified
     )

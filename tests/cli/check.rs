@@ -136,7 +136,7 @@ fn compliant_inventory_exits_zero() {
     );
     assert!(
         out.stdout
-            .contains("total: 3 items in 1 file: 0 violations, 0 reviews, 3 ok (1 unidentified)"),
+            .contains("total: 3 items in 1 file: 0 violations, 0 reviews, 0 waived, 3 ok (1 unidentified)"),
         "{}",
         out.stdout
     );

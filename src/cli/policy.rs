@@ -1,0 +1,144 @@
+//! `tvcheck policy list|show|check`: the shipped policies, one policy in detail, validation.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use tvcheck::policy::{self, Policy, RuleKind, Severity};
+use tvcheck::Registry;
+
+use super::args::{FormatArg, PolicyCommand};
+use super::ExitStatus;
+
+pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitStatus> {
+    match cmd {
+        PolicyCommand::List { db } => {
+            let reg = Registry::open_or_embedded(db.as_deref())?;
+            let all = policy::load_all_embedded(&reg)?;
+            let mut out = std::io::stdout().lock();
+            for p in &all {
+                writeln!(out, "{:<20} {} [{}]", p.id, p.title, p.jurisdiction)?;
+            }
+            Ok(ExitStatus::Success)
+        }
+        PolicyCommand::Show { policy, db, format } => {
+            let reg = Registry::open_or_embedded(db.as_deref())?;
+            let p = policy::load(&policy, &reg)?;
+            let mut out = std::io::stdout().lock();
+            if format == FormatArg::Json {
+                serde_json::to_writer_pretty(&mut out, &p).context("cannot write the policy")?;
+                writeln!(out)?;
+            } else {
+                show(&p, &mut out)?;
+            }
+            Ok(ExitStatus::Success)
+        }
+        PolicyCommand::Check { files, db } => {
+            let reg = Registry::open_or_embedded(db.as_deref())?;
+            let mut out = std::io::stdout().lock();
+            for f in &files {
+                let spec = f.to_string_lossy();
+                let spec = if Path::new(&*spec).components().count() == 1 && !spec.contains('.') {
+                    format!("./{spec}")
+                } else {
+                    spec.into_owned()
+                };
+                let p = policy::load(&spec, &reg)?;
+                writeln!(
+                    out,
+                    "{}: valid policy '{}' with {} rule{}",
+                    tvcheck::error::display_path(f),
+                    p.id,
+                    p.rules.len(),
+                    if p.rules.len() == 1 { "" } else { "s" }
+                )?;
+            }
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} ({}) · jurisdiction {}",
+        p.title, p.id, p.jurisdiction
+    )?;
+    if let Some(s) = &p.summary {
+        writeln!(out, "  {s}")?;
+    }
+    writeln!(out, "  legal basis:")?;
+    for b in &p.basis {
+        let weak = if b.confidence == tvcheck::registry::Confidence::Weak {
+            " [weakly confirmed]"
+        } else {
+            ""
+        };
+        writeln!(out, "    - {} ({}){weak}", b.citation, b.date)?;
+        writeln!(out, "      source: {}", b.source)?;
+    }
+    writeln!(
+        out,
+        "  items without a known domain: {}; purpose-limited listings without a stated purpose: {}",
+        match p.unknown_domain {
+            policy::Unknown::Apply => "rules apply",
+            policy::Unknown::Review => "review",
+        },
+        match p.unknown_purpose {
+            policy::Unknown::Apply => "apply",
+            policy::Unknown::Review => "review",
+        }
+    )?;
+    writeln!(out, "  rules:")?;
+    for r in &p.rules {
+        writeln!(out, "    {}: {}", r.id, r.title)?;
+        let what = match &r.kind {
+            RuleKind::ListedEntity { lists } => format!(
+                "designated on {}",
+                lists
+                    .as_ref()
+                    .map_or("any list".to_string(), |l| l.join(", "))
+            ),
+            RuleKind::CountryTest { member_of } => format!(
+                "manufacturer or controller registered outside {}",
+                member_of.join(", ").to_uppercase()
+            ),
+            RuleKind::NamedCountries { countries } => format!(
+                "manufacturer or controller registered in {}",
+                countries.join(", ")
+            ),
+            RuleKind::NamedEntities { entities } => format!(
+                "made by {} (or an entity they control)",
+                entities.join(", ")
+            ),
+        };
+        writeln!(out, "      tests: {what}")?;
+        let domains = r.domains.as_ref().map_or("all domains".to_string(), |d| {
+            d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+        });
+        writeln!(out, "      scope: {domains}; in force from {}", r.effective)?;
+        if let Some(d) = r.deadline {
+            writeln!(out, "      deadline: {} by {d}", r.remedy)?;
+        }
+        if let Some(d) = r.new_from {
+            writeln!(out, "      new installations banned from {d}")?;
+        }
+        if r.new_only {
+            writeln!(
+                out,
+                "      restricts acquisitions made from {} on",
+                r.effective
+            )?;
+        }
+        if r.severity == Severity::Review {
+            writeln!(
+                out,
+                "      advisory: breaches are for review, not violations"
+            )?;
+        }
+        if let Some(n) = &r.notes {
+            writeln!(out, "      notes: {n}")?;
+        }
+    }
+    writeln!(out, "  source file: {} (sha256 {})", p.origin, p.sha256)
+}

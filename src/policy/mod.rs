@@ -1,0 +1,218 @@
+//! Policies: one TOML file per legal regime, parsed strictly and validated against the
+//! registry (list and entity ids), the country data (groups, codes) and the domain vocabulary.
+//!
+//! A policy states its legal basis with citations and dates and a set of rules. Rule kinds:
+//! `listed-entity` (designated on given lists, through controlling parents too),
+//! `country-test` (manufacturer or controller registered outside given country groups),
+//! `named-countries` (registered in given states) and `named-entities` (given registry ids).
+
+pub mod domain;
+mod parse;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::registry::{Confidence, Registry};
+
+pub use self::domain::Domain;
+pub use self::parse::parse_policy;
+
+/// What a rule tests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// The manufacturer (or a controlling entity) is designated on one of these lists;
+    /// `None` means any list in the registry.
+    ListedEntity {
+        /// List ids.
+        lists: Option<Vec<String>>,
+    },
+    /// The manufacturer (or a controlling entity) is registered in a state that is a member
+    /// of none of these groups.
+    CountryTest {
+        /// Group ids (`eu`, `nato`, `efta`, `oecd`).
+        member_of: Vec<String>,
+    },
+    /// The manufacturer (or a controlling entity) is registered in one of these states.
+    NamedCountries {
+        /// ISO alpha-2 codes.
+        countries: Vec<String>,
+    },
+    /// The manufacturer is one of these registry entries (or controlled by one).
+    NamedEntities {
+        /// Registry vendor ids.
+        entities: Vec<String>,
+    },
+}
+
+/// How a breach of a rule is graded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A breach is a violation.
+    Violation,
+    /// A breach is only flagged for review (advisory regimes).
+    Review,
+}
+
+/// What to do with items the rule's scope cannot decide (no domain, no purpose).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unknown {
+    /// Apply the rule as if the item were in scope.
+    Apply,
+    /// Flag the item for review.
+    Review,
+}
+
+/// One rule of a policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Id, unique within the policy.
+    pub id: String,
+    /// Short description.
+    pub title: String,
+    /// What it tests.
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    /// Domains it applies to; `None` means every domain.
+    pub domains: Option<Vec<Domain>>,
+    /// Date from which it applies.
+    pub effective: Date,
+    /// Phase-out deadline for equipment already installed: before it, covered items are
+    /// `review` with the days left; from it, `violation`.
+    pub deadline: Option<Date>,
+    /// Equipment installed on or after this date is banned at once.
+    pub new_from: Option<Date>,
+    /// The rule only restricts acquisitions made on or after its effective date.
+    pub new_only: bool,
+    /// How a breach is graded.
+    pub severity: Severity,
+    /// What the operator must do, e.g. "must be removed from the 5G core".
+    pub remedy: String,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// A citation of the legal basis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    /// The act, article or decision.
+    pub citation: String,
+    /// Its date.
+    pub date: Date,
+    /// Where it is published or reported.
+    pub source: String,
+    /// How well confirmed.
+    pub confidence: Confidence,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// A validated policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// Id, e.g. `lt-5g`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// ISO alpha-2 or `EU`.
+    pub jurisdiction: String,
+    /// Plain-words summary.
+    pub summary: Option<String>,
+    /// Legal basis.
+    pub basis: Vec<Citation>,
+    /// Items without a (known) domain: apply the rules, or review.
+    pub unknown_domain: Unknown,
+    /// Items matched through a purpose-limited listing but without a stated purpose.
+    pub unknown_purpose: Unknown,
+    /// Rules.
+    pub rules: Vec<Rule>,
+    /// Where it was loaded from (`embedded:policies/lt-5g.toml` or a path).
+    pub origin: String,
+    /// SHA-256 of the policy file.
+    pub sha256: String,
+}
+
+impl Policy {
+    /// The implicit policy used when no `--policy` is given: designated on any list.
+    pub fn any_list() -> Policy {
+        Policy {
+            id: "any-list".into(),
+            title: "Designated on any list in the registry".into(),
+            jurisdiction: "EU".into(),
+            summary: Some("Without a policy, an item is a violation when its manufacturer (or a controlling entity) is designated on at least one list in the registry on the as-of date.".into()),
+            basis: Vec::new(),
+            unknown_domain: Unknown::Apply,
+            unknown_purpose: Unknown::Apply,
+            rules: vec![Rule {
+                id: "listed".into(),
+                title: "Designated on any list".into(),
+                kind: RuleKind::ListedEntity { lists: None },
+                domains: None,
+                effective: Date::from_days(i64::from(i32::MIN) / 2),
+                deadline: None,
+                new_from: None,
+                new_only: false,
+                severity: Severity::Violation,
+                remedy: "must not be used".into(),
+                notes: None,
+            }],
+            origin: "built-in".into(),
+            sha256: String::new(),
+        }
+    }
+}
+
+/// The policies compiled into the binary, as (path, text).
+pub fn embedded() -> &'static [(&'static str, &'static str)] {
+    crate::registry::embedded_policy_files()
+}
+
+/// Loads a policy by id (an embedded policy) or by path (a file that exists, or any spec
+/// containing a path separator or ending in `.toml`), validating it against `registry`.
+pub fn load(spec: &str, registry: &Registry) -> Result<Policy> {
+    let looks_like_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".toml");
+    if !looks_like_path {
+        if let Some((path, text)) = embedded()
+            .iter()
+            .find(|(p, _)| Path::new(p).file_stem().and_then(|s| s.to_str()) == Some(spec))
+        {
+            return parse_policy(Path::new(path), text, registry, &format!("embedded:{path}"));
+        }
+        if !Path::new(spec).exists() {
+            let ids: Vec<&str> = embedded()
+                .iter()
+                .filter_map(|(p, _)| Path::new(p).file_stem().and_then(|s| s.to_str()))
+                .collect();
+            return Err(
+                Error::new(ErrorKind::Policy, format!("no policy with id '{spec}'")).hint(format!(
+                    "use one of {} or the path of a policy file",
+                    ids.join(", ")
+                )),
+            );
+        }
+    }
+    let path = Path::new(spec);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::io(ErrorKind::Policy, path, "read the policy", &e))?;
+    let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Policy)?;
+    parse_policy(path, text, registry, &crate::error::display_path(path))
+}
+
+/// Loads every embedded policy.
+pub fn load_all_embedded(registry: &Registry) -> Result<Vec<Policy>> {
+    embedded()
+        .iter()
+        .map(|(path, text)| {
+            parse_policy(Path::new(path), text, registry, &format!("embedded:{path}"))
+        })
+        .collect()
+}
+
+pub(crate) fn policy_err(loc: Location, msg: impl Into<String>) -> Error {
+    Error::at(ErrorKind::Policy, loc, msg)
+}

@@ -1,0 +1,384 @@
+//! Strict parsing and validation of policy files: unknown keys, bad dates, unknown list,
+//! group, country, entity and domain ids are errors naming file:line:column.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{policy_err, Citation, Domain, Policy, Rule, RuleKind, Severity, Unknown};
+use crate::date::Date;
+use crate::error::{line_col, Location, Result};
+use crate::registry::{Confidence, Registry};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    id: Spanned<String>,
+    title: String,
+    jurisdiction: Spanned<String>,
+    summary: Option<String>,
+    unknown_domain: Option<Spanned<String>>,
+    unknown_purpose: Option<Spanned<String>>,
+    #[serde(default)]
+    basis: Vec<Spanned<RawCitation>>,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    citation: String,
+    date: Spanned<toml::value::Datetime>,
+    source: String,
+    confidence: Option<Spanned<String>>,
+    notes: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    title: String,
+    lists: Option<Vec<Spanned<String>>>,
+    member_of: Option<Vec<Spanned<String>>>,
+    countries: Option<Vec<Spanned<String>>>,
+    entities: Option<Vec<Spanned<String>>>,
+    domains: Option<Vec<Spanned<String>>>,
+    effective: Spanned<toml::value::Datetime>,
+    deadline: Option<Spanned<toml::value::Datetime>>,
+    new_from: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    new_only: bool,
+    severity: Option<Spanned<String>>,
+    remedy: Option<String>,
+    notes: Option<String>,
+}
+
+struct Cx<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Cx<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        let (l, c) = line_col(self.text, offset);
+        Location::at(self.path, l, c)
+    }
+
+    fn date(&self, d: &Spanned<toml::value::Datetime>, key: &str) -> Result<Date> {
+        let v = d.get_ref();
+        match (v.date, v.time, v.offset) {
+            (Some(date), None, None) => Date::from_toml(&date),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            policy_err(
+                self.loc(d.span().start),
+                format!("'{key}' must be a calendar date like 2025-12-31, not '{v}'"),
+            )
+        })
+    }
+
+    fn unknown(&self, v: Option<&Spanned<String>>, key: &str) -> Result<Unknown> {
+        match v.map(|s| (s, s.get_ref().as_str())) {
+            None => Ok(Unknown::Review),
+            Some((_, "apply")) => Ok(Unknown::Apply),
+            Some((_, "review")) => Ok(Unknown::Review),
+            Some((s, other)) => Err(policy_err(
+                self.loc(s.span().start),
+                format!("{key} '{other}' is not 'apply' or 'review'"),
+            )),
+        }
+    }
+}
+
+/// Parses and validates a policy file's text.
+pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) -> Result<Policy> {
+    let cx = Cx { path, text };
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+        policy_err(
+            cx.loc(e.span().map_or(0, |s| s.start)),
+            format!("invalid policy: {}", e.message().trim()),
+        )
+        .hint("see \"Policy files\" in the README")
+    })?;
+    let id = raw.id.get_ref().clone();
+    if !crate::registry::import::is_slug(&id) {
+        return Err(policy_err(
+            cx.loc(raw.id.span().start),
+            format!("'{id}' is not a valid policy id"),
+        )
+        .hint("use lowercase letters, digits and hyphens, e.g. lt-5g"));
+    }
+    let j = raw.jurisdiction.get_ref();
+    if j != "EU" && !crate::countries::is_alpha2(j) {
+        return Err(policy_err(
+            cx.loc(raw.jurisdiction.span().start),
+            format!("jurisdiction '{j}' is not an ISO 3166-1 alpha-2 code or EU"),
+        ));
+    }
+    if raw.basis.is_empty() {
+        return Err(policy_err(
+            Location::file(path),
+            format!("policy '{id}' cites no legal basis"),
+        )
+        .hint("add at least one [[basis]] table with citation, date and source"));
+    }
+    let mut basis = Vec::new();
+    for b in &raw.basis {
+        let b = b.get_ref();
+        let confidence = match &b.confidence {
+            None => Confidence::Confirmed,
+            Some(c) => Confidence::parse(c.get_ref()).ok_or_else(|| {
+                policy_err(
+                    cx.loc(c.span().start),
+                    format!("confidence '{}' is not 'confirmed' or 'weak'", c.get_ref()),
+                )
+            })?,
+        };
+        basis.push(Citation {
+            citation: b.citation.trim().to_string(),
+            date: cx.date(&b.date, "date")?,
+            source: b.source.trim().to_string(),
+            confidence,
+            notes: b.notes.clone(),
+        });
+    }
+    if raw.rule.is_empty() {
+        return Err(
+            policy_err(Location::file(path), format!("policy '{id}' has no rules"))
+                .hint("add at least one [[rule]] table"),
+        );
+    }
+    let known_lists: Vec<&str> = registry
+        .data
+        .lists
+        .iter()
+        .map(|l| l.id.as_str())
+        .chain(
+            registry
+                .data
+                .vendors
+                .iter()
+                .flat_map(|v| v.listings.iter().map(|l| l.list.as_str())),
+        )
+        .collect();
+    let mut rules: Vec<Rule> = Vec::new();
+    for r in &raw.rule {
+        let rstart = r.span().start;
+        let r = r.get_ref();
+        let rid = r.id.get_ref().clone();
+        if !crate::registry::import::is_slug(&rid) {
+            return Err(policy_err(
+                cx.loc(r.id.span().start),
+                format!("'{rid}' is not a valid rule id"),
+            ));
+        }
+        if rules.iter().any(|x| x.id == rid) {
+            return Err(policy_err(
+                cx.loc(r.id.span().start),
+                format!("rule id '{rid}' is used twice"),
+            ));
+        }
+        let need = |v: &Option<Vec<Spanned<String>>>, key: &str| -> Result<Vec<Spanned<String>>> {
+            match v {
+                Some(v) if !v.is_empty() => Ok(v.clone()),
+                _ => Err(policy_err(
+                    cx.loc(r.kind.span().start),
+                    format!("a '{}' rule needs a non-empty '{key}'", r.kind.get_ref()),
+                )),
+            }
+        };
+        let forbid = |v: &Option<Vec<Spanned<String>>>, key: &str| -> Result<()> {
+            if v.is_some() {
+                return Err(policy_err(
+                    cx.loc(rstart),
+                    format!(
+                        "rule '{rid}': '{key}' does not apply to a '{}' rule",
+                        r.kind.get_ref()
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        let kind = match r.kind.get_ref().as_str() {
+            "listed-entity" => {
+                let lists = need(&r.lists, "lists")?;
+                for l in &lists {
+                    if !known_lists.contains(&l.get_ref().as_str()) {
+                        return Err(policy_err(
+                            cx.loc(l.span().start),
+                            format!(
+                                "unknown list '{}': the registry ({}) has no such list",
+                                l.get_ref(),
+                                registry.source
+                            ),
+                        )
+                        .hint("run `tvcheck registry list` to see the lists and their ids"));
+                    }
+                }
+                forbid(&r.member_of, "member_of")?;
+                forbid(&r.countries, "countries")?;
+                forbid(&r.entities, "entities")?;
+                RuleKind::ListedEntity {
+                    lists: Some(lists.iter().map(|s| s.get_ref().clone()).collect()),
+                }
+            }
+            "country-test" => {
+                let groups = need(&r.member_of, "member_of")?;
+                for g in &groups {
+                    if crate::countries::group(g.get_ref()).is_none() {
+                        let ids: Vec<&str> = crate::countries::groups()
+                            .iter()
+                            .map(|g| g.id.as_str())
+                            .collect();
+                        return Err(policy_err(
+                            cx.loc(g.span().start),
+                            format!("unknown country group '{}'", g.get_ref()),
+                        )
+                        .hint(format!("use one of {}", ids.join(", "))));
+                    }
+                }
+                forbid(&r.lists, "lists")?;
+                forbid(&r.countries, "countries")?;
+                forbid(&r.entities, "entities")?;
+                RuleKind::CountryTest {
+                    member_of: groups.iter().map(|s| s.get_ref().clone()).collect(),
+                }
+            }
+            "named-countries" => {
+                let cs = need(&r.countries, "countries")?;
+                for c in &cs {
+                    if !crate::countries::is_alpha2(c.get_ref()) {
+                        return Err(policy_err(
+                            cx.loc(c.span().start),
+                            format!(
+                                "'{}' is not an ISO 3166-1 alpha-2 country code",
+                                c.get_ref()
+                            ),
+                        ));
+                    }
+                }
+                forbid(&r.lists, "lists")?;
+                forbid(&r.member_of, "member_of")?;
+                forbid(&r.entities, "entities")?;
+                RuleKind::NamedCountries {
+                    countries: cs.iter().map(|s| s.get_ref().clone()).collect(),
+                }
+            }
+            "named-entities" => {
+                let es = need(&r.entities, "entities")?;
+                for e in &es {
+                    if registry.vendor(e.get_ref()).is_none() {
+                        return Err(policy_err(
+                            cx.loc(e.span().start),
+                            format!(
+                                "unknown entity '{}': the registry ({}) has no such id",
+                                e.get_ref(),
+                                registry.source
+                            ),
+                        )
+                        .hint("run `tvcheck registry list` to see the ids"));
+                    }
+                }
+                forbid(&r.lists, "lists")?;
+                forbid(&r.member_of, "member_of")?;
+                forbid(&r.countries, "countries")?;
+                RuleKind::NamedEntities {
+                    entities: es.iter().map(|s| s.get_ref().clone()).collect(),
+                }
+            }
+            other => {
+                return Err(policy_err(
+                    cx.loc(r.kind.span().start),
+                    format!("unknown rule kind '{other}'"),
+                )
+                .hint("use listed-entity, country-test, named-countries or named-entities"))
+            }
+        };
+        let domains = match &r.domains {
+            None => None,
+            Some(ds) => {
+                let mut out = Vec::new();
+                for d in ds {
+                    let Some(dom) = Domain::parse_canonical(d.get_ref()) else {
+                        let names: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
+                        return Err(policy_err(
+                            cx.loc(d.span().start),
+                            format!("unknown domain '{}'", d.get_ref()),
+                        )
+                        .hint(format!("use one of {}", names.join(", "))));
+                    };
+                    out.push(dom);
+                }
+                if out.is_empty() {
+                    return Err(policy_err(
+                        cx.loc(rstart),
+                        format!("rule '{rid}' has an empty 'domains' list"),
+                    ));
+                }
+                Some(out)
+            }
+        };
+        let effective = cx.date(&r.effective, "effective")?;
+        let deadline = r
+            .deadline
+            .as_ref()
+            .map(|d| cx.date(d, "deadline"))
+            .transpose()?;
+        if let (Some(dl), Some(span)) = (deadline, r.deadline.as_ref()) {
+            if dl < effective {
+                return Err(policy_err(
+                    cx.loc(span.span().start),
+                    format!("deadline {dl} is before the rule's effective date {effective}"),
+                ));
+            }
+        }
+        let new_from = r
+            .new_from
+            .as_ref()
+            .map(|d| cx.date(d, "new_from"))
+            .transpose()?;
+        let severity = match r.severity.as_ref().map(|s| (s, s.get_ref().as_str())) {
+            None | Some((_, "violation")) => Severity::Violation,
+            Some((_, "review")) => Severity::Review,
+            Some((s, other)) => {
+                return Err(policy_err(
+                    cx.loc(s.span().start),
+                    format!("severity '{other}' is not 'violation' or 'review'"),
+                ))
+            }
+        };
+        rules.push(Rule {
+            id: rid,
+            title: r.title.trim().to_string(),
+            kind,
+            domains,
+            effective,
+            deadline,
+            new_from,
+            new_only: r.new_only,
+            severity,
+            remedy: r
+                .remedy
+                .clone()
+                .unwrap_or_else(|| "must be removed".to_string()),
+            notes: r.notes.clone(),
+        });
+    }
+    Ok(Policy {
+        id,
+        title: raw.title.trim().to_string(),
+        jurisdiction: j.clone(),
+        summary: raw.summary.clone(),
+        basis,
+        unknown_domain: cx.unknown(raw.unknown_domain.as_ref(), "unknown_domain")?,
+        unknown_purpose: cx.unknown(raw.unknown_purpose.as_ref(), "unknown_purpose")?,
+        rules,
+        origin: origin.to_string(),
+        sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
+    })
+}

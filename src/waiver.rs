@@ -1,0 +1,365 @@
+//! Waivers: approved, expiring exceptions read from a file named on the command line (never
+//! picked up from a scanned folder). A waiver scopes findings by asset id, serial, site,
+//! registry entry or model glob, optionally limited to a policy and rule.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::error::{line_col, Error, ErrorKind, Location, Result};
+
+/// One approved exception.
+#[derive(Debug, Serialize)]
+pub struct Waiver {
+    /// Id, e.g. `W-2026-017`.
+    pub id: String,
+    /// Scope: asset id.
+    pub asset_id: Option<String>,
+    /// Scope: serial number.
+    pub serial: Option<String>,
+    /// Scope: site.
+    pub site: Option<String>,
+    /// Scope: registry entry id (the matched entry or any entity in its ownership chain).
+    pub vendor: Option<String>,
+    /// Scope: model glob (case-insensitive).
+    pub model: Option<String>,
+    /// Only findings of this policy.
+    pub policy: Option<String>,
+    /// Only findings of this rule.
+    pub rule: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Decision reference.
+    pub reference: Option<String>,
+    /// Last day it applies.
+    pub expires: Date,
+    /// Line of its `[[waiver]]` table.
+    pub line: u64,
+    #[serde(skip)]
+    model_glob: Option<globset::GlobMatcher>,
+    #[serde(skip)]
+    used: AtomicU64,
+    #[serde(skip)]
+    expired_hits: AtomicU64,
+}
+
+/// The waivers of one file.
+#[derive(Debug, Default)]
+pub struct Waivers {
+    /// The file as shown to users.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The waivers, in file order.
+    pub waivers: Vec<Waiver>,
+}
+
+/// What a finding's subject looks like to a waiver.
+pub struct Subject<'a> {
+    /// Item asset id.
+    pub asset_id: Option<&'a str>,
+    /// Item serial.
+    pub serial: Option<&'a str>,
+    /// Item site.
+    pub site: Option<&'a str>,
+    /// Item model.
+    pub model: Option<&'a str>,
+    /// Registry ids: the matched entry and its ownership chain.
+    pub entities: &'a [String],
+    /// Policy id.
+    pub policy: &'a str,
+    /// Rule id.
+    pub rule: &'a str,
+}
+
+/// The outcome of looking a finding up in the waivers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// No waiver scopes it.
+    None,
+    /// An active waiver covers it.
+    Waived(String),
+    /// Only expired waivers scope it: (id, expiry).
+    Expired(String, Date),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    waiver: Vec<Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    id: String,
+    asset_id: Option<String>,
+    serial: Option<String>,
+    site: Option<String>,
+    vendor: Option<String>,
+    model: Option<Spanned<String>>,
+    policy: Option<String>,
+    rule: Option<String>,
+    reason: String,
+    approved_by: String,
+    reference: Option<String>,
+    expires: Spanned<toml::value::Datetime>,
+}
+
+fn eq(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, _) => true,
+        (Some(want), Some(have)) => want.trim() == have.trim(),
+        (Some(_), None) => false,
+    }
+}
+
+impl Waiver {
+    fn scopes(&self, s: &Subject<'_>) -> bool {
+        eq(self.asset_id.as_deref(), s.asset_id)
+            && eq(self.serial.as_deref(), s.serial)
+            && self.site.as_deref().is_none_or(|w| {
+                s.site
+                    .is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim()))
+            })
+            && self
+                .vendor
+                .as_deref()
+                .is_none_or(|v| s.entities.iter().any(|e| e == v))
+            && self
+                .model_glob
+                .as_ref()
+                .is_none_or(|g| s.model.is_some_and(|m| g.is_match(m.trim())))
+            && self.policy.as_deref().is_none_or(|p| p == s.policy)
+            && self.rule.as_deref().is_none_or(|r| r == s.rule)
+    }
+
+    /// How many findings it waived.
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// How many findings it would have waived had it not expired.
+    pub fn expired_hits(&self) -> u64 {
+        self.expired_hits.load(Ordering::Relaxed)
+    }
+}
+
+impl Waivers {
+    /// Reads and validates a waivers file.
+    pub fn load(path: &Path) -> Result<Waivers> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::io(ErrorKind::Waiver, path, "read the waivers file", &e))?;
+        let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Waiver)?;
+        Waivers::parse(path, text)
+    }
+
+    /// Parses a waivers file's text.
+    pub fn parse(path: &Path, text: &str) -> Result<Waivers> {
+        let loc = |off: usize| {
+            let (l, c) = line_col(text, off);
+            Location::at(path, l, c)
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            Error::at(
+                ErrorKind::Waiver,
+                loc(e.span().map_or(0, |s| s.start)),
+                format!("invalid waivers file: {}", e.message().trim()),
+            )
+            .hint(
+                "each [[waiver]] needs id, reason, approved_by, expires and at least one scope key",
+            )
+        })?;
+        let mut waivers: Vec<Waiver> = Vec::new();
+        for w in raw.waiver {
+            let start = w.span().start;
+            let w = w.into_inner();
+            let at = loc(start);
+            let err = |msg: String| Err(Error::at(ErrorKind::Waiver, at.clone(), msg));
+            if w.id.trim().is_empty() {
+                return err("a waiver has an empty id".into());
+            }
+            if waivers.iter().any(|x| x.id == w.id) {
+                return err(format!("waiver id '{}' is used twice", w.id));
+            }
+            for (key, v) in [("reason", &w.reason), ("approved_by", &w.approved_by)] {
+                if v.trim().is_empty() {
+                    return err(format!("waiver '{}' has an empty '{key}'", w.id));
+                }
+            }
+            if w.asset_id.is_none()
+                && w.serial.is_none()
+                && w.site.is_none()
+                && w.vendor.is_none()
+                && w.model.is_none()
+            {
+                return Err(Error::at(
+                    ErrorKind::Waiver,
+                    at,
+                    format!("waiver '{}' has no scope: it would waive everything", w.id),
+                )
+                .hint("add at least one of asset_id, serial, site, vendor, model"));
+            }
+            let ex = w.expires.get_ref();
+            let expires = match (ex.date, ex.time, ex.offset) {
+                (Some(d), None, None) => Date::from_toml(&d),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                Error::at(
+                    ErrorKind::Waiver,
+                    loc(w.expires.span().start),
+                    format!("'expires' must be a calendar date like 2026-12-31, not '{ex}'"),
+                )
+            })?;
+            let model_glob = match &w.model {
+                None => None,
+                Some(m) => Some(
+                    globset::GlobBuilder::new(m.get_ref().trim())
+                        .case_insensitive(true)
+                        .build()
+                        .map_err(|e| {
+                            Error::at(
+                                ErrorKind::Waiver,
+                                loc(m.span().start),
+                                format!(
+                                    "model '{}' is not a valid glob: {}",
+                                    m.get_ref(),
+                                    e.kind()
+                                ),
+                            )
+                        })?
+                        .compile_matcher(),
+                ),
+            };
+            waivers.push(Waiver {
+                id: w.id.trim().to_string(),
+                asset_id: w.asset_id,
+                serial: w.serial,
+                site: w.site,
+                vendor: w.vendor,
+                model: w.model.map(Spanned::into_inner),
+                policy: w.policy,
+                rule: w.rule,
+                reason: w.reason,
+                approved_by: w.approved_by,
+                reference: w.reference,
+                expires,
+                line: at.line.unwrap_or(0),
+                model_glob,
+                used: AtomicU64::new(0),
+                expired_hits: AtomicU64::new(0),
+            });
+        }
+        if waivers.is_empty() {
+            return Err(Error::at(
+                ErrorKind::Waiver,
+                Location::file(path),
+                "the file holds no [[waiver]] tables",
+            ));
+        }
+        Ok(Waivers {
+            path: crate::error::display_path(path),
+            sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
+            waivers,
+        })
+    }
+
+    /// Looks a finding up as of `as_of`, counting the use.
+    pub fn lookup(&self, s: &Subject<'_>, as_of: Date) -> Lookup {
+        let mut expired: Option<(&Waiver, Date)> = None;
+        for w in &self.waivers {
+            if !w.scopes(s) {
+                continue;
+            }
+            if as_of <= w.expires {
+                w.used.fetch_add(1, Ordering::Relaxed);
+                return Lookup::Waived(w.id.clone());
+            }
+            w.expired_hits.fetch_add(1, Ordering::Relaxed);
+            if expired.is_none() {
+                expired = Some((w, w.expires));
+            }
+        }
+        match expired {
+            Some((w, d)) => Lookup::Expired(w.id.clone(), d),
+            None => Lookup::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject<'a>(entities: &'a [String]) -> Subject<'a> {
+        Subject {
+            asset_id: Some("P1"),
+            serial: Some("S1"),
+            site: Some("Vilnius-Core-1"),
+            model: Some("DS-2CD2143G0-I"),
+            entities,
+            policy: "lt-5g",
+            rule: "r",
+        }
+    }
+
+    #[test]
+    fn scope_and_expiry() {
+        let w = Waivers::parse(
+            Path::new("w.toml"),
+            "[[waiver]]\nid = \"W1\"\nasset_id = \"P1\"\npolicy = \"lt-5g\"\nreason = \"r\"\napproved_by = \"RRT\"\nexpires = 2026-12-31\n\n[[waiver]]\nid = \"W2\"\nmodel = \"ds-2cd*\"\nvendor = \"hikvision\"\nreason = \"r\"\napproved_by = \"RRT\"\nexpires = 2020-01-01\n",
+        )
+        .unwrap();
+        let ents = vec!["ezviz".to_string(), "hikvision".to_string()];
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            w.lookup(&subject(&ents), d("2026-12-31")),
+            Lookup::Waived("W1".into())
+        );
+        assert_eq!(
+            w.lookup(&subject(&ents), d("2027-01-01")),
+            Lookup::Expired("W1".into(), d("2026-12-31"))
+        );
+        let mut other = subject(&ents);
+        other.asset_id = Some("P2");
+        assert_eq!(
+            w.lookup(&other, d("2026-01-01")),
+            Lookup::Expired("W2".into(), d("2020-01-01"))
+        );
+        other.policy = "uk";
+        other.model = Some("X");
+        assert_eq!(w.lookup(&other, d("2026-01-01")), Lookup::None);
+        assert_eq!(w.waivers[0].used(), 1);
+    }
+
+    #[test]
+    fn malformed_waivers_name_the_line() {
+        let e = Waivers::parse(
+            Path::new("w.toml"),
+            "[[waiver]]\nid = \"W1\"\nasset_id = \"P1\"\nreason = \"r\"\napproved_by = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("w.toml:1:1: invalid waivers file: missing field `expires`"),
+            "{e}"
+        );
+        let e = Waivers::parse(Path::new("w.toml"), "[[waiver]]\nid = \"W1\"\nasset_id = \"P1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-02-30\n").unwrap_err();
+        assert!(e.to_string().starts_with("w.toml:6:"), "{e}");
+        let e = Waivers::parse(
+            Path::new("w.toml"),
+            "[[waiver]]\nid = \"W1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-01-30\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("has no scope"), "{e}");
+        let e = Waivers::parse(Path::new("w.toml"), "[[waiver]]\nid = \"W1\"\nasset = \"P1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-01-30\n").unwrap_err();
+        assert!(e.to_string().contains("unknown field `asset`"), "{e}");
+    }
+}
