@@ -10,8 +10,8 @@ use crate::model::Verdict;
 use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::{
-    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report, ToolInfo,
-    WaiverSummary,
+    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report,
+    SkippedInput, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -68,11 +68,22 @@ pub fn run(
             .collect(),
         waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
+        skipped: Vec::new(),
         summary: Counts::default(),
         findings: Vec::new(),
     };
     for input in &inputs {
-        let mut reader = Reader::open(input, &cfg.read)?;
+        let mut reader = match Reader::open(input, &cfg.read) {
+            Ok(r) => r,
+            Err(e) if e.kind == ErrorKind::NotAnInventory && input.from_folder => {
+                report.skipped.push(SkippedInput {
+                    path: input.display.to_string(),
+                    reason: e.message,
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut counts = Counts::default();
         while let Some(item) = reader.next_item()? {
             let a = evaluator.assess(&item);
@@ -104,6 +115,13 @@ pub fn run(
             bytes,
             counts,
         });
+    }
+    if report.inputs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Inventory,
+            "no inventory was read: every file found is something else",
+        )
+        .hint("pass inventory files (.csv, .tsv, or .toml with [[asset]] tables)"));
     }
     if let Some(w) = waivers {
         report.waivers = Some(WaiverSummary {

@@ -79,6 +79,9 @@ pub enum ErrorKind {
     Waiver,
     /// A report could not be written.
     Output,
+    /// A TOML file is valid but holds no inventory (no `[[asset]]` tables): a folder walk
+    /// skips such files; named on the command line, they are an error.
+    NotAnInventory,
 }
 
 /// An error with its location and a hint saying what to do.
@@ -159,6 +162,15 @@ impl std::error::Error for Error {}
 
 /// Result with the library's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A parser message on one line: internal line breaks become "; ".
+pub fn one_line(msg: &str) -> String {
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// The 1-based line and column of byte offset `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (u64, u64) {

@@ -166,16 +166,17 @@ impl Waivers {
             let (l, c) = line_col(text, off);
             Location::at(path, l, c)
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            Error::at(
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| {
+                Error::at(
                 ErrorKind::Waiver,
                 loc(e.span().map_or(0, |s| s.start)),
-                format!("invalid waivers file: {}", e.message().trim()),
+                format!("invalid waivers file: {}", crate::error::one_line(e.message())),
             )
             .hint(
                 "each [[waiver]] needs id, reason, approved_by, expires and at least one scope key",
             )
-        })?;
+            })?;
         let mut waivers: Vec<Waiver> = Vec::new();
         for w in raw.waiver {
             let start = w.span().start;

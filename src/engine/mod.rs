@@ -369,12 +369,24 @@ impl<'r> Evaluator<'r> {
                     format!("new installations are banned from {new_from}"),
                 ));
             }
-            if let Some(d) = installed.filter(|d| *d >= new_from) {
-                return Some((
-                    Verdict::Violation,
-                    None,
-                    format!("installed on {d}, after the ban on new installations from {new_from}"),
-                ));
+            match installed {
+                Some(d) if d >= new_from => {
+                    return Some((
+                        Verdict::Violation,
+                        None,
+                        format!("installed on {d}, after the ban on new installations from {new_from}"),
+                    ))
+                }
+                Some(_) if rule.deadline.is_none() => return None,
+                Some(_) => {}
+                None if rule.deadline.is_none() => {
+                    return Some((
+                        Verdict::Review,
+                        None,
+                        format!("new installations are banned from {new_from} and the item's install date is unknown: check when it was installed"),
+                    ))
+                }
+                None => {}
             }
         }
         match rule.deadline {

@@ -47,6 +47,8 @@ pub struct Input {
     pub display: Arc<str>,
     /// How it is parsed.
     pub format: Format,
+    /// Found by walking a folder (rather than named on the command line).
+    pub from_folder: bool,
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -88,6 +90,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
                         display: Arc::from(display_path(entry.path())),
                         path: entry.into_path(),
                         format,
+                        from_folder: true,
                     });
                 }
             }
@@ -112,6 +115,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
                 display: Arc::from(display_path(path)),
                 path: path.clone(),
                 format,
+                from_folder: false,
             });
         } else {
             return Err(Error::at(

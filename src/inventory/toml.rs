@@ -115,23 +115,41 @@ impl TomlReader {
             )
             .hint("add one [[asset]] table per item, with at least a vendor key"));
         }
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            at(
+                path,
+                text,
+                offset,
+                format!(
+                    "invalid TOML inventory: {}",
+                    crate::error::one_line(e.message())
+                ),
+            )
+            .hint("see the TOML inventory format in the README")
+        })?;
+        if !table.contains_key("asset") {
+            let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+            return Err(Error::at(
+                ErrorKind::NotAnInventory,
+                Location::file(path),
+                format!(
+                    "the file has no [[asset]] tables, so it is not a TOML inventory (its top-level keys are {})",
+                    if keys.is_empty() { "none".to_string() } else { keys.join(", ") }
+                ),
+            )
+            .hint("add one [[asset]] table per item, or pass only inventory files"));
+        }
         let raw: RawInventory = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            let mut msg = e.message().trim().to_string();
+            let mut msg = crate::error::one_line(e.message()).to_string();
             if msg.contains("expected a sequence") {
                 msg.push_str(" (write each item as an [[asset]] table)");
             }
             at(path, text, offset, format!("invalid TOML inventory: {msg}"))
                 .hint("see the TOML inventory format in the README")
         })?;
-        let Some(assets) = raw.asset else {
-            return Err(Error::at(
-                ErrorKind::Inventory,
-                Location::file(path),
-                "the file has no [[asset]] tables, so it is not a TOML inventory",
-            )
-            .hint("add one [[asset]] table per item, or pass only inventory files"));
-        };
+        let assets = raw.asset.unwrap_or_default();
         let mut items = Vec::with_capacity(assets.len());
         for asset in &assets {
             let (line, _) = line_col(text, asset.span().start);

@@ -134,7 +134,7 @@ impl Matcher {
     /// Finds the entities a vendor string and a model point to.
     pub fn match_item(&self, vendor: &str, model: Option<&str>) -> MatchResult {
         let normalized = normalize::normalize(vendor);
-        let by_vendor = self
+        let mut by_vendor: Vec<Candidate> = self
             .names
             .get(&normalized)
             .map(|hits| {
@@ -148,6 +148,12 @@ impl Matcher {
                     .collect()
             })
             .unwrap_or_default();
+        if by_vendor.len() > 1 {
+            // Several entities share the normalised form ("AO Kaspersky Lab" and "Kaspersky
+            // Lab, Inc."): the one whose text matches with its legal form comes first.
+            let loose = normalize::loose(vendor);
+            by_vendor.sort_by_key(|c| normalize::loose(&c.matched) != loose);
+        }
         let mut by_model: Vec<Candidate> = Vec::new();
         if let Some(model) = model.map(str::trim).filter(|m| !m.is_empty()) {
             let whole = std::iter::once(model);

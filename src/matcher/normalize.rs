@@ -140,6 +140,16 @@ pub fn tokens(name: &str) -> Vec<String> {
     }
 }
 
+/// A looser comparison key that keeps legal forms: NFKC, lowercase, letters and digits only.
+pub fn loose(name: &str) -> String {
+    name.nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
 /// The normalised form of a name: its tokens joined by single spaces.
 pub fn normalize(name: &str) -> String {
     tokens(name).join(" ")

@@ -101,7 +101,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
     let raw: RawPolicy = toml::from_str(text).map_err(|e| {
         policy_err(
             cx.loc(e.span().map_or(0, |s| s.start)),
-            format!("invalid policy: {}", e.message().trim()),
+            format!("invalid policy: {}", crate::error::one_line(e.message())),
         )
         .hint("see \"Policy files\" in the README")
     })?;

@@ -242,7 +242,10 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
         let offset = e.span().map_or(0, |s| s.start);
         reg_err(
             cx.loc(offset),
-            format!("invalid registry file: {}", e.message().trim()),
+            format!(
+                "invalid registry file: {}",
+                crate::error::one_line(e.message())
+            ),
         )
         .hint("see \"Registry import format\" in the README")
     })?;

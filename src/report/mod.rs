@@ -246,6 +246,15 @@ impl FindingRow {
     }
 }
 
+/// A file skipped during a folder walk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SkippedInput {
+    /// The file.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
 /// Per-policy provenance and counts.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PolicySummary {
@@ -305,6 +314,9 @@ pub struct Report {
     pub waivers: Option<WaiverSummary>,
     /// Inputs, in the order read.
     pub inputs: Vec<InputInfo>,
+    /// Files found in scanned folders that are not inventories (e.g. a waivers or registry
+    /// file), skipped and never applied.
+    pub skipped: Vec<SkippedInput>,
     /// Totals.
     pub summary: Counts,
     /// Items that are not ok (all items with `--all`), in input order.

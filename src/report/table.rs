@@ -33,6 +33,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             i.counts.unidentified
         )?;
     }
+    for s in &report.skipped {
+        writeln!(out, "{}: skipped, not an inventory ({})", s.path, s.reason)?;
+    }
     if !report.findings.is_empty() {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)

@@ -135,8 +135,9 @@ fn compliant_inventory_exits_zero() {
         out.stdout
     );
     assert!(
-        out.stdout
-            .contains("total: 3 items in 1 file: 0 violations, 0 reviews, 0 waived, 3 ok (1 unidentified)"),
+        out.stdout.contains(
+            "total: 3 items in 1 file: 0 violations, 0 reviews, 0 waived, 3 ok (1 unidentified)"
+        ),
         "{}",
         out.stdout
     );

@@ -6,4 +6,6 @@ mod support;
 mod bad_input;
 mod check;
 mod inventory;
+mod policy;
 mod registry;
+mod waivers;

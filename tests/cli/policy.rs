@@ -1,0 +1,687 @@
+//! Policies: every shipped regime, every rule kind, both sides of every deadline and accession
+//! date, procurement mode, domains, purposes, multi-policy runs and policy validation.
+
+use crate::support::{repo, Env};
+
+/// Runs `check inv.csv --policy P... --as-of DATE --format json` over `csv` and returns the
+/// report and exit code.
+fn run(csv: &str, policies: &[&str], as_of: &str, extra: &[&str]) -> (serde_json::Value, i32) {
+    let env = Env::new();
+    env.file("inv.csv", csv);
+    let mut args = vec!["check", "inv.csv", "--as-of", as_of, "--format", "json"];
+    for p in policies {
+        args.extend(["--policy", p]);
+    }
+    args.extend_from_slice(extra);
+    let out = env.run(&args);
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}: {}",
+        out.code,
+        out.stderr
+    );
+    (out.json(), out.code)
+}
+
+/// (asset_id, policy/rule, verdict, days_left) of every finding.
+fn findings(r: &serde_json::Value) -> Vec<(String, String, String, Option<i64>)> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["asset_id"].as_str().unwrap_or("").to_string(),
+                format!(
+                    "{}/{}",
+                    f["policy"].as_str().unwrap_or("-"),
+                    f["rule"].as_str().unwrap_or("-")
+                ),
+                f["verdict"].as_str().unwrap().to_string(),
+                f["days_left"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+fn verdict_of(csv: &str, policy: &str, as_of: &str) -> Vec<String> {
+    let (r, _) = run(csv, &[policy], as_of, &[]);
+    findings(&r).into_iter().map(|f| f.2).collect()
+}
+
+#[test]
+fn every_shipped_policy_loads_and_validates() {
+    let env = Env::new();
+    let out = env.run(&["policy", "list"]);
+    out.code(0);
+    let ids: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "de-5g",
+            "eu-5g-toolbox",
+            "lt-5g",
+            "lt-cii-procurement",
+            "se-pts-2020",
+            "uk-huawei-dvd",
+            "us-fcc-covered",
+            "us-ndaa-889"
+        ]
+    );
+    for id in &ids {
+        let out = env.run(&["policy", "show", id]);
+        out.code(0);
+        assert!(out.stdout.contains("legal basis:"), "{id}: {}", out.stdout);
+        assert!(out.stdout.contains("source:"), "{id}");
+        let file = repo().join("policies").join(format!("{id}.toml"));
+        let out = env.run(&["policy", "check", &file.to_string_lossy()]);
+        out.code(0);
+        assert!(
+            out.stdout.contains(&format!("valid policy '{id}'")),
+            "{}",
+            out.stdout
+        );
+    }
+    let json = env
+        .run(&["policy", "show", "lt-5g", "--format", "json"])
+        .json();
+    assert_eq!(json["rules"][0]["kind"], "country-test");
+    assert_eq!(json["rules"][0]["deadline"], "2025-12-31");
+}
+
+// ---- lt-5g: country test, deadline, accession dates, controllers -------------------------
+
+const LT: &str = "asset_id,vendor,domain,country\nP1,Huawei,core,\nP2,Ericsson,ran,\nP3,Teltonika,ran,\nP4,Local Maker,ran,CN\nP5,Other Maker,ran,Finland\n";
+
+#[test]
+fn lt_5g_before_and_after_the_replacement_deadline() {
+    let (r, code) = run(LT, &["lt-5g"], "2025-12-30", &[]);
+    assert_eq!(code, 0, "only reviews before the deadline");
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "P1".into(),
+                "lt-5g/non-member-manufacturer".into(),
+                "review".into(),
+                Some(1)
+            ),
+            (
+                "P3".into(),
+                "lt-5g/non-member-manufacturer".into(),
+                "review".into(),
+                None
+            ),
+            (
+                "P4".into(),
+                "lt-5g/non-member-manufacturer".into(),
+                "review".into(),
+                Some(1)
+            ),
+        ]
+    );
+    let reason = r["findings"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(
+            "registered in CN (China), not a member of EU, NATO, EFTA or OECD on 2025-12-30"
+        ),
+        "{reason}"
+    );
+    assert!(reason.ends_with("by 2025-12-31, 1 day left"), "{reason}");
+    assert_eq!(r["findings"][0]["deadline"], "2025-12-31");
+    let p3 = r["findings"][1]["reason"].as_str().unwrap();
+    assert!(
+        p3.starts_with("unidentified manufacturer: vendor 'Teltonika' is not in the registry"),
+        "{p3}"
+    );
+    assert!(r["findings"][2]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("the inventory gives the manufacturer's country of 'Local Maker' as CN (China)"));
+
+    let (r, code) = run(LT, &["lt-5g"], "2025-12-31", &[]);
+    assert_eq!(code, 1);
+    let v: Vec<(String, String)> = findings(&r).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        v,
+        [
+            ("P1".into(), "violation".into()),
+            ("P3".into(), "review".into()),
+            ("P4".into(), "violation".into())
+        ]
+    );
+    assert_eq!(r["policies"][0]["id"], "lt-5g");
+    assert_eq!(r["policies"][0]["violations"], 2);
+    assert_eq!(r["policies"][0]["reviews"], 1);
+    assert_eq!(r["policies"][0]["ok"], 2);
+}
+
+#[test]
+fn lt_5g_is_not_in_force_before_its_date() {
+    assert!(verdict_of(LT, "lt-5g", "2021-05-24").is_empty());
+    assert_eq!(verdict_of(LT, "lt-5g", "2021-05-25").len(), 3);
+}
+
+#[test]
+fn country_groups_follow_accession_dates() {
+    let env = Env::new();
+    env.file(
+        "nato.toml",
+        r#"id = "nato-only"
+title = "Test: NATO members only"
+jurisdiction = "LT"
+[[basis]]
+citation = "Test"
+date = 2000-01-01
+source = "test"
+[[rule]]
+id = "nato"
+kind = "country-test"
+title = "Registered outside NATO"
+member_of = ["nato"]
+effective = 2000-01-01
+"#,
+    );
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,country\nF1,Finnish Radio,FI\nS1,Swedish Radio,SE\n",
+    );
+    let check = |date: &str| -> Vec<String> {
+        let r = env
+            .run(&[
+                "check",
+                "inv.csv",
+                "--policy",
+                "./nato.toml",
+                "--as-of",
+                date,
+                "--format",
+                "json",
+            ])
+            .json();
+        findings(&r).into_iter().map(|f| f.0).collect()
+    };
+    assert_eq!(check("2023-04-03"), ["F1", "S1"]);
+    assert_eq!(check("2023-04-04"), ["S1"]);
+    assert_eq!(check("2024-03-06"), ["S1"]);
+    assert!(check("2024-03-07").is_empty());
+}
+
+#[test]
+fn a_controller_outside_the_groups_makes_the_subsidiary_unreliable() {
+    // Huawei Technologies Sweden AB is registered in SE but controlled by Huawei (CN).
+    let (r, _) = run(
+        "asset_id,vendor,domain\nS1,Huawei Technologies Sweden AB,core\n",
+        &["lt-5g"],
+        "2026-01-01",
+        &[],
+    );
+    let f = &r["findings"][0];
+    assert_eq!(f["verdict"], "violation");
+    assert_eq!(f["match"], "parent");
+    assert_eq!(
+        f["evidence"]["chain"],
+        serde_json::json!(["huawei-technologies-sweden", "huawei"])
+    );
+    assert!(f["reason"]
+        .as_str()
+        .unwrap()
+        .contains("controlled by Huawei Technologies Co., Ltd. (registered in CN (China)"));
+}
+
+// ---- lt-cii-procurement: named countries, new acquisitions only, procurement mode -----------
+
+const CII: &str = "asset_id,vendor,installed\nK1,AO Kaspersky Lab,2022-03-16\nK2,AO Kaspersky Lab,2022-03-17\nK3,Kaspersky Lab Inc.,\nE1,Ericsson,2023-01-01\n";
+
+#[test]
+fn lt_cii_procurement_restricts_new_acquisitions() {
+    let (r, code) = run(CII, &["lt-cii-procurement"], "2026-11-21", &[]);
+    assert_eq!(code, 1);
+    let v: Vec<(String, String)> = findings(&r).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        v,
+        [
+            ("K2".into(), "violation".into()),
+            ("K3".into(), "review".into())
+        ]
+    );
+    assert!(r["findings"][0]["reason"].as_str().unwrap().contains(
+        "registered in RU (Russian Federation), one of the states named by lt-cii-procurement"
+    ));
+    assert!(r["findings"][1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("install date is unknown"));
+    assert!(r["findings"][1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("controlled by AO Kaspersky Lab"));
+}
+
+#[test]
+fn procurement_mode_applies_bans_at_once() {
+    let (r, _) = run(
+        CII,
+        &["lt-cii-procurement"],
+        "2026-11-21",
+        &["--procurement"],
+    );
+    let v: Vec<(String, String)> = findings(&r).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        v,
+        [
+            ("K1".into(), "violation".into()),
+            ("K2".into(), "violation".into()),
+            ("K3".into(), "violation".into())
+        ]
+    );
+    assert_eq!(r["procurement"], true);
+    // lt-5g before its deadline: review normally, violation as a new purchase.
+    let csv = "asset_id,vendor,domain\nP1,ZTE,ran\n";
+    assert_eq!(verdict_of(csv, "lt-5g", "2024-01-01"), ["review"]);
+    let (r, code) = run(csv, &["lt-5g"], "2024-01-01", &["--procurement"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["findings"][0]["verdict"], "violation");
+    assert!(r["findings"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("new purchase"));
+}
+
+// ---- us-fcc-covered and us-ndaa-889: listed entities, purposes, subsidiaries ------------------
+
+#[test]
+fn us_fcc_covered_list_dates_and_purpose_limited_listings() {
+    let csv = "asset_id,vendor,purpose\nH1,Huawei,\nC1,Hikvision,\nC2,Hikvision,critical-infrastructure\nC3,Hikvision,retail\nC4,EZVIZ,National Security\nK1,Kaspersky Lab Inc.,\n";
+    assert!(verdict_of(csv, "us-fcc-covered", "2021-03-11").is_empty());
+    let (r, _) = run(csv, &["us-fcc-covered"], "2021-03-12", &[]);
+    let v: Vec<(String, String)> = findings(&r).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        v,
+        [
+            ("H1".into(), "violation".into()),
+            ("C1".into(), "review".into()),
+            ("C2".into(), "violation".into()),
+            ("C4".into(), "violation".into()),
+        ]
+    );
+    assert!(r["findings"][1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("only for critical-infrastructure, government-facilities"));
+    assert_eq!(r["findings"][3]["match"], "parent");
+    // Kaspersky Lab, Inc. is covered as a subsidiary of AO Kaspersky Lab from 2022-03-25, and
+    // on its own from 2024-07-23.
+    let k = |d: &str| -> Option<String> {
+        let (r, _) = run(
+            "asset_id,vendor\nK1,Kaspersky Lab Inc.\n",
+            &["us-fcc-covered"],
+            d,
+            &[],
+        );
+        r["findings"][0]["match"].as_str().map(String::from)
+    };
+    assert_eq!(k("2022-03-24"), None);
+    assert_eq!(k("2022-03-25").as_deref(), Some("parent"));
+    assert_eq!(k("2024-07-23").as_deref(), Some("name"));
+}
+
+#[test]
+fn us_ndaa_889_dates_and_an_ended_parent_link() {
+    let csv = "asset_id,vendor\nH1,Huawei\nR1,Honor\n";
+    assert!(verdict_of(csv, "us-ndaa-889", "2019-08-12").is_empty());
+    assert_eq!(
+        verdict_of(csv, "us-ndaa-889", "2019-08-13"),
+        ["violation", "violation"]
+    );
+    assert_eq!(
+        verdict_of(csv, "us-ndaa-889", "2020-11-16"),
+        ["violation", "violation"]
+    );
+    assert_eq!(verdict_of(csv, "us-ndaa-889", "2020-11-17"), ["violation"]);
+}
+
+// ---- uk-huawei-dvd: domains, three deadlines, new installations -----------------------------
+
+const UK: &str = "asset_id,vendor,domain,installed\nC1,Huawei,core,2020-01-01\nR1,Huawei,ran,2020-01-01\nN1,Huawei,national-security-site,2020-01-01\nR2,Huawei,ran,2023-05-01\nZ1,ZTE,core,2020-01-01\nU1,Huawei,,2020-01-01\n";
+
+fn uk(as_of: &str) -> Vec<(String, String, String, Option<i64>)> {
+    let (r, _) = run(UK, &["uk-huawei-dvd"], as_of, &[]);
+    findings(&r)
+}
+
+#[test]
+fn uk_dvd_national_security_sites_deadline() {
+    let f = uk("2023-01-27");
+    assert!(f.contains(&(
+        "N1".into(),
+        "uk-huawei-dvd/national-security-sites".into(),
+        "review".into(),
+        Some(1)
+    )));
+    let f = uk("2023-01-28");
+    assert!(f.contains(&(
+        "N1".into(),
+        "uk-huawei-dvd/national-security-sites".into(),
+        "violation".into(),
+        Some(0)
+    )));
+}
+
+#[test]
+fn uk_dvd_core_and_all_5g_deadlines() {
+    let f = uk("2023-12-30");
+    assert!(f.contains(&(
+        "C1".into(),
+        "uk-huawei-dvd/network-core".into(),
+        "review".into(),
+        Some(1)
+    )));
+    assert!(f.contains(&(
+        "R1".into(),
+        "uk-huawei-dvd/all-5g".into(),
+        "review".into(),
+        Some(1462)
+    )));
+    let f = uk("2023-12-31");
+    assert!(f.contains(&(
+        "C1".into(),
+        "uk-huawei-dvd/network-core".into(),
+        "violation".into(),
+        Some(0)
+    )));
+    let f = uk("2027-12-30");
+    assert!(f.contains(&(
+        "R1".into(),
+        "uk-huawei-dvd/all-5g".into(),
+        "review".into(),
+        Some(1)
+    )));
+    let f = uk("2027-12-31");
+    assert!(f.contains(&(
+        "R1".into(),
+        "uk-huawei-dvd/all-5g".into(),
+        "violation".into(),
+        Some(0)
+    )));
+    // ZTE is not a designated vendor in the UK; the RAN item is not in the core rule.
+    assert!(!f.iter().any(|x| x.0 == "Z1"));
+    assert!(!f
+        .iter()
+        .any(|x| x.0 == "R1" && x.1.ends_with("network-core")));
+}
+
+#[test]
+fn uk_dvd_new_installations_and_unknown_domains() {
+    let f = uk("2024-01-01");
+    assert!(f.contains(&(
+        "R2".into(),
+        "uk-huawei-dvd/no-new-installations".into(),
+        "violation".into(),
+        None
+    )));
+    assert!(!f
+        .iter()
+        .any(|x| x.0 == "R1" && x.1.ends_with("no-new-installations")));
+    // No domain: the policy says review, whatever the deadline.
+    let u1: Vec<_> = f.iter().filter(|x| x.0 == "U1").collect();
+    assert!(!u1.is_empty());
+    assert!(u1.iter().all(|x| x.2 == "review"), "{u1:?}");
+    let (r, _) = run(UK, &["uk-huawei-dvd"], "2024-01-01", &[]);
+    let reason = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == "U1")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("no network domain is stated"), "{reason}");
+}
+
+// ---- de-5g, se-pts-2020, eu-5g-toolbox --------------------------------------------------------
+
+#[test]
+fn de_5g_core_and_management_deadlines() {
+    let csv = "asset_id,vendor,domain\nC1,ZTE,core\nM1,Huawei,OSS\nR1,Huawei,ran\n";
+    let (r, _) = run(csv, &["de-5g"], "2026-12-30", &[]);
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "C1".into(),
+                "de-5g/core-by-2026".into(),
+                "review".into(),
+                Some(1)
+            ),
+            (
+                "M1".into(),
+                "de-5g/management-by-2029".into(),
+                "review".into(),
+                Some(1097)
+            ),
+        ]
+    );
+    let (r, _) = run(csv, &["de-5g"], "2026-12-31", &[]);
+    assert_eq!(findings(&r)[0].2, "violation");
+    let (r, _) = run(csv, &["de-5g"], "2029-12-30", &[]);
+    assert_eq!(
+        findings(&r)[1],
+        (
+            "M1".into(),
+            "de-5g/management-by-2029".into(),
+            "review".into(),
+            Some(1)
+        )
+    );
+    let (r, _) = run(csv, &["de-5g"], "2029-12-31", &[]);
+    assert_eq!(findings(&r)[1].2, "violation");
+    assert!(verdict_of(csv, "de-5g", "2024-07-09").is_empty());
+}
+
+#[test]
+fn se_pts_central_functions() {
+    let csv = "asset_id,vendor,domain\nC1,Huawei Technologies Sweden AB,core\nC2,ZTE,core\nR1,Huawei,ran\n";
+    let (r, _) = run(csv, &["se-pts-2020"], "2024-12-31", &[]);
+    let f = findings(&r);
+    assert_eq!(f.len(), 2);
+    assert_eq!(
+        f[0],
+        (
+            "C1".into(),
+            "se-pts-2020/central-functions".into(),
+            "review".into(),
+            Some(1)
+        )
+    );
+    assert_eq!(r["findings"][0]["match"], "parent");
+    assert_eq!(
+        verdict_of(csv, "se-pts-2020", "2025-01-01"),
+        ["violation", "violation"]
+    );
+}
+
+#[test]
+fn eu_toolbox_is_advisory() {
+    let csv = "asset_id,vendor\nH1,Huawei\nZ1,ZTE\nE1,Ericsson\n";
+    assert!(verdict_of(csv, "eu-5g-toolbox", "2023-06-14").is_empty());
+    let (r, code) = run(csv, &["eu-5g-toolbox"], "2023-06-15", &[]);
+    assert_eq!(code, 0, "reviews do not fail the run");
+    let v: Vec<String> = findings(&r).into_iter().map(|f| f.2).collect();
+    assert_eq!(v, ["review", "review"]);
+    assert!(r["findings"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("advisory"));
+}
+
+// ---- several policies in one run --------------------------------------------------------------
+
+#[test]
+fn several_policies_are_evaluated_separately() {
+    let csv = "asset_id,vendor,domain\nH1,Huawei,core\nE1,Ericsson,core\n";
+    let (r, code) = run(
+        csv,
+        &["lt-5g", "us-fcc-covered", "de-5g"],
+        "2026-06-01",
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "H1".into(),
+                "lt-5g/non-member-manufacturer".into(),
+                "violation".into(),
+                Some(-152)
+            ),
+            (
+                "H1".into(),
+                "us-fcc-covered/covered-list".into(),
+                "violation".into(),
+                None
+            ),
+            (
+                "H1".into(),
+                "de-5g/core-by-2026".into(),
+                "review".into(),
+                Some(213)
+            ),
+        ]
+    );
+    let ids: Vec<&str> = r["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["lt-5g", "us-fcc-covered", "de-5g"]);
+    assert_eq!(r["policies"][2]["reviews"], 1);
+    assert_eq!(r["policies"][2]["violations"], 0);
+    assert_eq!(r["policies"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["summary"]["violations"], 1);
+    assert_eq!(r["summary"]["ok"], 1);
+}
+
+// ---- policy files: strict parsing -------------------------------------------------------------
+
+const GOOD: &str = r#"id = "mine"
+title = "My rules"
+jurisdiction = "LT"
+[[basis]]
+citation = "Act"
+date = 2020-01-01
+source = "gazette"
+[[rule]]
+id = "r1"
+kind = "listed-entity"
+title = "Listed"
+lists = ["us-fcc-covered"]
+domains = ["core"]
+effective = 2020-01-01
+"#;
+
+#[test]
+fn a_policy_file_by_path() {
+    let env = Env::new();
+    env.file("rules/mine.toml", GOOD);
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain\nH1,Huawei,core\nH2,Huawei,ran\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "rules/mine.toml",
+        "--as-of",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    assert_eq!(
+        findings(&r),
+        [("H1".into(), "mine/r1".into(), "violation".into(), None)]
+    );
+    assert_eq!(r["policies"][0]["origin"], "rules/mine.toml");
+    env.run(&["policy", "check", "rules/mine.toml"]).code(0);
+}
+
+#[test]
+fn policy_errors_name_file_line_and_column() {
+    let env = Env::new();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "title = \"My rules\"",
+            "title = \"My rules\"\ncolour = \"red\"",
+            "p.toml:3:1: invalid policy: unknown field `colour`",
+        ),
+        ("date = 2020-01-01", "date = 2025-02-30", "p.toml:6:"),
+        (
+            "lists = [\"us-fcc-covered\"]",
+            "lists = [\"us-fcc-covred\"]",
+            "p.toml:12:10: unknown list 'us-fcc-covred'",
+        ),
+        (
+            "domains = [\"core\"]",
+            "domains = [\"radio\"]",
+            "p.toml:13:12: unknown domain 'radio'",
+        ),
+        (
+            "kind = \"listed-entity\"",
+            "kind = \"listed\"",
+            "p.toml:10:8: unknown rule kind 'listed'",
+        ),
+        (
+            "effective = 2020-01-01",
+            "effective = \"2020-01-01\"",
+            "p.toml:14:13:",
+        ),
+        (
+            "jurisdiction = \"LT\"",
+            "jurisdiction = \"Lithuania\"",
+            "p.toml:3:16: jurisdiction 'Lithuania'",
+        ),
+    ];
+    for (from, to, want) in cases {
+        assert!(GOOD.contains(from), "{from}");
+        env.file("p.toml", GOOD.replacen(from, to, 1));
+        env.run(&["policy", "check", "p.toml"]).error(&[want]);
+    }
+    env.file(
+        "g.toml",
+        GOOD.replace("kind = \"listed-entity\"", "kind = \"country-test\"")
+            .replace(
+                "lists = [\"us-fcc-covered\"]",
+                "member_of = [\"eu\", \"asean\"]",
+            ),
+    );
+    env.run(&["policy", "check", "g.toml"]).error(&[
+        "g.toml:12:20: unknown country group 'asean'",
+        "eu, nato, efta, oecd",
+    ]);
+    env.file(
+        "e.toml",
+        GOOD.replace("kind = \"listed-entity\"", "kind = \"named-entities\"")
+            .replace("lists = [\"us-fcc-covered\"]", "entities = [\"huwei\"]"),
+    );
+    env.run(&["policy", "check", "e.toml"])
+        .error(&["e.toml:12:13: unknown entity 'huwei'"]);
+    env.file(
+        "m.toml",
+        GOOD.replace("lists = [\"us-fcc-covered\"]", "countries = [\"CN\"]"),
+    );
+    env.run(&["policy", "check", "m.toml"])
+        .error(&["m.toml:10:8: a 'listed-entity' rule needs a non-empty 'lists'"]);
+    env.file("inv.csv", "vendor\nZTE\n");
+    env.run(&["check", "inv.csv", "--policy", "lt-6g"])
+        .error(&["no policy with id 'lt-6g'", "lt-5g"]);
+}
