@@ -1,6 +1,9 @@
 //! The integration test binary: every test runs the real `tvcheck` executable in a temporary
 //! folder through the small builder in `support`.
 
+// Tests state their expectations with unwrap: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod bad_input;
