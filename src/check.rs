@@ -91,6 +91,9 @@ pub fn run(
             report.summary.add(&a);
             for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
                 summary.counts.add_verdict(*v);
+                if !a.identified {
+                    summary.counts.unidentified += 1;
+                }
             }
             for f in &a.findings {
                 report.findings.push(FindingRow::new(&item, &a, Some(f)));
