@@ -416,6 +416,40 @@ fn uk_dvd_core_and_all_5g_deadlines() {
 }
 
 #[test]
+fn uk_dvd_ban_on_new_installations_starts_on_its_day() {
+    let csv =
+        "asset_id,vendor,domain,installed\nA,Huawei,ran,2022-10-12\nB,Huawei,ran,2022-10-13\n";
+    let (r, _) = run(csv, &["uk-huawei-dvd"], "2023-01-01", &[]);
+    let f = findings(&r);
+    assert!(
+        !f.iter()
+            .any(|x| x.0 == "A" && x.1.ends_with("no-new-installations")),
+        "{f:?}"
+    );
+    assert!(f.contains(&(
+        "B".into(),
+        "uk-huawei-dvd/no-new-installations".into(),
+        "violation".into(),
+        None
+    )));
+    let reason = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "no-new-installations")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.ends_with(
+            "installed on 2022-10-13, after the ban on new installations from 2022-10-13"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
 fn uk_dvd_new_installations_and_unknown_domains() {
     let f = uk("2024-01-01");
     assert!(f.contains(&(
