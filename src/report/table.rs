@@ -24,11 +24,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for i in &report.inputs {
         writeln!(
             out,
-            "{}: {} items, {} violations, {} reviews, {} ok, {} unidentified",
+            "{}: {} items, {} violations, {} reviews, {} waived, {} ok, {} unidentified",
             i.path,
             i.counts.items,
             i.counts.violations,
             i.counts.reviews,
+            i.counts.waived,
             i.counts.ok,
             i.counts.unidentified
         )?;
@@ -45,6 +46,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "asset",
                 "vendor",
                 "model",
+                "entry",
                 "policy/rule",
                 "verdict",
                 "deadline",
@@ -65,6 +67,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     f.vendor.clone()
                 },
                 or_dash(f.model.as_deref()).to_string(),
+                or_dash(f.entry.as_deref()).to_string(),
                 match (&f.policy, &f.rule) {
                     (Some(p), Some(r)) => format!("{p}/{r}"),
                     _ => "-".to_string(),

@@ -355,3 +355,72 @@ fn usage_errors_exit_two() {
     );
     env.run(&["check", "inv.csv", "--delimiter", "ab"]).code(2);
 }
+
+#[test]
+fn table_shows_location_entry_policy_deadline_and_reason() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,model,domain\nP1,ZTE,F660,core\n",
+    );
+    let out = env.run_env(
+        &[
+            "check",
+            "inv.csv",
+            "--policy",
+            "de-5g",
+            "--as-of",
+            "2026-12-01",
+        ],
+        &[("COLUMNS", "250")],
+    );
+    out.code(0);
+    let header = out.stdout.lines().find(|l| l.contains("location")).unwrap();
+    let cols: Vec<&str> = header
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "location",
+            "asset",
+            "vendor",
+            "model",
+            "entry",
+            "policy/rule",
+            "verdict",
+            "deadline",
+            "why"
+        ]
+    );
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("inv.csv:2"))
+        .unwrap();
+    for cell in [
+        "P1",
+        "ZTE",
+        "F660",
+        "zte",
+        "de-5g/core-by-2026",
+        "review",
+        "2026-12-31 (30 days left)",
+    ] {
+        assert!(row.contains(cell), "{cell} missing from {row}");
+    }
+    assert!(
+        out.stdout
+            .contains("inv.csv: 1 items, 0 violations, 1 reviews, 0 waived, 0 ok, 0 unidentified"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("policy de-5g: 0 violations, 1 reviews, 0 waived, 0 ok"),
+        "{}",
+        out.stdout
+    );
+}
