@@ -10,7 +10,7 @@ use crate::model::Verdict;
 use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::{
-    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report,
+    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report, RuleInfo,
     SkippedInput, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
@@ -28,6 +28,8 @@ pub struct CheckConfig {
     pub all: bool,
     /// Treat every item as a new purchase.
     pub procurement: bool,
+    /// The time of the run, Unix seconds (from `SOURCE_DATE_EPOCH` for reproducible reports).
+    pub generated_at: i64,
 }
 
 /// Runs a check and returns the report. Inputs are streamed item by item. With no policy the
@@ -47,6 +49,7 @@ pub fn run(
     let mut report = Report {
         tool: ToolInfo::default(),
         as_of: cfg.as_of,
+        generated_at: crate::date::rfc3339_utc(cfg.generated_at),
         registry: RegistryInfo {
             source: registry.source.clone(),
             sha256: registry.digest.clone(),
@@ -61,8 +64,11 @@ pub fn run(
             .map(|p| PolicySummary {
                 id: p.id.clone(),
                 title: p.title.clone(),
+                jurisdiction: p.jurisdiction.clone(),
                 origin: p.origin.clone(),
                 sha256: p.sha256.clone(),
+                basis: p.basis.clone(),
+                rules: p.rules.iter().map(RuleInfo::new).collect(),
                 counts: Counts::default(),
             })
             .collect(),

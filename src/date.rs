@@ -97,6 +97,13 @@ impl Date {
     }
 }
 
+/// Formats a Unix time (seconds) as an RFC 3339 UTC timestamp, e.g. `2026-11-21T16:47:35Z`.
+pub fn rfc3339_utc(unix_secs: i64) -> String {
+    let day = Date::from_days(unix_secs.div_euclid(86_400));
+    let s = unix_secs.rem_euclid(86_400);
+    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+}
+
 fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -174,6 +181,12 @@ mod tests {
         assert!("25-1-1".parse::<Date>().is_err());
         assert!("2025/01/01".parse::<Date>().is_err());
         assert!("".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_795_000_000), "2026-11-18T11:06:40Z");
     }
 
     #[test]

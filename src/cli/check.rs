@@ -11,6 +11,23 @@ use tvcheck::{Date, Registry};
 use super::args::{CheckArgs, FormatArg};
 use super::ExitStatus;
 
+/// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
+fn run_time() -> anyhow::Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            tvcheck::Error::new(
+                tvcheck::ErrorKind::Usage,
+                format!("SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"),
+            )
+            .hint("set it to a Unix time such as 1795000000, or unset it")
+            .into()
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)),
+    }
+}
+
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let registry = Registry::open_or_embedded(args.db.as_deref())?;
     let cfg = CheckConfig {
@@ -24,6 +41,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all,
         procurement: args.procurement,
+        generated_at: run_time()?,
     };
     let mut policies = Vec::with_capacity(args.policies.len());
     for spec in &args.policies {

@@ -262,13 +262,56 @@ pub struct PolicySummary {
     pub id: String,
     /// Title.
     pub title: String,
+    /// ISO alpha-2 or `EU`.
+    pub jurisdiction: String,
     /// Where it was loaded from.
     pub origin: String,
     /// SHA-256 of the policy file (empty for the built-in `any-list`).
     pub sha256: String,
+    /// The legal basis it cites.
+    pub basis: Vec<crate::policy::Citation>,
+    /// Its rules.
+    pub rules: Vec<RuleInfo>,
     /// Counts of items by their worst verdict under this policy.
     #[serde(flatten)]
     pub counts: Counts,
+}
+
+/// What a report says about one rule of a policy.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleInfo {
+    /// Rule id.
+    pub id: String,
+    /// Short description.
+    pub title: String,
+    /// Rule kind (`listed-entity`, `country-test`, `named-countries`, `named-entities`).
+    pub kind: &'static str,
+    /// In force from.
+    pub effective: Date,
+    /// Phase-out deadline.
+    pub deadline: Option<Date>,
+    /// What the operator must do.
+    pub remedy: String,
+}
+
+impl RuleInfo {
+    /// Summarises a policy rule.
+    pub fn new(r: &crate::policy::Rule) -> RuleInfo {
+        use crate::policy::RuleKind;
+        RuleInfo {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            kind: match r.kind {
+                RuleKind::ListedEntity { .. } => "listed-entity",
+                RuleKind::CountryTest { .. } => "country-test",
+                RuleKind::NamedCountries { .. } => "named-countries",
+                RuleKind::NamedEntities { .. } => "named-entities",
+            },
+            effective: r.effective,
+            deadline: r.deadline,
+            remedy: r.remedy.clone(),
+        }
+    }
 }
 
 /// The waivers file used, and which of its waivers did nothing.
@@ -304,6 +347,9 @@ pub struct Report {
     pub tool: ToolInfo,
     /// The date the inventory was judged as of.
     pub as_of: Date,
+    /// When the report was made (RFC 3339, UTC; `SOURCE_DATE_EPOCH` when set, for
+    /// reproducible reports).
+    pub generated_at: String,
     /// The registry used.
     pub registry: RegistryInfo,
     /// Whether items were judged as new purchases.

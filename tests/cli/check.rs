@@ -424,3 +424,18 @@ fn table_shows_location_entry_policy_deadline_and_reason() {
         out.stdout
     );
 }
+
+#[test]
+fn source_date_epoch_makes_reports_byte_identical() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nA1,ZTE\nA2,Nokia\n");
+    let args = [
+        "check", "inv.csv", "--policy", "lt-5g", "--as-of", AS_OF, "--format", "json",
+    ];
+    let a = env.run_env(&args, &[("SOURCE_DATE_EPOCH", "1795000000")]);
+    let b = env.run_env(&args, &[("SOURCE_DATE_EPOCH", "1795000000")]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.json()["generated_at"], "2026-11-18T11:06:40Z");
+    env.run_env(&args, &[("SOURCE_DATE_EPOCH", "yesterday")])
+        .error(&["SOURCE_DATE_EPOCH='yesterday' is not a whole number"]);
+}
