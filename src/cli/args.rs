@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tvcheck::inventory::ColumnOverride;
+use tvcheck::report::Format;
 use tvcheck::Date;
 
 /// Check equipment inventories against a registry of designated ("untrusted") manufacturers.
@@ -63,7 +64,66 @@ pub enum PolicyCommand {
     },
 }
 
-/// Report formats.
+/// Which findings fail a run (exit status 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any violation.
+    Violation,
+    /// Any violation or review.
+    Review,
+    /// Never: exit 0 unless there is an error.
+    Never,
+}
+
+/// One requested rendering of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// The format; `None` means the `--format` value.
+    pub format: Option<Format>,
+    /// The file; `None` means standard output.
+    pub path: Option<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        format!(
+            "'{s}' is not a report format; use one of {}",
+            Format::names()
+        )
+    })
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    if let Some((fmt, path)) = s.split_once('=') {
+        if let Some(format) = Format::parse(fmt) {
+            if path.is_empty() {
+                return Err(format!("'{s}' names no file after '='"));
+            }
+            return Ok(OutputSpec {
+                format: Some(format),
+                path: Some(PathBuf::from(path)),
+            });
+        }
+        if !fmt.contains(['/', '\\', '.']) {
+            return Err(format!(
+                "'{fmt}' is not a report format; use one of {}",
+                Format::names()
+            ));
+        }
+    }
+    if let Some(format) = Format::parse(s) {
+        return Ok(OutputSpec {
+            format: Some(format),
+            path: None,
+        });
+    }
+    Ok(OutputSpec {
+        format: None,
+        path: Some(PathBuf::from(s)),
+    })
+}
+
+/// Formats of the registry and policy listings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Human-readable tables.
@@ -81,12 +141,17 @@ pub struct CheckArgs {
     /// Registry database to use instead of the embedded default registry.
     #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Report format for standard output and for `--output FILE` without a format.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
+    pub format: Format,
+    /// Where to write reports (repeatable; one evaluation, many renderings): FILE (in --format),
+    /// FORMAT=FILE, or FORMAT alone for standard output. Files are written atomically.
+    #[arg(short = 'o', long = "output", value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+    /// Exit with status 1 when a finding is at or above this level: violation (default),
+    /// review, or never.
+    #[arg(long, value_enum, default_value_t = FailOn::Violation)]
+    pub fail_on: FailOn,
     /// List every item in the report, including those that are ok.
     #[arg(long)]
     pub all: bool,

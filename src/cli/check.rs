@@ -5,10 +5,10 @@ use std::io::Write;
 use anyhow::Context;
 use tvcheck::check::CheckConfig;
 use tvcheck::inventory::{CsvOptions, ReadOptions};
-use tvcheck::report::{self, Format};
+use tvcheck::report;
 use tvcheck::{Date, Registry};
 
-use super::args::{CheckArgs, FormatArg};
+use super::args::{CheckArgs, FailOn, OutputSpec};
 use super::ExitStatus;
 
 /// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
@@ -60,20 +60,43 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .map(tvcheck::waiver::Waivers::load)
         .transpose()?;
     let report = tvcheck::check::run(&cfg, &registry, policies, waivers.as_ref())?;
-    let format = match args.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
+    let outputs = if args.outputs.is_empty() {
+        vec![OutputSpec {
+            format: None,
+            path: None,
+        }]
+    } else {
+        args.outputs.clone()
     };
-    match &args.output {
-        Some(path) => tvcheck::output::write_atomic(path, |w| report::render(&report, format, w))?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            report::render(&report, format, &mut out).context("cannot write the report")?;
-            out.flush().context("cannot write the report")?;
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(tvcheck::Error::new(
+            tvcheck::ErrorKind::Usage,
+            "more than one report is sent to standard output",
+        )
+        .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
+        .into());
+    }
+    for o in &outputs {
+        let format = o.format.unwrap_or(args.format);
+        match &o.path {
+            Some(path) => {
+                tvcheck::output::write_atomic(path, |w| report::render(&report, format, w))?
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                report::render(&report, format, &mut out).context("cannot write the report")?;
+                out.flush().context("cannot write the report")?;
+            }
         }
     }
-    Ok(if report.has_violations() {
+    let s = &report.summary;
+    let failed = match args.fail_on {
+        FailOn::Violation => s.violations > 0,
+        FailOn::Review => s.violations > 0 || s.reviews > 0,
+        FailOn::Never => false,
+    };
+    Ok(if failed {
         ExitStatus::Findings
     } else {
         ExitStatus::Success

@@ -24,13 +24,29 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in documentation order.
+    pub const ALL: &'static [Format] = &[Format::Table, Format::Json];
+
     /// Parses a format name.
     pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "table" => Some(Format::Table),
-            "json" => Some(Format::Json),
-            _ => None,
+        Format::ALL.iter().copied().find(|f| f.name() == s)
+    }
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
         }
+    }
+
+    /// The names of all formats, for messages.
+    pub fn names() -> String {
+        Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

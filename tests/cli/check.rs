@@ -439,3 +439,68 @@ fn source_date_epoch_makes_reports_byte_identical() {
     env.run_env(&args, &[("SOURCE_DATE_EPOCH", "yesterday")])
         .error(&["SOURCE_DATE_EPOCH='yesterday' is not a whole number"]);
 }
+
+#[test]
+fn several_renderings_from_one_run() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nA1,ZTE\n");
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        AS_OF,
+        "-o",
+        "json=r.json",
+        "-o",
+        "table",
+        "--output",
+        "t.txt",
+    ]);
+    out.code(1);
+    assert!(out.stdout.contains("total: 1 items"), "{}", out.stdout);
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("r.json")).unwrap()).unwrap();
+    assert_eq!(r["summary"]["violations"], 1);
+    // A bare file takes --format (table by default).
+    assert!(std::fs::read_to_string(env.path("t.txt"))
+        .unwrap()
+        .contains("total: 1 items"));
+    env.run(&["check", "inv.csv", "-o", "json", "-o", "table"])
+        .error(&["more than one report is sent to standard output"]);
+    env.run(&["check", "inv.csv", "-o", "yaml=r.yaml"]).code(2);
+    env.run(&["check", "inv.csv", "--format", "yaml"]).code(2);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor,domain\nA1,ZTE,core\n");
+    // de-5g before its deadline: a review only.
+    let base = [
+        "check",
+        "inv.csv",
+        "--policy",
+        "de-5g",
+        "--as-of",
+        "2026-01-01",
+    ];
+    env.run(&base).code(0);
+    env.run(&[&base[..], &["--fail-on", "review"]].concat())
+        .code(1);
+    env.run(&[&base[..], &["--fail-on", "violation"]].concat())
+        .code(0);
+    let after = [
+        "check",
+        "inv.csv",
+        "--policy",
+        "de-5g",
+        "--as-of",
+        "2027-01-01",
+    ];
+    env.run(&after).code(1);
+    env.run(&[&after[..], &["--fail-on", "never"]].concat())
+        .code(0);
+    // Errors are never hidden by --fail-on never.
+    env.run(&["check", "missing.csv", "--fail-on", "never"])
+        .code(2);
+}
