@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::baseline::Baseline;
 use crate::date::Date;
 use crate::engine::{Evaluator, Timing};
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -10,8 +11,8 @@ use crate::model::Verdict;
 use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::{
-    Counts, ExpiredWaiver, FindingRow, InputInfo, PolicySummary, RegistryInfo, Report, RuleInfo,
-    SkippedInput, ToolInfo, WaiverSummary,
+    BaselineInfo, Counts, ExpiredWaiver, FindingRow, GroupSummary, InputInfo, PolicySummary,
+    RegistryInfo, Report, RuleInfo, SkippedInput, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -30,6 +31,8 @@ pub struct CheckConfig {
     pub procurement: bool,
     /// The time of the run, Unix seconds (from `SOURCE_DATE_EPOCH` for reproducible reports).
     pub generated_at: i64,
+    /// Summarise inputs per folder.
+    pub group_by_dir: bool,
 }
 
 /// Runs a check and returns the report. Inputs are streamed item by item. With no policy the
@@ -39,6 +42,7 @@ pub fn run(
     registry: &Registry,
     policies: Vec<Policy>,
     waivers: Option<&Waivers>,
+    baseline: Option<&Baseline>,
 ) -> Result<Report> {
     let inputs = discover(&cfg.paths)?;
     let timing = Timing {
@@ -75,6 +79,8 @@ pub fn run(
         waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
         skipped: Vec::new(),
+        groups: Vec::new(),
+        baseline: None,
         summary: Counts::default(),
         findings: Vec::new(),
     };
@@ -131,6 +137,46 @@ pub fn run(
             "no inventory was read: every file found is something else",
         )
         .hint("pass inventory files (.csv, .tsv, or .toml with [[asset]] tables)"));
+    }
+    if let Some(b) = baseline {
+        let mut known = 0;
+        for f in &mut report.findings {
+            if f.verdict != Verdict::Ok && b.contains(f) {
+                f.in_baseline = true;
+                known += 1;
+            }
+        }
+        let total = report
+            .findings
+            .iter()
+            .filter(|f| f.verdict != Verdict::Ok)
+            .count() as u64;
+        report.baseline = Some(BaselineInfo {
+            path: b.path.clone(),
+            sha256: b.sha256.clone(),
+            known,
+            new: total - known,
+        });
+    }
+    if cfg.group_by_dir {
+        for i in &report.inputs {
+            let dir = std::path::Path::new(&i.path)
+                .parent()
+                .map(crate::error::display_path)
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| ".".to_string());
+            match report.groups.iter_mut().find(|g| g.group == dir) {
+                Some(g) => {
+                    g.files += 1;
+                    g.counts.merge(&i.counts);
+                }
+                None => report.groups.push(GroupSummary {
+                    group: dir,
+                    files: 1,
+                    counts: i.counts.clone(),
+                }),
+            }
+        }
     }
     if let Some(w) = waivers {
         report.waivers = Some(WaiverSummary {

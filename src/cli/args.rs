@@ -31,6 +31,23 @@ pub enum Command {
     /// List, show and validate policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Work with reports already written.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `tvcheck report ...`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Recompute the digests a JSON report records (inputs, registry, policies, waivers) and say
+    /// whether anything changed since (exit 0 unchanged, 1 changed, 2 error).
+    Verify {
+        /// A report written by `tvcheck check --format json`.
+        report: PathBuf,
+        /// Registry database the report was made with, when it was not the embedded one.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }
 
 /// `tvcheck policy ...`
@@ -174,6 +191,37 @@ pub struct CheckArgs {
     /// Judge every item as a new purchase: bans apply at once, no phase-out periods.
     #[arg(long)]
     pub procurement: bool,
+    /// An earlier JSON report: only findings not in it count towards the exit status.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Fail (exit 1) when more than PCT percent of items have a vendor and model the registry
+    /// cannot identify.
+    #[arg(long, value_name = "PCT", value_parser = parse_pct)]
+    pub max_unidentified: Option<f64>,
+    /// Summarise the inputs per folder (e.g. one folder per operator).
+    #[arg(long, value_enum, value_name = "dir")]
+    pub group_by: Option<GroupBy>,
+    /// No progress display and no notes on standard error (errors are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// How inputs are grouped in the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// By the folder holding each inventory file.
+    Dir,
+}
+
+fn parse_pct(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("'{s}' is not a percentage"))?;
+    if !(0.0..=100.0).contains(&v) {
+        return Err(format!("'{s}' is not between 0 and 100"));
+    }
+    Ok(v)
 }
 
 /// `tvcheck registry ...`

@@ -6,9 +6,9 @@ use anyhow::Context;
 use tvcheck::check::CheckConfig;
 use tvcheck::inventory::{CsvOptions, ReadOptions};
 use tvcheck::report;
-use tvcheck::{Date, Registry};
+use tvcheck::{Date, Registry, Verdict};
 
-use super::args::{CheckArgs, FailOn, OutputSpec};
+use super::args::{CheckArgs, FailOn, GroupBy, OutputSpec};
 use super::ExitStatus;
 
 /// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
@@ -42,6 +42,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         all: args.all,
         procurement: args.procurement,
         generated_at: run_time()?,
+        group_by_dir: args.group_by == Some(GroupBy::Dir),
     };
     let mut policies = Vec::with_capacity(args.policies.len());
     for spec in &args.policies {
@@ -59,7 +60,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .as_deref()
         .map(tvcheck::waiver::Waivers::load)
         .transpose()?;
-    let report = tvcheck::check::run(&cfg, &registry, policies, waivers.as_ref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(tvcheck::baseline::Baseline::load)
+        .transpose()?;
+    let report = tvcheck::check::run(
+        &cfg,
+        &registry,
+        policies,
+        waivers.as_ref(),
+        baseline.as_ref(),
+    )?;
     let outputs = if args.outputs.is_empty() {
         vec![OutputSpec {
             format: None,
@@ -90,12 +102,37 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             }
         }
     }
-    let s = &report.summary;
-    let failed = match args.fail_on {
-        FailOn::Violation => s.violations > 0,
-        FailOn::Review => s.violations > 0 || s.reviews > 0,
+    // Only findings that are not in the baseline count; waived findings never do.
+    let counted = |v: Verdict| {
+        report
+            .findings
+            .iter()
+            .any(|f| !f.in_baseline && f.verdict == v)
+    };
+    let mut failed = match args.fail_on {
+        FailOn::Violation => counted(Verdict::Violation),
+        FailOn::Review => counted(Verdict::Violation) || counted(Verdict::Review),
         FailOn::Never => false,
     };
+    if let Some(max) = args.max_unidentified {
+        let s = &report.summary;
+        let pct = if s.items == 0 {
+            0.0
+        } else {
+            s.unidentified as f64 * 100.0 / s.items as f64
+        };
+        if pct > max {
+            failed = true;
+            if !args.quiet {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(
+                    err,
+                    "tvcheck: {} of {} items ({pct:.1} %) have a vendor the registry cannot identify, more than --max-unidentified {max} %",
+                    s.unidentified, s.items
+                );
+            }
+        }
+    }
     Ok(if failed {
         ExitStatus::Findings
     } else {

@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod policy;
 mod registry;
+mod verify;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -74,5 +75,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(args),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Policy(cmd) => policy::run(cmd),
+        Command::Report(cmd) => verify::run(cmd),
     }
 }

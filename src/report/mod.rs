@@ -109,6 +109,16 @@ impl Counts {
         }
     }
 
+    /// Adds another set of counts.
+    pub fn merge(&mut self, o: &Counts) {
+        self.items += o.items;
+        self.violations += o.violations;
+        self.reviews += o.reviews;
+        self.waived += o.waived;
+        self.ok += o.ok;
+        self.unidentified += o.unidentified;
+    }
+
     /// Counts one item with this verdict.
     pub fn add_verdict(&mut self, v: Verdict) {
         self.items += 1;
@@ -191,6 +201,8 @@ pub struct FindingRow {
     pub reason: String,
     /// The inventory's other columns.
     pub extra: BTreeMap<String, String>,
+    /// The finding was already in the `--baseline` report, so it does not fail the run.
+    pub in_baseline: bool,
 }
 
 /// What tied an item to a registry entry.
@@ -258,8 +270,34 @@ impl FindingRow {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
+            in_baseline: false,
         }
     }
+}
+
+/// Counts for one group of inputs (`--group-by dir`: one folder, e.g. one operator).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSummary {
+    /// The folder.
+    pub group: String,
+    /// Inventory files in it.
+    pub files: u64,
+    /// Verdict counts of its items.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// The baseline report the run was compared with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BaselineInfo {
+    /// The baseline report file.
+    pub path: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Findings of this run that were already in the baseline.
+    pub known: u64,
+    /// Findings of this run that are new.
+    pub new: u64,
 }
 
 /// A file skipped during a folder walk.
@@ -376,6 +414,10 @@ pub struct Report {
     pub waivers: Option<WaiverSummary>,
     /// Inputs, in the order read.
     pub inputs: Vec<InputInfo>,
+    /// Per-folder summaries, with `--group-by dir`.
+    pub groups: Vec<GroupSummary>,
+    /// The baseline compared with, with `--baseline`.
+    pub baseline: Option<BaselineInfo>,
     /// Files found in scanned folders that are not inventories (e.g. a waivers or registry
     /// file), skipped and never applied.
     pub skipped: Vec<SkippedInput>,

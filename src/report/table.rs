@@ -86,6 +86,28 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "{t}")?;
     }
+    for g in &report.groups {
+        writeln!(
+            out,
+            "group {}: {} file{}, {} items, {} violations, {} reviews, {} waived, {} ok, {} unidentified",
+            g.group,
+            g.files,
+            if g.files == 1 { "" } else { "s" },
+            g.counts.items,
+            g.counts.violations,
+            g.counts.reviews,
+            g.counts.waived,
+            g.counts.ok,
+            g.counts.unidentified
+        )?;
+    }
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "baseline {}: {} findings already known, {} new",
+            b.path, b.known, b.new
+        )?;
+    }
     for p in &report.policies {
         writeln!(
             out,
@@ -107,6 +129,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     let s = &report.summary;
+    if s.items > 0 {
+        let identified = s.items - s.unidentified;
+        writeln!(
+            out,
+            "coverage: {identified} of {} items identified in the registry ({:.1} %)",
+            s.items,
+            identified as f64 * 100.0 / s.items as f64
+        )?;
+    }
     writeln!(
         out,
         "total: {} items in {} file{}: {} violations, {} reviews, {} waived, {} ok ({} unidentified)",

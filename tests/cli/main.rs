@@ -8,6 +8,7 @@ mod support;
 
 mod bad_input;
 mod check;
+mod gating;
 mod inventory;
 mod policy;
 mod registry;

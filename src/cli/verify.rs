@@ -1,0 +1,149 @@
+//! `tvcheck report verify`: recomputes the digests a JSON report records and says what changed.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Deserialize;
+use tvcheck::{Error, ErrorKind, Location, Registry};
+
+use super::args::ReportCommand;
+use super::ExitStatus;
+
+#[derive(Deserialize)]
+struct Recorded {
+    registry: RecordedRegistry,
+    #[serde(default)]
+    policies: Vec<RecordedPolicy>,
+    waivers: Option<RecordedFile>,
+    inputs: Vec<RecordedFile>,
+}
+
+#[derive(Deserialize)]
+struct RecordedRegistry {
+    source: String,
+    sha256: String,
+}
+
+#[derive(Deserialize)]
+struct RecordedPolicy {
+    id: String,
+    origin: String,
+    sha256: String,
+}
+
+#[derive(Deserialize)]
+struct RecordedFile {
+    path: String,
+    sha256: String,
+}
+
+enum State {
+    Same,
+    Changed(String),
+    Missing(String),
+}
+
+fn file_state(path: &str, want: &str) -> State {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let got = tvcheck::inventory::digest::sha256_hex(&bytes);
+            if got == want {
+                State::Same
+            } else {
+                State::Changed(format!("sha256 is now {got}"))
+            }
+        }
+        Err(e) => State::Missing(e.to_string()),
+    }
+}
+
+pub fn run(cmd: ReportCommand) -> anyhow::Result<ExitStatus> {
+    let ReportCommand::Verify { report, db } = cmd;
+    let bytes = std::fs::read(&report)
+        .map_err(|e| Error::io(ErrorKind::Usage, &report, "read the report", &e))?;
+    let rec: Recorded = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::at(
+            ErrorKind::Usage,
+            Location::at(&report, e.line() as u64, e.column() as u64),
+            format!("not a tvcheck JSON report: {e}"),
+        )
+        .hint("pass a report written by `tvcheck check --format json`")
+    })?;
+    let mut lines: Vec<(String, State)> = Vec::new();
+    for i in &rec.inputs {
+        lines.push((format!("input {}", i.path), file_state(&i.path, &i.sha256)));
+    }
+    let registry_state = if rec.registry.source == "embedded" && db.is_none() {
+        let reg = Registry::embedded()?;
+        if reg.digest == rec.registry.sha256 {
+            State::Same
+        } else {
+            State::Changed(format!(
+                "this build's embedded registry has sha256 {}",
+                reg.digest
+            ))
+        }
+    } else {
+        let path = db.unwrap_or_else(|| rec.registry.source.clone().into());
+        match Registry::open(&path) {
+            Ok(reg) if reg.digest == rec.registry.sha256 => State::Same,
+            Ok(reg) => State::Changed(format!("its content sha256 is now {}", reg.digest)),
+            Err(e) => State::Missing(e.to_string()),
+        }
+    };
+    lines.push((format!("registry {}", rec.registry.source), registry_state));
+    for p in &rec.policies {
+        if p.origin == "built-in" {
+            continue;
+        }
+        let state = match p.origin.strip_prefix("embedded:") {
+            Some(path) => match tvcheck::policy::embedded()
+                .iter()
+                .find(|(name, _)| *name == path)
+            {
+                Some((_, text))
+                    if tvcheck::inventory::digest::sha256_hex(text.as_bytes()) == p.sha256 =>
+                {
+                    State::Same
+                }
+                Some(_) => State::Changed("this build embeds a different version".into()),
+                None => State::Missing("this build does not embed it".into()),
+            },
+            None => file_state(&p.origin, &p.sha256),
+        };
+        lines.push((format!("policy {} ({})", p.id, p.origin), state));
+    }
+    if let Some(w) = &rec.waivers {
+        lines.push((
+            format!("waivers {}", w.path),
+            file_state(&w.path, &w.sha256),
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    let mut changed = 0;
+    for (what, state) in &lines {
+        match state {
+            State::Same => writeln!(out, "unchanged  {what}")?,
+            State::Changed(how) => {
+                changed += 1;
+                writeln!(out, "CHANGED    {what}: {how}")?;
+            }
+            State::Missing(why) => {
+                changed += 1;
+                writeln!(out, "MISSING    {what}: {why}")?;
+            }
+        }
+    }
+    let name = tvcheck::error::display_path(Path::new(&report));
+    if changed == 0 {
+        writeln!(out, "{name}: everything it was made from is unchanged")?;
+        Ok(ExitStatus::Success)
+    } else {
+        writeln!(
+            out,
+            "{name}: {changed} of {} sources changed or missing since the report was made",
+            lines.len()
+        )?;
+        Ok(ExitStatus::Findings)
+    }
+}
