@@ -35,6 +35,15 @@ pub struct CheckConfig {
     pub group_by_dir: bool,
 }
 
+/// What a long run reports while it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// Started reading this input.
+    File(&'a str),
+    /// Items read so far, over all inputs.
+    Items(u64),
+}
+
 /// Runs a check and returns the report. Inputs are streamed item by item. With no policy the
 /// built-in `any-list` policy applies.
 pub fn run(
@@ -43,6 +52,7 @@ pub fn run(
     policies: Vec<Policy>,
     waivers: Option<&Waivers>,
     baseline: Option<&Baseline>,
+    progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
     let inputs = discover(&cfg.paths)?;
     let timing = Timing {
@@ -96,8 +106,12 @@ pub fn run(
             }
             Err(e) => return Err(e),
         };
+        progress(Progress::File(&input.display));
         let mut counts = Counts::default();
         while let Some(item) = reader.next_item()? {
+            if report.summary.items % 8192 == 0 {
+                progress(Progress::Items(report.summary.items));
+            }
             let a = evaluator.assess(&item);
             counts.add(&a);
             report.summary.add(&a);
@@ -122,6 +136,7 @@ pub fn run(
             )
             .hint("add one row (or [[asset]] table) per piece of equipment"));
         }
+        progress(Progress::Items(report.summary.items));
         let (sha256, bytes) = reader.digest();
         report.inputs.push(InputInfo {
             path: input.display.to_string(),

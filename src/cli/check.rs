@@ -1,9 +1,9 @@
 //! `tvcheck check`: resolves arguments into a check configuration, runs it and writes the report.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
-use tvcheck::check::CheckConfig;
+use tvcheck::check::{CheckConfig, Progress};
 use tvcheck::inventory::{CsvOptions, ReadOptions};
 use tvcheck::report;
 use tvcheck::{Date, Registry, Verdict};
@@ -26,6 +26,20 @@ fn run_time() -> anyhow::Result<i64> {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)),
     }
+}
+
+/// A spinner with the item count on standard error, only when it is a terminal.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} items · {msg} · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
@@ -65,13 +79,27 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .as_deref()
         .map(tvcheck::baseline::Baseline::load)
         .transpose()?;
+    let bar = progress_bar(args.quiet);
+    let mut on_progress = |p: Progress<'_>| {
+        if let Some(bar) = &bar {
+            match p {
+                Progress::File(f) => bar.set_message(f.to_string()),
+                Progress::Items(n) => bar.set_position(n),
+            }
+        }
+    };
     let report = tvcheck::check::run(
         &cfg,
         &registry,
         policies,
         waivers.as_ref(),
         baseline.as_ref(),
-    )?;
+        &mut on_progress,
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     let outputs = if args.outputs.is_empty() {
         vec![OutputSpec {
             format: None,
@@ -97,7 +125,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             None => {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
-                report::render(&report, format, &mut out).context("cannot write the report")?;
+                if format == report::Format::Table {
+                    let tty = std::io::stdout().is_terminal();
+                    let style = report::table::Style {
+                        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                        tty,
+                        width: None,
+                    };
+                    report::table::render_styled(&report, &mut out, style)
+                        .context("cannot write the report")?;
+                } else {
+                    report::render(&report, format, &mut out).context("cannot write the report")?;
+                }
                 out.flush().context("cannot write the report")?;
             }
         }

@@ -2,16 +2,33 @@
 
 use std::io::Write;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
 
 use super::Report;
+use crate::model::Verdict;
+
+/// How the table is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Colour verdicts (only for a terminal, and never when `NO_COLOR` is set).
+    pub color: bool,
+    /// Width in columns; `None`: the terminal's width when drawing to one, else `COLUMNS` or 160.
+    pub width: Option<u16>,
+    /// The output is a terminal.
+    pub tty: bool,
+}
 
 fn or_dash(s: Option<&str>) -> &str {
     s.filter(|s| !s.is_empty()).unwrap_or("-")
 }
 
-/// Writes `report` as text tables.
+/// Writes `report` as plain text tables (no colour; for files and pipes).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    render_styled(report, out, Style::default())
+}
+
+/// Writes `report` as text tables in the given style.
+pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std::io::Result<()> {
     writeln!(
         out,
         "tvcheck {} · registry {} ({} vendors, sha256 {}) · as of {}",
@@ -52,36 +69,71 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "deadline",
                 "why",
             ]);
-        if let Some((w, _)) = terminal_width() {
-            t.set_width(w);
+        if style.color {
+            t.enforce_styling();
         } else {
-            t.set_width(160);
+            t.force_no_tty();
+        }
+        match (style.width, terminal_width()) {
+            (Some(w), _) => {
+                t.set_width(w);
+            }
+            (None, Some((w, _))) => {
+                t.set_width(w);
+            }
+            (None, None) if style.tty => {
+                // A terminal that reports no usable size (some pseudo-terminals say 0).
+                if t.width().is_none_or(|w| w < 60) {
+                    t.set_width(120);
+                }
+            }
+            (None, None) => {
+                t.set_width(160);
+            }
         }
         for f in &report.findings {
-            t.add_row(vec![
-                format!("{}:{}", f.file, f.line),
-                or_dash(f.asset_id.as_deref()).to_string(),
-                if f.vendor.is_empty() {
-                    "-".to_string()
-                } else {
-                    f.vendor.clone()
-                },
-                or_dash(f.model.as_deref()).to_string(),
-                or_dash(f.entry.as_deref()).to_string(),
-                match (&f.policy, &f.rule) {
-                    (Some(p), Some(r)) => format!("{p}/{r}"),
-                    _ => "-".to_string(),
-                },
-                match &f.waiver {
+            let verdict_cell = {
+                let text = match &f.waiver {
                     Some(w) => format!("waived ({w})"),
                     None => f.verdict.to_string(),
-                },
-                match (f.deadline, f.days_left) {
-                    (Some(d), Some(n)) if n > 0 => format!("{d} ({n} days left)"),
-                    (Some(d), _) => format!("{d} (passed)"),
-                    _ => "-".to_string(),
-                },
-                f.reason.clone(),
+                };
+                let cell = Cell::new(text);
+                if style.color {
+                    cell.fg(match f.verdict {
+                        Verdict::Violation => Color::Red,
+                        Verdict::Review => Color::Yellow,
+                        Verdict::Waived => Color::Blue,
+                        Verdict::Ok => Color::Green,
+                    })
+                } else {
+                    cell
+                }
+            };
+            let location = format!("{}:{}", f.file, f.line);
+            let vendor = if f.vendor.is_empty() {
+                "-".to_string()
+            } else {
+                f.vendor.clone()
+            };
+            let rule = match (&f.policy, &f.rule) {
+                (Some(p), Some(r)) => format!("{p}/{r}"),
+                _ => "-".to_string(),
+            };
+            let deadline = match (f.deadline, f.days_left) {
+                (Some(d), Some(n)) if n > 0 => format!("{d} ({n} days left)"),
+                (Some(d), _) => format!("{d} (passed)"),
+                _ => "-".to_string(),
+            };
+            t.add_row(vec![
+                Cell::new(location),
+                Cell::new(or_dash(f.asset_id.as_deref())),
+                Cell::new(vendor),
+                Cell::new(or_dash(f.model.as_deref())),
+                Cell::new(or_dash(f.entry.as_deref())),
+                Cell::new(rule),
+                verdict_cell,
+                Cell::new(deadline),
+                Cell::new(&f.reason),
             ]);
         }
         writeln!(out, "{t}")?;

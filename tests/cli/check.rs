@@ -504,3 +504,36 @@ fn fail_on_sets_the_threshold() {
     env.run(&["check", "missing.csv", "--fail-on", "never"])
         .code(2);
 }
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let env = Env::new();
+    env.file("inv.csv", "vendor\nZTE\n");
+    // Through a pipe: plain text.
+    let out = env.run_env(&["check", "inv.csv", "--as-of", AS_OF], &[("NO_COLOR", "")]);
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    // Through a pseudo-terminal (util-linux `script`), when the machine has it.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let bin = env!("CARGO_BIN_EXE_tvcheck");
+        let cmd = format!("{bin} check inv.csv --as-of {AS_OF} --quiet");
+        let tty = |no_color: Option<&str>| -> String {
+            let mut c = std::process::Command::new("script");
+            c.current_dir(env.path("."))
+                .args(["-qec", &cmd, "/dev/null"])
+                .env_remove("NO_COLOR");
+            if let Some(v) = no_color {
+                c.env("NO_COLOR", v);
+            }
+            String::from_utf8_lossy(&c.output().unwrap().stdout).into_owned()
+        };
+        let coloured = tty(None);
+        assert!(coloured.contains("\u{1b}[38;5;9m violation"), "{coloured}");
+        let plain = tty(Some("1"));
+        assert!(plain.contains("violation"), "{plain}");
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+    }
+}
