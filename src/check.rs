@@ -70,6 +70,8 @@ pub fn run(
             vendors: registry.data.vendors.len(),
             listings: registry.data.listing_count(),
             schema_version: registry.schema_version,
+            revision: registry.revision,
+            last_change: registry.last_change.clone(),
         },
         procurement: cfg.procurement,
         policies: evaluator
@@ -91,6 +93,7 @@ pub fn run(
         skipped: Vec::new(),
         groups: Vec::new(),
         baseline: None,
+        since: None,
         summary: Counts::default(),
         findings: Vec::new(),
     };
@@ -217,4 +220,65 @@ pub fn run(
         });
     }
     Ok(report)
+}
+
+/// Each item's worst verdict per policy (with the index of the finding that gave it), keyed by
+/// (file, line).
+pub type VerdictMap =
+    std::collections::HashMap<(String, u64), std::collections::BTreeMap<String, (Verdict, usize)>>;
+
+/// Each item's verdict per policy, keyed by (file, line): from a report made with `all`.
+pub fn verdict_map(report: &Report) -> VerdictMap {
+    let mut map = VerdictMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        let entry = map.entry((f.file.clone(), f.line)).or_default();
+        if let Some(p) = &f.policy {
+            let slot = entry.entry(p.clone()).or_insert((Verdict::Ok, i));
+            if f.verdict > slot.0 {
+                *slot = (f.verdict, i);
+            }
+        }
+    }
+    map
+}
+
+/// The items whose verdict under some policy differs between `before` and `now` (both made
+/// with `all`, or `before` from an earlier report listing only non-ok items).
+pub fn verdict_changes(before: &VerdictMap, now: &Report) -> Vec<crate::report::VerdictChange> {
+    let now_map = verdict_map(now);
+    let policies: Vec<String> = now.policies.iter().map(|p| p.id.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for f in &now.findings {
+        let key = (f.file.clone(), f.line);
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        for p in &policies {
+            let after = now_map.get(&key).and_then(|m| m.get(p)).copied();
+            let was = before
+                .get(&key)
+                .and_then(|m| m.get(p))
+                .map_or(Verdict::Ok, |x| x.0);
+            let is = after.map_or(Verdict::Ok, |x| x.0);
+            if was != is {
+                let reason = after.map_or_else(
+                    || "no rule applies to it now".to_string(),
+                    |(_, i)| now.findings[i].reason.clone(),
+                );
+                out.push(crate::report::VerdictChange {
+                    file: f.file.clone(),
+                    line: f.line,
+                    asset_id: f.asset_id.clone(),
+                    vendor: f.vendor.clone(),
+                    model: f.model.clone(),
+                    policy: p.clone(),
+                    before: was,
+                    after: is,
+                    reason,
+                });
+            }
+        }
+    }
+    out
 }

@@ -204,6 +204,14 @@ pub struct CheckArgs {
     /// No progress display and no notes on standard error (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Fail with an error (exit 2) when the registry's last change is older than AGE
+    /// (e.g. 90d, 12w).
+    #[arg(long, value_name = "AGE", value_parser = parse_age)]
+    pub max_registry_age: Option<u32>,
+    /// List the items whose verdict differs from what registry revision REV (of --db) or an
+    /// earlier JSON report gave: what to re-examine after a list update.
+    #[arg(long, value_name = "REV|REPORT.json")]
+    pub since_registry: Option<String>,
 }
 
 /// How inputs are grouped in the summary.
@@ -227,7 +235,8 @@ fn parse_pct(s: &str) -> Result<f64, String> {
 /// `tvcheck registry ...`
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
-    /// Import TOML or CSV registry files into a database (created if needed), in one transaction.
+    /// Import TOML or CSV registry files into a database (created if needed), in one
+    /// transaction, as one new revision.
     Import {
         /// Registry import files (.toml or .csv).
         #[arg(required = true, value_name = "FILE")]
@@ -235,6 +244,47 @@ pub enum RegistryCommand {
         /// The registry database to write.
         #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
         db: Option<PathBuf>,
+        /// Who makes the change (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Retire an entry: it stays in the registry but no longer applies from the given date.
+    Retire {
+        /// The entry's id.
+        id: String,
+        /// Why (recorded in the change log).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// From when it no longer applies (default: today).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<Date>,
+        /// The registry database to write.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Who makes the change (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Delist an entry from one list: the listing stays on record but no longer applies from
+    /// the given date.
+    Delist {
+        /// The entry's id.
+        id: String,
+        /// The list it is delisted from.
+        #[arg(long, value_name = "LIST")]
+        list: String,
+        /// Why (recorded in the change log).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// From when the listing no longer applies (default: today).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<Date>,
+        /// The registry database to write.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Who makes the change (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
     },
     /// List the registry's entries.
     List {
@@ -256,6 +306,90 @@ pub enum RegistryCommand {
         #[arg(long, value_enum, default_value_t = FormatArg::Table)]
         format: FormatArg,
     },
+    /// The change log: every revision with time, actor, source files and what changed.
+    History {
+        /// Only changes to this entry.
+        id: Option<String>,
+        /// Registry database; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
+    /// Revision, last change, counts, schema version and content digest.
+    Status {
+        /// Registry database; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Warn when the last change is older than this (e.g. 90d, 12w).
+        #[arg(long, value_name = "AGE", default_value = "90d", value_parser = parse_age)]
+        max_age: u32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
+    /// What changed between two revisions (`--from REV [--to REV]`) or two databases
+    /// (`OLD.db NEW.db`): entries and listings added, retired, delisted and changed.
+    Diff {
+        /// Two registry databases to compare: OLD NEW.
+        #[arg(value_name = "DB", num_args = 0..=2)]
+        dbs: Vec<PathBuf>,
+        /// The earlier revision.
+        #[arg(long, value_name = "REV")]
+        from: Option<u64>,
+        /// The later revision (default: the latest).
+        #[arg(long, value_name = "REV")]
+        to: Option<u64>,
+        /// Registry database, for --from/--to.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
+    /// Write the registry in its import format (TOML: lossless; CSV: vendors and listings).
+    Export {
+        /// Registry database; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// toml or csv.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Run SQLite's integrity check and recompute the content digest of every revision.
+    Verify {
+        /// The registry database.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The TOML import format (lossless).
+    Toml,
+    /// The CSV import format.
+    Csv,
+}
+
+/// Parses an age such as `90d`, `12w` or `90` (days).
+pub fn parse_age(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last() {
+        Some('d') => (&t[..t.len() - 1], 1),
+        Some('w') => (&t[..t.len() - 1], 7),
+        Some(c) if c.is_ascii_digit() => (t, 1),
+        _ => return Err(format!("'{s}' is not an age such as 90d or 12w")),
+    };
+    num.parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("'{s}' is not an age such as 90d or 12w"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

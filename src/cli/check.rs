@@ -11,21 +11,96 @@ use tvcheck::{Date, Registry, Verdict};
 use super::args::{CheckArgs, FailOn, GroupBy, OutputSpec};
 use super::ExitStatus;
 
-/// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
-fn run_time() -> anyhow::Result<i64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
-            tvcheck::Error::new(
+/// Compares with an earlier registry revision (a number, with --db) or an earlier JSON report.
+fn since(
+    spec: &str,
+    args: &CheckArgs,
+    cfg: &CheckConfig,
+    registry: &Registry,
+    policies: Vec<tvcheck::policy::Policy>,
+    now: &tvcheck::Report,
+) -> anyhow::Result<tvcheck::report::SinceInfo> {
+    type Map = tvcheck::check::VerdictMap;
+    let (before, against, sha): (Map, String, Option<String>) = if let Ok(rev) = spec.parse::<u64>()
+    {
+        let Some(db) = args.db.as_deref() else {
+            return Err(tvcheck::Error::new(
                 tvcheck::ErrorKind::Usage,
-                format!("SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"),
+                "--since-registry REV compares with a revision of a registry database",
             )
-            .hint("set it to a Unix time such as 1795000000, or unset it")
-            .into()
-        }),
-        Err(_) => Ok(std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)),
-    }
+            .hint("pass --db PATH, or give an earlier JSON report instead of a revision")
+            .into());
+        };
+        let store = tvcheck::registry::Store::open(db, false)?;
+        let old = registry.at_revision(&store, rev)?;
+        // Waivers are read again so that their usage counts stay those of this run.
+        let waivers = args
+            .waivers
+            .as_deref()
+            .map(tvcheck::waiver::Waivers::load)
+            .transpose()?;
+        let old_report =
+            tvcheck::check::run(cfg, &old, policies, waivers.as_ref(), None, &mut |_| {})?;
+        (
+            tvcheck::check::verdict_map(&old_report),
+            format!("revision {rev} of {}", tvcheck::error::display_path(db)),
+            Some(old.digest),
+        )
+    } else {
+        let path = std::path::Path::new(spec);
+        let bytes = std::fs::read(path).map_err(|e| {
+            tvcheck::Error::io(
+                tvcheck::ErrorKind::Usage,
+                path,
+                "read the earlier report",
+                &e,
+            )
+        })?;
+        #[derive(serde::Deserialize)]
+        struct Old {
+            findings: Vec<OldFinding>,
+        }
+        #[derive(serde::Deserialize)]
+        struct OldFinding {
+            file: String,
+            line: u64,
+            policy: Option<String>,
+            verdict: String,
+        }
+        let old: Old = serde_json::from_slice(&bytes).map_err(|e| {
+            tvcheck::Error::at(
+                tvcheck::ErrorKind::Usage,
+                tvcheck::Location::at(path, e.line() as u64, e.column() as u64),
+                format!("not a tvcheck JSON report: {e}"),
+            )
+            .hint("pass a report written by `tvcheck check --format json`, or a registry revision number")
+        })?;
+        let mut map: Map = Map::new();
+        for f in old.findings {
+            let v = match f.verdict.as_str() {
+                "violation" => Verdict::Violation,
+                "review" => Verdict::Review,
+                "waived" => Verdict::Waived,
+                _ => Verdict::Ok,
+            };
+            if let Some(p) = f.policy {
+                let slot = map
+                    .entry((f.file, f.line))
+                    .or_default()
+                    .entry(p)
+                    .or_insert((Verdict::Ok, 0));
+                if v > slot.0 {
+                    slot.0 = v;
+                }
+            }
+        }
+        (map, tvcheck::error::display_path(path), None)
+    };
+    Ok(tvcheck::report::SinceInfo {
+        against,
+        registry_sha256: sha,
+        changes: tvcheck::check::verdict_changes(&before, now),
+    })
 }
 
 /// A spinner with the item count on standard error, only when it is a terminal.
@@ -44,18 +119,40 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let registry = Registry::open_or_embedded(args.db.as_deref())?;
+    if let Some(max) = args.max_registry_age {
+        let today = Date::from_days(super::run_time()?.div_euclid(86_400));
+        let age = registry
+            .last_change
+            .as_deref()
+            .and_then(|t| super::registry::age_days(t, today));
+        if age.is_none_or(|a| a > i64::from(max)) {
+            return Err(tvcheck::Error::new(
+                tvcheck::ErrorKind::Registry,
+                format!(
+                    "the registry ({}) was last changed {}, more than --max-registry-age {max} days ago",
+                    registry.source,
+                    match (&registry.last_change, age) {
+                        (Some(t), Some(a)) => format!("on {} ({a} days ago)", &t[..t.len().min(10)]),
+                        _ => "at an unknown time".to_string(),
+                    }
+                ),
+            )
+            .hint("import the current designating lists (see \"Maintaining the registry\" in the README), or allow an older registry")
+            .into());
+        }
+    }
     let cfg = CheckConfig {
-        paths: args.paths,
+        paths: args.paths.clone(),
         read: ReadOptions {
             csv: CsvOptions {
                 delimiter: args.delimiter,
-                columns: args.columns,
+                columns: args.columns.clone(),
             },
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
-        all: args.all,
+        all: args.all || args.since_registry.is_some(),
         procurement: args.procurement,
-        generated_at: run_time()?,
+        generated_at: super::run_time()?,
         group_by_dir: args.group_by == Some(GroupBy::Dir),
     };
     let mut policies = Vec::with_capacity(args.policies.len());
@@ -88,6 +185,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             }
         }
     };
+    let policies_again = policies.clone();
     let report = tvcheck::check::run(
         &cfg,
         &registry,
@@ -100,6 +198,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         bar.finish_and_clear();
     }
     let report = report?;
+    let mut report = report;
+    if let Some(spec) = &args.since_registry {
+        report.since = Some(since(
+            spec,
+            &args,
+            &cfg,
+            &registry,
+            policies_again,
+            &report,
+        )?);
+        if !args.all {
+            report
+                .findings
+                .retain(|f| !(f.verdict == Verdict::Ok && f.policy.is_none()));
+        }
+    }
     let outputs = if args.outputs.is_empty() {
         vec![OutputSpec {
             format: None,

@@ -78,3 +78,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(cmd) => verify::run(cmd),
     }
 }
+
+/// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible builds convention), else now.
+pub(crate) fn run_time() -> anyhow::Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            tvcheck::Error::new(
+                tvcheck::ErrorKind::Usage,
+                format!("SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"),
+            )
+            .hint("set it to a Unix time such as 1795000000, or unset it")
+            .into()
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)),
+    }
+}
+
+/// Who is making a registry change: `--actor`, else the OS user.
+pub(crate) fn actor(given: Option<String>) -> String {
+    given
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}

@@ -1,57 +1,145 @@
-//! `tvcheck registry ...`: import files into a database, list entries, show one entry.
+//! `tvcheck registry ...`: import, retire, delist, list, show, history, status, diff, export
+//! and verify.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use tvcheck::registry::diff::{diff, Change};
 use tvcheck::registry::import::{merge_and_validate, read_import_file};
-use tvcheck::registry::{RegistryData, Store};
-use tvcheck::{Error, ErrorKind, Registry};
+use tvcheck::registry::{ChangeMeta, RegistryData, Store};
+use tvcheck::{Date, Error, ErrorKind, Registry};
 
-use super::args::{FormatArg, RegistryCommand};
+use super::args::{ExportFormat, FormatArg, RegistryCommand};
 use super::ExitStatus;
 
 pub fn run(cmd: RegistryCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
-        RegistryCommand::Import { files, db } => import(&files, db.as_deref()),
+        RegistryCommand::Import { files, db, actor } => import(&files, db.as_deref(), actor),
+        RegistryCommand::Retire {
+            id,
+            reason,
+            on,
+            db,
+            actor,
+        } => retire(&id, &reason, on, db.as_deref(), actor),
+        RegistryCommand::Delist {
+            id,
+            list,
+            reason,
+            on,
+            db,
+            actor,
+        } => delist(&id, &list, &reason, on, db.as_deref(), actor),
         RegistryCommand::List { db, format } => list(db.as_deref(), format),
         RegistryCommand::Show { id, db, format } => show(&id, db.as_deref(), format),
+        RegistryCommand::History { id, db, format } => {
+            history(id.as_deref(), db.as_deref(), format)
+        }
+        RegistryCommand::Status {
+            db,
+            max_age,
+            format,
+        } => status(db.as_deref(), max_age, format),
+        RegistryCommand::Diff {
+            dbs,
+            from,
+            to,
+            db,
+            format,
+        } => diff_cmd(&dbs, from, to, db.as_deref(), format),
+        RegistryCommand::Export { db, format, output } => export(db.as_deref(), format, output),
+        RegistryCommand::Verify { db } => verify(db.as_deref()),
     }
 }
 
-fn import(files: &[PathBuf], db: Option<&Path>) -> anyhow::Result<ExitStatus> {
-    let Some(db) = db else {
-        return Err(Error::new(
+fn need_db(db: Option<&Path>, what: &str) -> anyhow::Result<PathBuf> {
+    db.map(Path::to_path_buf).ok_or_else(|| {
+        Error::new(
             ErrorKind::Usage,
-            "registry import needs a database to write: the embedded registry is read-only",
+            format!(
+                "registry {what} needs a database to write: the embedded registry is read-only"
+            ),
         )
-        .hint("pass --db PATH (created if it does not exist) or set TVCHECK_DB")
-        .into());
-    };
+        .hint("pass --db PATH (or set TVCHECK_DB)")
+        .into()
+    })
+}
+
+fn meta(
+    action: &str,
+    summary: String,
+    actor: Option<String>,
+    sources: Vec<(String, String)>,
+) -> anyhow::Result<ChangeMeta> {
+    Ok(ChangeMeta {
+        at: tvcheck::date::rfc3339_utc(super::run_time()?),
+        actor: super::actor(actor),
+        action: action.to_string(),
+        summary,
+        sources,
+    })
+}
+
+fn today() -> anyhow::Result<Date> {
+    Ok(Date::from_days(super::run_time()?.div_euclid(86_400)))
+}
+
+fn import(
+    files: &[PathBuf],
+    db: Option<&Path>,
+    actor: Option<String>,
+) -> anyhow::Result<ExitStatus> {
+    let db = need_db(db, "import")?;
     let mut parsed = Vec::with_capacity(files.len());
     for f in files {
         parsed.push(read_import_file(f)?);
     }
     let existing = if db.exists() {
-        Store::open(db, true)?.load()?
+        Store::open(&db, true)?.load()?
     } else {
         RegistryData::default()
     };
     let merged = merge_and_validate(&existing, &parsed)?;
-    let mut store = Store::create_or_open(db)?;
-    store.upsert(&merged)?;
-    let after = store.load()?;
     let vendors: usize = parsed.iter().map(|f| f.data.vendors.len()).sum();
     let lists: usize = parsed.iter().map(|f| f.data.lists.len()).sum();
+    let names: Vec<&str> = parsed.iter().map(|f| f.path.as_str()).collect();
+    let m = meta(
+        "import",
+        format!(
+            "imported {vendors} entries and {lists} list definitions from {}",
+            names.join(", ")
+        ),
+        actor,
+        parsed
+            .iter()
+            .map(|f| (f.path.clone(), f.sha256.clone()))
+            .collect(),
+    )?;
+    let mut store = Store::create_or_open(&db)?;
+    let rev = store.commit(&merged, &m)?;
+    let after = store.load()?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "imported {vendors} vendor entries and {lists} list definitions from {} file{} into {}",
         parsed.len(),
         if parsed.len() == 1 { "" } else { "s" },
-        tvcheck::error::display_path(db)
+        tvcheck::error::display_path(&db)
     )?;
+    match rev {
+        Some(r) => writeln!(
+            out,
+            "revision {r}: {} change{}",
+            changes_in(&store, r)?,
+            if changes_in(&store, r)? == 1 { "" } else { "s" }
+        )?,
+        None => writeln!(
+            out,
+            "nothing changed: the registry already held this content"
+        )?,
+    }
     writeln!(
         out,
         "registry now holds {} vendors and {} listings (sha256 {})",
@@ -60,6 +148,423 @@ fn import(files: &[PathBuf], db: Option<&Path>) -> anyhow::Result<ExitStatus> {
         after.digest()
     )?;
     Ok(ExitStatus::Success)
+}
+
+fn changes_in(store: &Store, rev: u64) -> anyhow::Result<usize> {
+    Ok(store
+        .revisions(None)?
+        .into_iter()
+        .find(|r| r.rev == rev)
+        .map_or(0, |r| r.changes.len()))
+}
+
+fn no_entry(reg: &RegistryData, id: &str) -> Error {
+    let close: Vec<&str> = reg
+        .vendors
+        .iter()
+        .filter(|v| v.id.contains(id) || id.contains(v.id.as_str()))
+        .map(|v| v.id.as_str())
+        .take(5)
+        .collect();
+    let hint = if close.is_empty() {
+        "run `tvcheck registry list` to see the ids".to_string()
+    } else {
+        format!("did you mean {}?", close.join(", "))
+    };
+    Error::new(
+        ErrorKind::Usage,
+        format!("no registry entry with id '{id}'"),
+    )
+    .hint(hint)
+}
+
+fn retire(
+    id: &str,
+    reason: &str,
+    on: Option<Date>,
+    db: Option<&Path>,
+    actor: Option<String>,
+) -> anyhow::Result<ExitStatus> {
+    let db = need_db(db, "retire")?;
+    let mut store = Store::open(&db, true)?;
+    let mut data = store.load()?;
+    let on = match on {
+        Some(d) => d,
+        None => today()?,
+    };
+    if reason.trim().is_empty() {
+        bail!(
+            Error::new(ErrorKind::Usage, "--reason is empty").hint("say why the entry is retired")
+        );
+    }
+    let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
+        bail!(no_entry(&data, id));
+    };
+    if let Some(r) = v.retired_on {
+        bail!(Error::new(
+            ErrorKind::Usage,
+            format!("entry '{id}' was already retired on {r}")
+        )
+        .hint("see `tvcheck registry history ID`"));
+    }
+    v.retired_on = Some(on);
+    v.retired_reason = Some(reason.trim().to_string());
+    let m = meta(
+        "retire",
+        format!("retired {id} from {on}: {}", reason.trim()),
+        actor,
+        Vec::new(),
+    )?;
+    let rev = store.commit(&data, &m)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "retired {id} from {on} (revision {})",
+        rev.unwrap_or_default()
+    )?;
+    Ok(ExitStatus::Success)
+}
+
+fn delist(
+    id: &str,
+    list: &str,
+    reason: &str,
+    on: Option<Date>,
+    db: Option<&Path>,
+    actor: Option<String>,
+) -> anyhow::Result<ExitStatus> {
+    let db = need_db(db, "delist")?;
+    let mut store = Store::open(&db, true)?;
+    let mut data = store.load()?;
+    let on = match on {
+        Some(d) => d,
+        None => today()?,
+    };
+    if reason.trim().is_empty() {
+        bail!(Error::new(ErrorKind::Usage, "--reason is empty").hint("say why the listing ends"));
+    }
+    let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
+        bail!(no_entry(&data, id));
+    };
+    let lists: Vec<String> = v.listings.iter().map(|l| l.list.clone()).collect();
+    let Some(l) = v
+        .listings
+        .iter_mut()
+        .filter(|l| l.list == list && l.delisted_on.is_none())
+        .max_by_key(|l| l.listed_on)
+    else {
+        bail!(Error::new(
+            ErrorKind::Usage,
+            format!("entry '{id}' has no listing on '{list}' in force")
+        )
+        .hint(if lists.is_empty() {
+            "it is on no list".to_string()
+        } else {
+            format!("its listings are on {}", lists.join(", "))
+        }));
+    };
+    if on <= l.listed_on {
+        bail!(Error::new(
+            ErrorKind::Usage,
+            format!("--on {on} is not after the listing date {}", l.listed_on)
+        ));
+    }
+    l.delisted_on = Some(on);
+    l.delisted_reason = Some(reason.trim().to_string());
+    let m = meta(
+        "delist",
+        format!("delisted {id} from {list} from {on}: {}", reason.trim()),
+        actor,
+        Vec::new(),
+    )?;
+    let rev = store.commit(&data, &m)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "delisted {id} from {list} from {on} (revision {})",
+        rev.unwrap_or_default()
+    )?;
+    Ok(ExitStatus::Success)
+}
+
+/// Opens the registry named by --db (read-only), or builds the embedded one in memory.
+fn open_store(db: Option<&Path>) -> anyhow::Result<(Store, String)> {
+    match db {
+        Some(p) => Ok((Store::open(p, false)?, tvcheck::error::display_path(p))),
+        None => Ok((Registry::embedded_store()?, "embedded".to_string())),
+    }
+}
+
+fn history(id: Option<&str>, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
+    let (store, _) = open_store(db)?;
+    let revs = store.revisions(id)?;
+    let mut out = std::io::stdout().lock();
+    if format == FormatArg::Json {
+        serde_json::to_writer_pretty(&mut out, &revs).context("cannot write the history")?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Success);
+    }
+    if revs.is_empty() {
+        writeln!(
+            out,
+            "no changes recorded{}",
+            id.map_or(String::new(), |i| format!(" for '{i}'"))
+        )?;
+    }
+    for r in &revs {
+        writeln!(
+            out,
+            "revision {} · {} · {} · {}: {}",
+            r.rev, r.at, r.actor, r.action, r.summary
+        )?;
+        if let (Some(f), Some(h)) = (&r.source_file, &r.source_sha256) {
+            for (file, sha) in f.split("; ").zip(h.split("; ")) {
+                writeln!(out, "  source {file} (sha256 {sha})")?;
+            }
+        }
+        for c in &r.changes {
+            writeln!(
+                out,
+                "  {:<15} {:<32} {}",
+                c.kind.as_str(),
+                c.entity,
+                c.detail
+            )?;
+        }
+        writeln!(out, "  content sha256 {}", r.digest)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn status(db: Option<&Path>, max_age: u32, format: FormatArg) -> anyhow::Result<ExitStatus> {
+    let (store, source) = open_store(db)?;
+    let reg = Registry::from_store(&store, source)?;
+    let retired = reg
+        .data
+        .vendors
+        .iter()
+        .filter(|v| v.retired_on.is_some())
+        .count();
+    let delisted = reg
+        .data
+        .vendors
+        .iter()
+        .flat_map(|v| &v.listings)
+        .filter(|l| l.delisted_on.is_some())
+        .count();
+    let age = reg
+        .last_change
+        .as_deref()
+        .and_then(|t| age_days(t, today().ok()?));
+    let stale = age.is_some_and(|a| a > i64::from(max_age));
+    let mut out = std::io::stdout().lock();
+    if format == FormatArg::Json {
+        let v = serde_json::json!({
+            "source": reg.source,
+            "revision": reg.revision,
+            "last_change": reg.last_change,
+            "age_days": age,
+            "stale": stale,
+            "schema_version": reg.schema_version,
+            "entries": reg.data.vendors.len(),
+            "retired": retired,
+            "listings": reg.data.listing_count(),
+            "delisted": delisted,
+            "lists": reg.data.lists.len(),
+            "sha256": reg.digest,
+        });
+        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the status")?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Success);
+    }
+    writeln!(out, "registry {}", reg.source)?;
+    writeln!(
+        out,
+        "  revision: {}; last change: {}",
+        reg.revision,
+        reg.last_change.as_deref().unwrap_or("never")
+    )?;
+    writeln!(out, "  schema version: {}", reg.schema_version)?;
+    writeln!(
+        out,
+        "  entries: {} ({retired} retired); listings: {} ({delisted} delisted); lists: {}",
+        reg.data.vendors.len(),
+        reg.data.listing_count(),
+        reg.data.lists.len()
+    )?;
+    writeln!(out, "  content sha256: {}", reg.digest)?;
+    if stale {
+        writeln!(
+            out,
+            "  warning: the last change is {} days old, more than {max_age} days: check the designating lists for updates",
+            age.unwrap_or_default()
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Days from an RFC 3339 timestamp's date to `today`.
+pub fn age_days(timestamp: &str, today: Date) -> Option<i64> {
+    let d: Date = timestamp.get(..10)?.parse().ok()?;
+    Some(d.days_until(today))
+}
+
+fn print_changes(
+    changes: &[Change],
+    from: &str,
+    to: &str,
+    format: FormatArg,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if format == FormatArg::Json {
+        let v = serde_json::json!({ "from": from, "to": to, "changes": changes });
+        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the diff")?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "changes from {from} to {to}: {}", changes.len())?;
+    if !changes.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(160)
+            .set_header(vec!["entity", "change", "detail"]);
+        for c in changes {
+            t.add_row(vec![
+                c.entity.clone(),
+                c.kind.as_str().to_string(),
+                c.detail.clone(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    Ok(())
+}
+
+fn diff_cmd(
+    dbs: &[PathBuf],
+    from: Option<u64>,
+    to: Option<u64>,
+    db: Option<&Path>,
+    format: FormatArg,
+) -> anyhow::Result<ExitStatus> {
+    match (dbs, from) {
+        ([old, new], None) => {
+            let a = Store::open(old, false)?.load()?;
+            let b = Store::open(new, false)?.load()?;
+            print_changes(
+                &diff(&a, &b),
+                &tvcheck::error::display_path(old),
+                &tvcheck::error::display_path(new),
+                format,
+            )?;
+        }
+        ([], Some(from)) => {
+            let db = db.ok_or_else(|| {
+                Error::new(ErrorKind::Usage, "registry diff --from needs --db PATH").hint("or compare two files: registry diff OLD.db NEW.db")
+            })?;
+            let store = Store::open(db, false)?;
+            let latest = store.revision()?;
+            let to = to.unwrap_or(latest);
+            let content = |rev: u64| -> anyhow::Result<RegistryData> {
+                store.content_at(rev)?.ok_or_else(|| {
+                    Error::new(ErrorKind::Usage, format!("the registry has no revision {rev}"))
+                        .hint(format!("revisions run from 1 to {latest}"))
+                        .into()
+                })
+            };
+            let (a, b) = (content(from)?, content(to)?);
+            print_changes(&diff(&a, &b), &format!("revision {from}"), &format!("revision {to}"), format)?;
+        }
+        _ => bail!(Error::new(
+            ErrorKind::Usage,
+            "registry diff needs either two databases (OLD.db NEW.db) or --from REV [--to REV] with --db"
+        )),
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn export(
+    db: Option<&Path>,
+    format: ExportFormat,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitStatus> {
+    let reg = Registry::open_or_embedded(db)?;
+    let bytes = match format {
+        ExportFormat::Toml => tvcheck::registry::export::to_toml(&reg.data).into_bytes(),
+        ExportFormat::Csv => {
+            tvcheck::registry::export::to_csv(&reg.data).context("cannot write CSV")?
+        }
+    };
+    match output {
+        Some(p) => tvcheck::output::write_atomic(&p, |w| w.write_all(&bytes))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn verify(db: Option<&Path>) -> anyhow::Result<ExitStatus> {
+    let db = db.ok_or_else(|| Error::new(ErrorKind::Usage, "registry verify needs --db PATH"))?;
+    let store = Store::open(db, false)?;
+    let mut out = std::io::stdout().lock();
+    let mut problems = 0;
+    let integrity = store.integrity_check()?;
+    if integrity == ["ok"] {
+        writeln!(out, "sqlite integrity check: ok")?;
+    } else {
+        problems += integrity.len();
+        for p in &integrity {
+            writeln!(out, "sqlite integrity check: {p}")?;
+        }
+    }
+    let revs = store.revisions(None)?;
+    for r in &revs {
+        let content = store.content_at(r.rev)?;
+        let ok = content.as_ref().is_some_and(|c| c.digest() == r.digest);
+        if !ok {
+            problems += 1;
+            writeln!(
+                out,
+                "revision {}: snapshot does not match its recorded digest {}",
+                r.rev, r.digest
+            )?;
+        }
+    }
+    let current = store.load()?.digest();
+    match revs.last() {
+        Some(last) if last.digest == current => {
+            writeln!(
+                out,
+                "{} revisions verified; current content sha256 {current} matches revision {}",
+                revs.len(),
+                last.rev
+            )?;
+        }
+        Some(last) => {
+            problems += 1;
+            writeln!(
+                out,
+                "current content sha256 {current} differs from revision {} ({})",
+                last.rev, last.digest
+            )?;
+        }
+        None => writeln!(
+            out,
+            "no revisions recorded; current content sha256 {current}"
+        )?,
+    }
+    if problems == 0 {
+        writeln!(out, "{}: ok", tvcheck::error::display_path(db))?;
+        Ok(ExitStatus::Success)
+    } else {
+        bail!(Error::at(
+            ErrorKind::Registry,
+            tvcheck::Location::file(db),
+            format!(
+                "{problems} problem{} found",
+                if problems == 1 { "" } else { "s" }
+            )
+        )
+        .hint("restore the registry from a backup or re-import its sources"))
+    }
 }
 
 fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {

@@ -159,7 +159,7 @@ impl<'r> Evaluator<'r> {
             policies
         };
         Ok(Evaluator {
-            matcher: Matcher::new(&registry.data)?,
+            matcher: Matcher::new_filtered(&registry.data, |v| v.active_on(timing.as_of))?,
             registry,
             policies,
             timing,
@@ -188,6 +188,7 @@ impl<'r> Evaluator<'r> {
         while let Some(p) = cur
             .parent_on(self.timing.as_of)
             .and_then(|p| self.registry.vendor(p))
+            .filter(|p| p.active_on(self.timing.as_of))
         {
             if out.iter().any(|x| x.id == p.id) {
                 break;
@@ -550,7 +551,7 @@ impl<'r> Evaluator<'r> {
                 let applicable: Vec<&crate::registry::Listing> = holder
                     .listings
                     .iter()
-                    .filter(|l| l.listed_on <= as_of && lists.is_none_or(|ls| ls.contains(&l.list)))
+                    .filter(|l| l.in_force_on(as_of) && lists.is_none_or(|ls| ls.contains(&l.list)))
                     .collect();
                 if applicable.is_empty() {
                     continue;

@@ -82,6 +82,15 @@ pub struct Matcher {
 impl Matcher {
     /// Indexes `data`.
     pub fn new(data: &RegistryData) -> Result<Matcher> {
+        Matcher::new_filtered(data, |_| true)
+    }
+
+    /// Indexes the entries of `data` for which `keep` holds (e.g. those not retired on the
+    /// as-of date); candidates still refer to indices in `data.vendors`.
+    pub fn new_filtered(
+        data: &RegistryData,
+        keep: impl Fn(&crate::registry::Vendor) -> bool,
+    ) -> Result<Matcher> {
         let mut names: HashMap<String, Vec<(usize, MatchKind, String)>> = HashMap::new();
         let mut add = |key: String, entry: (usize, MatchKind, String)| {
             if key.is_empty() {
@@ -92,20 +101,20 @@ impl Matcher {
                 slot.push(entry);
             }
         };
-        for (i, v) in data.vendors.iter().enumerate() {
+        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             add(
                 normalize::normalize(&v.name),
                 (i, MatchKind::Name, v.name.clone()),
             );
         }
-        for (i, v) in data.vendors.iter().enumerate() {
+        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             for a in &v.aliases {
                 add(normalize::normalize(a), (i, MatchKind::Alias, a.clone()));
             }
         }
         let mut builder = GlobSetBuilder::new();
         let mut pattern_owner = Vec::new();
-        for (i, v) in data.vendors.iter().enumerate() {
+        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             for p in &v.model_patterns {
                 let glob = GlobBuilder::new(p)
                     .case_insensitive(true)

@@ -153,7 +153,8 @@ impl Policy {
                 title: "Designated on any list".into(),
                 kind: RuleKind::ListedEntity { lists: None },
                 domains: None,
-                effective: Date::from_days(i64::from(i32::MIN) / 2),
+                // In force for any date tvcheck can be asked about.
+                effective: Date::new(1900, 1, 1).unwrap_or(Date::from_days(-25_567)),
                 deadline: None,
                 new_from: None,
                 new_only: false,

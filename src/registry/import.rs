@@ -39,6 +39,8 @@ pub struct ImportFile {
     pub data: RegistryData,
     /// Where they are.
     pub spots: Spots,
+    /// The date the file's content was compiled (`compiled_on`), when it says.
+    pub compiled_on: Option<Date>,
 }
 
 fn reg_err(loc: Location, msg: impl Into<String>) -> Error {
@@ -88,6 +90,7 @@ pub fn read_import_file(path: &Path) -> Result<ImportFile> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    compiled_on: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
     list: Vec<Spanned<RawList>>,
     #[serde(default)]
@@ -126,6 +129,8 @@ struct RawVendor {
     notes: Option<String>,
     #[serde(default)]
     listing: Vec<Spanned<RawListing>>,
+    retired_on: Option<Spanned<toml::value::Datetime>>,
+    retired_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +145,8 @@ struct RawListing {
     purposes: Vec<String>,
     confidence: Option<Spanned<String>>,
     notes: Option<String>,
+    delisted_on: Option<Spanned<toml::value::Datetime>>,
+    delisted_reason: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -355,17 +362,42 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
             if scope == Scope::PurposeLimited && l.purposes.is_empty() {
                 return cx.err(lstart, "a purpose-limited listing must name its 'purposes'");
             }
-            if listings.iter().any(|x: &Listing| x.list == list) {
+            let listed_on = cx.date(&l.listed_on, "listed_on")?;
+            if listings
+                .iter()
+                .any(|x: &Listing| x.list == list && x.listed_on == listed_on)
+            {
                 return cx.err(
                     l.list.span().start,
-                    format!("vendor '{id}' is listed on '{list}' twice"),
+                    format!("vendor '{id}' is listed on '{list}' on {listed_on} twice"),
                 );
+            }
+            let delisted_on = l
+                .delisted_on
+                .as_ref()
+                .map(|d| cx.date(d, "delisted_on"))
+                .transpose()?;
+            if let Some(d) = delisted_on {
+                if d <= listed_on {
+                    return cx.err(
+                        lstart,
+                        format!("delisted_on {d} is not after listed_on {listed_on}"),
+                    );
+                }
+                if l.delisted_reason
+                    .as_deref()
+                    .is_none_or(|r| r.trim().is_empty())
+                {
+                    return cx.err(lstart, "a delisted listing needs a 'delisted_reason'");
+                }
             }
             listings.push(Listing {
                 list,
                 basis: non_empty(l.basis.clone()),
                 source: non_empty(l.source.clone()),
-                listed_on: cx.date(&l.listed_on, "listed_on")?,
+                listed_on,
+                delisted_on,
+                delisted_reason: non_empty(l.delisted_reason.clone()),
                 scope,
                 purposes: l.purposes.iter().map(|p| p.trim().to_string()).collect(),
                 confidence: cx.confidence(l.confidence.as_ref())?,
@@ -396,7 +428,21 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                 .collect(),
             notes: non_empty(v.notes.clone()),
             listings,
+            retired_on: v
+                .retired_on
+                .as_ref()
+                .map(|d| cx.date(d, "retired_on"))
+                .transpose()?,
+            retired_reason: non_empty(v.retired_reason.clone()),
         });
+        if let Some(last) = data.vendors.last() {
+            if last.retired_on.is_some() && last.retired_reason.is_none() {
+                return cx.err(
+                    start,
+                    format!("vendor '{}' is retired without a 'retired_reason'", last.id),
+                );
+            }
+        }
         spots.vendors.push(cx.loc(start));
         spots.parents.push(
             v.parent
@@ -417,6 +463,11 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
         sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
         data,
         spots,
+        compiled_on: raw
+            .compiled_on
+            .as_ref()
+            .map(|d| cx.date(d, "compiled_on"))
+            .transpose()?,
     })
 }
 
@@ -565,10 +616,13 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
             let listed_on: Date = date
                 .parse()
                 .map_err(|e| reg_err(loc.clone(), format!("in 'lists': {e}")))?;
-            if listings.iter().any(|l: &Listing| l.list == list) {
+            if listings
+                .iter()
+                .any(|l: &Listing| l.list == list && l.listed_on == listed_on)
+            {
                 return Err(reg_err(
                     loc,
-                    format!("vendor '{id}' is listed on '{list}' twice"),
+                    format!("vendor '{id}' is listed on '{list}' on {listed_on} twice"),
                 ));
             }
             listings.push(Listing {
@@ -576,6 +630,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
                 basis: None,
                 source: None,
                 listed_on,
+                delisted_on: None,
+                delisted_reason: None,
                 scope: Scope::All,
                 purposes: Vec::new(),
                 confidence: Confidence::Confirmed,
@@ -596,6 +652,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
             sources: Vec::new(),
             notes: None,
             listings,
+            retired_on: None,
+            retired_reason: None,
         });
         spots.vendors.push(loc.clone());
         spots.parents.push(loc);
@@ -612,7 +670,35 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
         sha256: crate::inventory::digest::sha256_hex(bytes),
         data,
         spots,
+        compiled_on: None,
     })
+}
+
+/// Updates an existing entry from an imported one. Identity facts are replaced; listings are
+/// merged by (list, date) and never dropped; a retirement or delisting is never undone.
+fn merge_vendor(x: &mut Vendor, v: &Vendor) {
+    let old_listings = std::mem::take(&mut x.listings);
+    let (retired_on, retired_reason) = (x.retired_on, x.retired_reason.take());
+    *x = v.clone();
+    if x.retired_on.is_none() {
+        x.retired_on = retired_on;
+        x.retired_reason = retired_reason;
+    }
+    for old in old_listings {
+        match x
+            .listings
+            .iter_mut()
+            .find(|l| l.list == old.list && l.listed_on == old.listed_on)
+        {
+            Some(new) => {
+                if new.delisted_on.is_none() {
+                    new.delisted_on = old.delisted_on;
+                    new.delisted_reason = old.delisted_reason;
+                }
+            }
+            None => x.listings.push(old),
+        }
+    }
 }
 
 /// Merges import files over `existing` (later entries replace earlier ones with the same id)
@@ -650,7 +736,7 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
         }
         for v in &f.data.vendors {
             match merged.vendors.iter_mut().find(|x| x.id == v.id) {
-                Some(x) => *x = v.clone(),
+                Some(x) => merge_vendor(x, v),
                 None => merged.vendors.push(v.clone()),
             }
         }

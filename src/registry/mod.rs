@@ -1,6 +1,8 @@
 //! The registry of manufacturers: where it comes from (a SQLite file or the embedded curated
 //! data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
 
+pub mod diff;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod store;
@@ -10,7 +12,7 @@ use std::path::Path;
 use crate::error::{Error, ErrorKind, Location, Result};
 
 pub use self::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
-pub use self::store::Store;
+pub use self::store::{ChangeMeta, Revision, Store};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -37,20 +39,45 @@ pub struct Registry {
     pub digest: String,
     /// Schema version of the database it was read from.
     pub schema_version: u32,
+    /// The latest revision (the embedded registry is revision 1 of its build).
+    pub revision: u64,
+    /// When the latest revision was committed (RFC 3339), if any.
+    pub last_change: Option<String>,
 }
 
 impl Registry {
     /// Builds the embedded default registry: the curated files are validated, loaded into an
     /// in-memory SQLite database and read back.
     pub fn embedded() -> Result<Registry> {
+        Registry::from_store(&Registry::embedded_store()?, "embedded".to_string())
+    }
+
+    /// The embedded registry as an in-memory store with one revision (its build).
+    pub fn embedded_store() -> Result<Store> {
         let mut files = Vec::new();
         for (path, text) in embedded_files() {
             files.push(import::parse_toml(Path::new(path), text)?);
         }
         let data = import::merge_and_validate(&RegistryData::default(), &files)?;
+        let compiled = files.iter().filter_map(|f| f.compiled_on).max();
         let mut store = Store::in_memory()?;
-        store.upsert(&data)?;
-        Registry::from_store(&store, "embedded".to_string())
+        store.commit(
+            &data,
+            &ChangeMeta {
+                at: compiled.map_or_else(
+                    || "1970-01-01T00:00:00Z".to_string(),
+                    |d| format!("{d}T00:00:00Z"),
+                ),
+                actor: "tvcheck build".into(),
+                action: "import".into(),
+                summary: "embedded curated registry (data/registry)".into(),
+                sources: files
+                    .iter()
+                    .map(|f| (f.path.clone(), f.sha256.clone()))
+                    .collect(),
+            },
+        )?;
+        Ok(store)
     }
 
     /// Opens a registry database read-only.
@@ -76,13 +103,44 @@ impl Registry {
         }
     }
 
-    fn from_store(store: &Store, source: String) -> Result<Registry> {
+    /// Builds a registry from a store's current content.
+    pub fn from_store(store: &Store, source: String) -> Result<Registry> {
         let data = store.load()?;
+        let revisions = store.revisions(None)?;
         Ok(Registry {
             digest: data.digest(),
             schema_version: store.version()?,
+            revision: store.revision()?,
+            last_change: revisions.last().map(|r| r.at.clone()),
             data,
             source,
+        })
+    }
+
+    /// The registry as it was right after revision `rev` of the same database.
+    pub fn at_revision(&self, store: &Store, rev: u64) -> Result<Registry> {
+        let data = store.content_at(rev)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("the registry has no revision {rev}"),
+            )
+            .hint(format!(
+                "revisions run from 1 to {}; see `tvcheck registry history`",
+                self.revision
+            ))
+        })?;
+        let at = store
+            .revisions(None)?
+            .into_iter()
+            .find(|r| r.rev == rev)
+            .map(|r| r.at);
+        Ok(Registry {
+            digest: data.digest(),
+            schema_version: self.schema_version,
+            revision: rev,
+            last_change: at,
+            data,
+            source: format!("{}@{rev}", self.source),
         })
     }
 

@@ -1,12 +1,14 @@
 //! The registry's content as plain data: designating lists, vendors, their aliases, model
 //! patterns, controlling parents and listings.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 
 /// How well a fact is confirmed by the sources (see `data/registry/README.md`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Stated by at least one named, authoritative source.
@@ -36,7 +38,9 @@ impl Confidence {
 }
 
 /// What part of an entity's equipment a listing covers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// All of its equipment.
@@ -66,7 +70,7 @@ impl Scope {
 }
 
 /// A designating list or legal measure (the FCC Covered List, a designated-vendor direction...).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListDef {
     /// Stable slug, e.g. `us-fcc-covered`.
     pub id: String,
@@ -87,7 +91,7 @@ pub struct ListDef {
 }
 
 /// One designation of a vendor by a list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listing {
     /// The designating list's id.
     pub list: String,
@@ -105,10 +109,21 @@ pub struct Listing {
     pub confidence: Confidence,
     /// Free-text notes.
     pub notes: Option<String>,
+    /// The date from which the entity is no longer designated by this list.
+    pub delisted_on: Option<Date>,
+    /// Why it was delisted.
+    pub delisted_reason: Option<String>,
+}
+
+impl Listing {
+    /// Whether the listing is in force on `date`: listed on or before it, not yet delisted.
+    pub fn in_force_on(&self, date: Date) -> bool {
+        self.listed_on <= date && self.delisted_on.is_none_or(|d| date < d)
+    }
 }
 
 /// A manufacturer or other entity in the registry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vendor {
     /// Stable slug, e.g. `huawei`.
     pub id: String,
@@ -134,9 +149,18 @@ pub struct Vendor {
     pub notes: Option<String>,
     /// Designations.
     pub listings: Vec<Listing>,
+    /// The date from which the entry no longer applies (it is kept, never deleted).
+    pub retired_on: Option<Date>,
+    /// Why it was retired.
+    pub retired_reason: Option<String>,
 }
 
 impl Vendor {
+    /// Whether the entry applies on `date` (it is not retired by then).
+    pub fn active_on(&self, date: Date) -> bool {
+        self.retired_on.is_none_or(|r| date < r)
+    }
+
     /// Whether the parent link holds on `date`.
     pub fn parent_on(&self, date: Date) -> Option<&str> {
         let parent = self.parent.as_deref()?;
@@ -147,7 +171,7 @@ impl Vendor {
 }
 
 /// The whole content of a registry.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryData {
     /// Designating lists.
     pub lists: Vec<ListDef>,
@@ -184,6 +208,11 @@ impl RegistryData {
         canon.canonicalize();
         let json = serde_json::to_vec(&canon).unwrap_or_default();
         crate::inventory::digest::sha256_hex(&json)
+    }
+
+    /// Reads content back from its canonical JSON serialisation (revision snapshots).
+    pub fn from_json(v: &serde_json::Value) -> Option<RegistryData> {
+        serde_json::from_value(v.clone()).ok()
     }
 
     /// Number of listings over all vendors.

@@ -1,8 +1,12 @@
-//! The SQLite store: schema migrations, opening with safety checks, loading and upserting.
+//! The SQLite store: schema migrations, opening with safety checks, loading, and committing
+//! changes as numbered revisions with an append-only change log.
 //!
 //! This is the only module that speaks SQL, and it uses bound parameters only. The schema
 //! version lives in `PRAGMA user_version`; migrations are applied in order, each in the same
-//! transaction as the version bump. `PRAGMA application_id` marks the file as a tvcheck registry.
+//! transaction as the version bump, after a backup copy of the file. `PRAGMA application_id`
+//! marks the file as a tvcheck registry. Files use WAL journaling, so readers see the old or
+//! the new state, never a mix. Triggers make the change log append-only and forbid deleting
+//! entries, listings and list definitions: they are retired or delisted instead.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +20,59 @@ use crate::error::{Error, ErrorKind, Location, Result};
 pub const APPLICATION_ID: i32 = 0x7476_6368;
 
 /// Ordered schema migrations; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_history.sql"),
+];
+
+/// Who made a change, when, and from what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeMeta {
+    /// RFC 3339 UTC time of the change.
+    pub at: String,
+    /// Who made it.
+    pub actor: String,
+    /// `import`, `retire`, `delist`, `migrate`, ...
+    pub action: String,
+    /// One line saying what was done.
+    pub summary: String,
+    /// Source files and their SHA-256, when the change came from files.
+    pub sources: Vec<(String, String)>,
+}
+
+/// One committed revision of the registry.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    /// Revision number, from 1.
+    pub rev: u64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What kind of change.
+    pub action: String,
+    /// One line.
+    pub summary: String,
+    /// Source files, `; `-separated.
+    pub source_file: Option<String>,
+    /// Their SHA-256 digests, `; `-separated.
+    pub source_sha256: Option<String>,
+    /// Content digest after the change.
+    pub digest: String,
+    /// The changes.
+    pub changes: Vec<super::diff::Change>,
+}
+
+/// Fault injection for crash-safety tests: with `TVCHECK_FAULT_AFTER_WRITES=N` the process
+/// aborts (like `kill -9`) right after the N-th write of a commit. Never set in normal use.
+fn fault_point(counter: &mut u64) {
+    *counter += 1;
+    if let Ok(v) = std::env::var("TVCHECK_FAULT_AFTER_WRITES") {
+        if v.trim().parse::<u64>().ok() == Some(*counter) {
+            std::process::abort();
+        }
+    }
+}
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -84,6 +140,11 @@ impl Store {
         };
         store.check_identity()?;
         if writable {
+            let old = store.version()?;
+            if old > 0 && old < SCHEMA_VERSION {
+                store.backup(old)?;
+            }
+            store.set_wal()?;
             store.migrate()?;
         } else if store.version()? < SCHEMA_VERSION {
             return Err(Error::at(
@@ -122,8 +183,46 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
         };
+        store.set_wal()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    fn set_wal(&self) -> Result<()> {
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map(|_| ())
+            .map_err(|e| db_err(self.path(), &e))
+    }
+
+    /// Copies the database file aside before migrating it from schema `old`.
+    fn backup(&self, old: u32) -> Result<()> {
+        let Some(path) = self.path() else {
+            return Ok(());
+        };
+        let mut target = path.with_extension(format!("schema{old}.bak"));
+        let mut n = 1;
+        while target.exists() {
+            n += 1;
+            target = path.with_extension(format!("schema{old}.bak{n}"));
+        }
+        // VACUUM INTO writes a consistent copy even while the file is in use.
+        self.conn
+            .execute("VACUUM INTO ?1", params![target.to_string_lossy()])
+            .map(|_| ())
+            .map_err(|e| {
+                Error::at(
+                    ErrorKind::Registry,
+                    Location::file(path),
+                    format!("cannot back the registry up before migrating it: {e}"),
+                )
+                .hint("check free disk space and that the folder is writable")
+            })
+    }
+
+    /// Where the pre-migration backup of schema `old` went, if any.
+    pub fn backup_path(path: &Path, old: u32) -> PathBuf {
+        path.with_extension(format!("schema{old}.bak"))
     }
 
     fn path(&self) -> Option<&Path> {
@@ -175,6 +274,7 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
         let current = self.version()?;
+        let had_content = current > 0;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = self
                 .conn
@@ -187,6 +287,19 @@ impl Store {
             tx.pragma_update(None, "application_id", APPLICATION_ID)
                 .map_err(|e| db_err(path.as_deref(), &e))?;
             tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
+        }
+        if had_content && current < 2 && SCHEMA_VERSION >= 2 && self.revision()? == 0 {
+            let data = self.load()?;
+            let meta = ChangeMeta {
+                at: crate::date::rfc3339_utc(now_secs()),
+                actor: "tvcheck".into(),
+                action: "migrate".into(),
+                summary: format!(
+                    "migrated from schema {current} to {SCHEMA_VERSION}; content as before"
+                ),
+                sources: Vec::new(),
+            };
+            self.record_snapshot(&data, &meta)?;
         }
         Ok(())
     }
@@ -218,7 +331,7 @@ impl Store {
             data.lists.push(row?);
         }
         let mut st = c.prepare(
-            "SELECT id, name, country, parent, parent_since, parent_until, confidence, sources, notes FROM vendor ORDER BY id",
+            "SELECT id, name, country, parent, parent_since, parent_until, confidence, sources, notes, retired_on, retired_reason FROM vendor ORDER BY id",
         )?;
         let rows = st.query_map([], |r| {
             Ok(Vendor {
@@ -234,6 +347,8 @@ impl Store {
                 sources: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
                 notes: r.get(8)?,
                 listings: Vec::new(),
+                retired_on: date_opt(r.get(9)?),
+                retired_reason: r.get(10)?,
             })
         })?;
         for row in rows {
@@ -261,7 +376,7 @@ impl Store {
             }
         }
         let mut st = c.prepare(
-            "SELECT vendor_id, list_id, basis, source, listed_on, scope, purposes, confidence, notes FROM listing ORDER BY vendor_id, list_id",
+            "SELECT vendor_id, list_id, basis, source, listed_on, scope, purposes, confidence, notes, delisted_on, delisted_reason FROM listing ORDER BY vendor_id, list_id, listed_on",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -285,23 +400,255 @@ impl Store {
                 purposes: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
                 confidence: conf(&r.get::<_, String>(7)?),
                 notes: r.get(8)?,
+                delisted_on: date_opt(r.get(9)?),
+                delisted_reason: r.get(10)?,
             });
         }
         data.canonicalize();
         Ok(data)
     }
 
-    /// Writes `data` over the current content in one transaction: lists and vendors with the
-    /// same ids are replaced, others are added. Either all of it is written or none.
-    pub fn upsert(&mut self, data: &RegistryData) -> Result<()> {
+    /// Commits `new` as the registry's content: in one transaction, the tables are brought up
+    /// to date (rows are inserted or updated, never deleted) and a revision is appended with the
+    /// changes and a snapshot of the content. Returns the new revision, or `None` when nothing
+    /// changed. Entries and listings of the current content must all still be in `new`.
+    pub fn commit(&mut self, new: &RegistryData, meta: &ChangeMeta) -> Result<Option<u64>> {
+        let current = self.load()?;
+        let mut new = new.clone();
+        new.canonicalize();
+        for v in &current.vendors {
+            let Some(n) = new.vendors.iter().find(|n| n.id == v.id) else {
+                return Err(Error::new(
+                    ErrorKind::Registry,
+                    format!("internal error: the change would drop entry '{}'", v.id),
+                ));
+            };
+            for l in &v.listings {
+                if !n
+                    .listings
+                    .iter()
+                    .any(|x| x.list == l.list && x.listed_on == l.listed_on)
+                {
+                    return Err(Error::new(
+                        ErrorKind::Registry,
+                        format!(
+                            "internal error: the change would drop listing {} of '{}'",
+                            l.list, v.id
+                        ),
+                    ));
+                }
+            }
+        }
+        let changes = super::diff::diff(&current, &new);
+        if changes.is_empty() {
+            return Ok(None);
+        }
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction()
             .map_err(|e| db_err(path.as_deref(), &e))?;
-        upsert_tx(&tx, data).map_err(|e| db_err(path.as_deref(), &e))?;
-        tx.commit().map_err(|e| db_err(path.as_deref(), &e))
+        let mut writes = 0;
+        let rev = (|| -> rusqlite::Result<u64> {
+            upsert_tx(&tx, &new, &mut writes)?;
+            record_tx(&tx, &new, meta, &changes, &mut writes)
+        })()
+        .map_err(|e| db_err(path.as_deref(), &e))?;
+        tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
+        Ok(Some(rev))
     }
+
+    fn record_snapshot(&mut self, data: &RegistryData, meta: &ChangeMeta) -> Result<u64> {
+        let changes = super::diff::diff(&RegistryData::default(), data);
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| db_err(path.as_deref(), &e))?;
+        let mut writes = 0;
+        let rev = record_tx(&tx, data, meta, &changes, &mut writes)
+            .map_err(|e| db_err(path.as_deref(), &e))?;
+        tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
+        Ok(rev)
+    }
+
+    /// The latest revision number (0 for an empty registry).
+    pub fn revision(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(rev), 0) FROM revision", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|v| v as u64)
+            .map_err(|e| db_err(self.path(), &e))
+    }
+
+    /// The revisions, oldest first, with their changes (only those touching `entity` when given).
+    pub fn revisions(&self, entity: Option<&str>) -> Result<Vec<Revision>> {
+        self.revisions_inner(entity)
+            .map_err(|e| db_err(self.path(), &e))
+    }
+
+    fn revisions_inner(&self, entity: Option<&str>) -> rusqlite::Result<Vec<Revision>> {
+        let mut st = self.conn.prepare(
+            "SELECT rev, at, actor, action, summary, source_file, source_sha256, digest FROM revision ORDER BY rev",
+        )?;
+        let mut revs: Vec<Revision> = st
+            .query_map([], |r| {
+                Ok(Revision {
+                    rev: r.get::<_, i64>(0)? as u64,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    summary: r.get(4)?,
+                    source_file: r.get(5)?,
+                    source_sha256: r.get(6)?,
+                    digest: r.get(7)?,
+                    changes: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = self
+            .conn
+            .prepare("SELECT rev, entity, kind, detail FROM change ORDER BY rev, seq")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let rev = r.get::<_, i64>(0)? as u64;
+            let entity_id: String = r.get(1)?;
+            if entity.is_some_and(|e| e != entity_id) {
+                continue;
+            }
+            let kind: String = r.get(2)?;
+            let Some(kind) = parse_kind(&kind) else {
+                continue;
+            };
+            if let Some(x) = revs.iter_mut().find(|x| x.rev == rev) {
+                x.changes.push(super::diff::Change {
+                    entity: entity_id,
+                    kind,
+                    detail: r.get(3)?,
+                });
+            }
+        }
+        if entity.is_some() {
+            revs.retain(|r| !r.changes.is_empty());
+        }
+        Ok(revs)
+    }
+
+    /// The content as it was right after revision `rev`.
+    pub fn content_at(&self, rev: u64) -> Result<Option<RegistryData>> {
+        let row: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT content FROM revision WHERE rev = ?1",
+                params![rev as i64],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| db_err(self.path(), &e))?;
+        match row {
+            None => Ok(None),
+            Some(json) => snapshot_from_json(&json).map(Some).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Registry,
+                    format!("the snapshot of revision {rev} cannot be read"),
+                )
+                .hint("run `tvcheck registry verify`")
+            }),
+        }
+    }
+
+    /// SQLite's own consistency check: `ok`, or the problems it found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| db_err(self.path(), &e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| db_err(self.path(), &e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| db_err(self.path(), &e))
+    }
+}
+
+fn parse_kind(s: &str) -> Option<super::diff::ChangeKind> {
+    use super::diff::ChangeKind as K;
+    [
+        K::Added,
+        K::Changed,
+        K::Retired,
+        K::Listed,
+        K::ListingChanged,
+        K::Delisted,
+        K::ListAdded,
+        K::ListChanged,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s)
+}
+
+/// Snapshots are the canonical JSON of the content (the digest is taken over the same bytes).
+fn snapshot_from_json(json: &str) -> Option<RegistryData> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    super::model::RegistryData::from_json(&v)
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn record_tx(
+    tx: &rusqlite::Transaction<'_>,
+    data: &RegistryData,
+    meta: &ChangeMeta,
+    changes: &[super::diff::Change],
+    writes: &mut u64,
+) -> rusqlite::Result<u64> {
+    let mut canon = data.clone();
+    canon.canonicalize();
+    let content = serde_json::to_string(&canon).unwrap_or_default();
+    let digest = crate::inventory::digest::sha256_hex(content.as_bytes());
+    let join = |f: fn(&(String, String)) -> &String| {
+        (!meta.sources.is_empty()).then(|| {
+            meta.sources
+                .iter()
+                .map(f)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
+    tx.execute(
+        "INSERT INTO revision (at, actor, action, summary, source_file, source_sha256, digest, content)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            meta.at,
+            meta.actor,
+            meta.action,
+            meta.summary,
+            join(|s| &s.0),
+            join(|s| &s.1),
+            digest,
+            content
+        ],
+    )?;
+    fault_point(writes);
+    let rev = tx.last_insert_rowid();
+    for (seq, c) in changes.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO change (rev, seq, entity, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![rev, seq as i64, c.entity, c.kind.as_str(), c.detail],
+        )?;
+        fault_point(writes);
+    }
+    Ok(rev as u64)
 }
 
 fn conf(s: &str) -> Confidence {
@@ -312,7 +659,11 @@ fn date_opt(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
-fn upsert_tx(tx: &rusqlite::Transaction<'_>, data: &RegistryData) -> rusqlite::Result<()> {
+fn upsert_tx(
+    tx: &rusqlite::Transaction<'_>,
+    data: &RegistryData,
+    writes: &mut u64,
+) -> rusqlite::Result<()> {
     for l in &data.lists {
         tx.execute(
             "INSERT INTO list (id, title, jurisdiction, authority, basis, source, confidence, notes)
@@ -322,15 +673,17 @@ fn upsert_tx(tx: &rusqlite::Transaction<'_>, data: &RegistryData) -> rusqlite::R
                confidence = excluded.confidence, notes = excluded.notes",
             params![l.id, l.title, l.jurisdiction, l.authority, l.basis, l.source, l.confidence.as_str(), l.notes],
         )?;
+        fault_point(writes);
     }
     for v in &data.vendors {
         tx.execute(
-            "INSERT INTO vendor (id, name, country, parent, parent_since, parent_until, confidence, sources, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            "INSERT INTO vendor (id, name, country, parent, parent_since, parent_until, confidence, sources, notes, retired_on, retired_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
                parent = excluded.parent, parent_since = excluded.parent_since,
                parent_until = excluded.parent_until, confidence = excluded.confidence,
-               sources = excluded.sources, notes = excluded.notes",
+               sources = excluded.sources, notes = excluded.notes,
+               retired_on = excluded.retired_on, retired_reason = excluded.retired_reason",
             params![
                 v.id,
                 v.name,
@@ -340,15 +693,21 @@ fn upsert_tx(tx: &rusqlite::Transaction<'_>, data: &RegistryData) -> rusqlite::R
                 v.parent_until.map(|d| d.to_string()),
                 v.confidence.as_str(),
                 serde_json::to_string(&v.sources).unwrap_or_else(|_| "[]".into()),
-                v.notes
+                v.notes,
+                v.retired_on.map(|d| d.to_string()),
+                v.retired_reason
             ],
         )?;
+        fault_point(writes);
+        // Aliases and model patterns are identity facts: the entry's current set replaces the
+        // old one (the change log keeps the old content).
         tx.execute("DELETE FROM alias WHERE vendor_id = ?1", params![v.id])?;
         for a in &v.aliases {
             tx.execute(
                 "INSERT OR IGNORE INTO alias (vendor_id, alias) VALUES (?1, ?2)",
                 params![v.id, a],
             )?;
+            fault_point(writes);
         }
         tx.execute(
             "DELETE FROM model_pattern WHERE vendor_id = ?1",
@@ -359,12 +718,16 @@ fn upsert_tx(tx: &rusqlite::Transaction<'_>, data: &RegistryData) -> rusqlite::R
                 "INSERT OR IGNORE INTO model_pattern (vendor_id, pattern) VALUES (?1, ?2)",
                 params![v.id, p],
             )?;
+            fault_point(writes);
         }
-        tx.execute("DELETE FROM listing WHERE vendor_id = ?1", params![v.id])?;
         for l in &v.listings {
             tx.execute(
-                "INSERT INTO listing (vendor_id, list_id, basis, source, listed_on, scope, purposes, confidence, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO listing (vendor_id, list_id, basis, source, listed_on, scope, purposes, confidence, notes, delisted_on, delisted_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT(vendor_id, list_id, listed_on) DO UPDATE SET basis = excluded.basis,
+                   source = excluded.source, scope = excluded.scope, purposes = excluded.purposes,
+                   confidence = excluded.confidence, notes = excluded.notes,
+                   delisted_on = excluded.delisted_on, delisted_reason = excluded.delisted_reason",
                 params![
                     v.id,
                     l.list,
@@ -374,9 +737,12 @@ fn upsert_tx(tx: &rusqlite::Transaction<'_>, data: &RegistryData) -> rusqlite::R
                     l.scope.as_str(),
                     serde_json::to_string(&l.purposes).unwrap_or_else(|_| "[]".into()),
                     l.confidence.as_str(),
-                    l.notes
+                    l.notes,
+                    l.delisted_on.map(|d| d.to_string()),
+                    l.delisted_reason
                 ],
             )?;
+            fault_point(writes);
         }
     }
     Ok(())

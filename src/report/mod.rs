@@ -1,7 +1,12 @@
 //! The report: plain data describing one run (provenance, per-input and total counts, findings),
 //! and the renderers that turn it into each output format.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -21,11 +26,29 @@ pub enum Format {
     Table,
     /// The documented JSON schema.
     Json,
+    /// One CSV row per finding, formula injection neutralised.
+    Csv,
+    /// Markdown for pull-request comments and tickets.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
 }
 
 impl Format {
     /// Every format, in documentation order.
-    pub const ALL: &'static [Format] = &[Format::Table, Format::Json];
+    pub const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+        Format::Sarif,
+        Format::Junit,
+    ];
 
     /// Parses a format name.
     pub fn parse(s: &str) -> Option<Format> {
@@ -37,6 +60,11 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
         }
     }
 
@@ -81,6 +109,10 @@ pub struct RegistryInfo {
     pub listings: usize,
     /// Schema version.
     pub schema_version: u32,
+    /// Registry revision.
+    pub revision: u64,
+    /// When the registry last changed (RFC 3339).
+    pub last_change: Option<String>,
 }
 
 /// Counts of verdicts.
@@ -300,6 +332,40 @@ pub struct BaselineInfo {
     pub new: u64,
 }
 
+/// What `--since-registry` compared against, and the items whose verdict changed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SinceInfo {
+    /// `revision N of PATH` or the earlier report's path.
+    pub against: String,
+    /// The earlier registry digest, when compared with a revision.
+    pub registry_sha256: Option<String>,
+    /// Items whose verdict under a policy differs.
+    pub changes: Vec<VerdictChange>,
+}
+
+/// An item whose verdict changed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VerdictChange {
+    /// Inventory file.
+    pub file: String,
+    /// Line.
+    pub line: u64,
+    /// Asset id.
+    pub asset_id: Option<String>,
+    /// Vendor as written.
+    pub vendor: String,
+    /// Model.
+    pub model: Option<String>,
+    /// Policy.
+    pub policy: String,
+    /// Verdict before.
+    pub before: Verdict,
+    /// Verdict now.
+    pub after: Verdict,
+    /// Why it is what it is now.
+    pub reason: String,
+}
+
 /// A file skipped during a folder walk.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SkippedInput {
@@ -418,6 +484,8 @@ pub struct Report {
     pub groups: Vec<GroupSummary>,
     /// The baseline compared with, with `--baseline`.
     pub baseline: Option<BaselineInfo>,
+    /// Verdict changes since an earlier registry revision or report, with `--since-registry`.
+    pub since: Option<SinceInfo>,
     /// Files found in scanned folders that are not inventories (e.g. a waivers or registry
     /// file), skipped and never applied.
     pub skipped: Vec<SkippedInput>,
@@ -439,5 +507,10 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::
     match format {
         Format::Json => json::render(report, out),
         Format::Table => table::render(report, out),
+        Format::Csv => csv::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Html => html::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Junit => junit::render(report, out),
     }
 }

@@ -138,6 +138,37 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         }
         writeln!(out, "{t}")?;
     }
+    if let Some(since) = &report.since {
+        writeln!(
+            out,
+            "since {}: {} item verdict{} changed",
+            since.against,
+            since.changes.len(),
+            if since.changes.len() == 1 { "" } else { "s" }
+        )?;
+        if !since.changes.is_empty() {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .force_no_tty()
+                .set_width(style.width.unwrap_or(160))
+                .set_header(vec![
+                    "location", "asset", "vendor", "policy", "before", "now", "why",
+                ]);
+            for c in &since.changes {
+                t.add_row(vec![
+                    format!("{}:{}", c.file, c.line),
+                    or_dash(c.asset_id.as_deref()).to_string(),
+                    c.vendor.clone(),
+                    c.policy.clone(),
+                    c.before.to_string(),
+                    c.after.to_string(),
+                    c.reason.clone(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
     for g in &report.groups {
         writeln!(
             out,

@@ -8,8 +8,10 @@ mod support;
 
 mod bad_input;
 mod check;
+mod formats;
 mod gating;
 mod inventory;
 mod policy;
 mod registry;
+mod registry_history;
 mod waivers;

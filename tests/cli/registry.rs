@@ -131,7 +131,9 @@ fn import_is_an_upsert() {
     let v = out.json();
     assert_eq!(v["name"], "Acme Radio Limited");
     assert_eq!(v["country"], "IE");
-    assert_eq!(v["listings"].as_array().unwrap().len(), 0);
+    // Listings are never dropped by an import: they are delisted instead.
+    assert_eq!(v["listings"].as_array().unwrap().len(), 1);
+    assert_eq!(v["listings"][0]["list"], "test-list");
     let list = env
         .run(&["registry", "list", "--db", "reg.db", "--format", "json"])
         .json();

@@ -1,0 +1,134 @@
+//! CSV rendering: one row per finding, for spreadsheets, with formula injection neutralised.
+//!
+//! The columns are `file,line,asset_id,vendor,model,serial,site,domain,quantity,policy,rule,
+//! verdict,deadline,days_left,waiver,entry,entry_name,match,score,reason`; absent values are
+//! empty cells; records end with `\n`. Every text cell that a spreadsheet could read as a
+//! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`.
+//! The numbers tvcheck writes itself (`line`, `quantity`, `days_left`, `score`) are left as
+//! they are, so a negative `days_left` stays a number.
+
+use std::io::Write;
+
+use super::{FindingRow, Report};
+
+/// The header row.
+pub const HEADER: [&str; 20] = [
+    "file",
+    "line",
+    "asset_id",
+    "vendor",
+    "model",
+    "serial",
+    "site",
+    "domain",
+    "quantity",
+    "policy",
+    "rule",
+    "verdict",
+    "deadline",
+    "days_left",
+    "waiver",
+    "entry",
+    "entry_name",
+    "match",
+    "score",
+    "reason",
+];
+
+/// Writes `report.findings` as CSV.
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    w.write_record(HEADER)?;
+    for f in &report.findings {
+        w.write_record(record(f))?;
+    }
+    w.flush()
+}
+
+/// One finding's cells, in [`HEADER`] order.
+fn record(f: &FindingRow) -> Vec<String> {
+    let text = |s: &str| neutralise(s);
+    let opt = |s: &Option<String>| s.as_deref().map(neutralise).unwrap_or_default();
+    vec![
+        text(&f.file),
+        f.line.to_string(),
+        opt(&f.asset_id),
+        text(&f.vendor),
+        opt(&f.model),
+        opt(&f.serial),
+        opt(&f.site),
+        opt(&f.domain),
+        f.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        opt(&f.policy),
+        opt(&f.rule),
+        text(f.verdict.as_str()),
+        f.deadline.map(|d| text(&d.to_string())).unwrap_or_default(),
+        f.days_left.map(|d| d.to_string()).unwrap_or_default(),
+        opt(&f.waiver),
+        opt(&f.entry),
+        opt(&f.entry_name),
+        f.match_kind.map(|m| text(m.as_str())).unwrap_or_default(),
+        f.score.map(score).unwrap_or_default(),
+        text(&f.reason),
+    ]
+}
+
+/// A score as JSON writes it (`1.0`, `0.85`), so the two formats agree.
+fn score(s: f64) -> String {
+    serde_json::to_string(&s).unwrap_or_default()
+}
+
+/// Prefixes `'` to a cell that a spreadsheet would take for a formula (OWASP "CSV injection").
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_get_a_leading_quote() {
+        assert_eq!(
+            neutralise("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(neutralise("+1+1"), "'+1+1");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\t=1"), "'\t=1");
+        assert_eq!(neutralise("\r=1"), "'\r=1");
+    }
+
+    #[test]
+    fn ordinary_cells_are_unchanged() {
+        assert_eq!(neutralise("Huawei"), "Huawei");
+        assert_eq!(neutralise(""), "");
+        assert_eq!(neutralise("a=b"), "a=b");
+        assert_eq!(neutralise(" =1"), " =1");
+        assert_eq!(neutralise("'=1"), "'=1");
+        assert_eq!(neutralise("Telefónica"), "Telefónica");
+    }
+
+    #[test]
+    fn numbers_tvcheck_writes_are_not_quoted() {
+        let mut r = super::super::html::tests::sample_report();
+        r.findings.truncate(1);
+        r.findings[0].days_left = Some(-152);
+        r.findings[0].vendor = "-Huawei".into();
+        let mut out = Vec::new();
+        render(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut rows = ::csv::Reader::from_reader(text.as_bytes());
+        let row = rows.records().next().unwrap().unwrap();
+        assert_eq!(&row[3], "'-Huawei");
+        assert_eq!(&row[13], "-152");
+        assert_eq!(&row[18], "1.0");
+        assert_eq!(rows.headers().unwrap().len(), HEADER.len());
+    }
+}

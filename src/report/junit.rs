@@ -1,0 +1,257 @@
+//! JUnit XML rendering, for CI test dashboards: one `<testsuite>` per policy and one
+//! `<testcase>` per finding.
+//!
+//! A violation is a `<failure type="violation">`, a waived finding is `<skipped>` with the
+//! waiver, a review is a passing test case whose reason is in `<system-out>`. Each suite ends
+//! with one passing test case counting the items without findings under that policy, so no
+//! suite is empty. Items listed only because of `--all` (verdict ok, no rule) are counted
+//! there, not repeated. All text and attribute values are XML-escaped, and characters XML 1.0
+//! does not allow are dropped.
+
+use std::io::Write;
+
+use super::{FindingRow, Report};
+use crate::model::Verdict;
+
+/// Escapes text for XML 1.0 content and attribute values: `& < > " '` become entities, tab,
+/// line feed and carriage return become character references (so attribute values keep
+/// them), and characters XML 1.0 does not allow are dropped.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            '\t' => o.push_str("&#9;"),
+            '\n' => o.push_str("&#10;"),
+            '\r' => o.push_str("&#13;"),
+            c if allowed(c) => o.push(c),
+            _ => {}
+        }
+    }
+    o
+}
+
+/// Whether XML 1.0 allows `c` (`#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+/// [#x10000-#x10FFFF]`).
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// "file:line asset vendor model", leaving out what the item lacks.
+fn case_name(f: &FindingRow) -> String {
+    let mut parts = vec![format!("{}:{}", f.file, f.line)];
+    for p in [
+        f.asset_id.as_deref(),
+        Some(f.vendor.as_str()),
+        f.model.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !p.trim().is_empty() {
+            parts.push(p.trim().to_string());
+        }
+    }
+    parts.join(" ")
+}
+
+fn deadline_note(f: &FindingRow) -> String {
+    match (f.deadline, f.days_left) {
+        (Some(d), Some(n)) if n > 0 => format!(" (deadline {d}, {n} days left)"),
+        (Some(d), _) => format!(" (deadline {d} passed)"),
+        _ => String::new(),
+    }
+}
+
+/// One suite: a policy id, its title and the count of its items without findings.
+struct Suite<'a> {
+    id: &'a str,
+    properties: Vec<(&'static str, String)>,
+    ok: u64,
+    cases: Vec<&'a FindingRow>,
+}
+
+impl Suite<'_> {
+    fn tests(&self) -> usize {
+        self.cases.len() + 1
+    }
+
+    fn count(&self, v: Verdict) -> usize {
+        self.cases.iter().filter(|f| f.verdict == v).count()
+    }
+}
+
+/// Writes `report` as JUnit XML.
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut suites: Vec<Suite> = report
+        .policies
+        .iter()
+        .map(|p| Suite {
+            id: &p.id,
+            properties: vec![
+                ("title", p.title.clone()),
+                ("jurisdiction", p.jurisdiction.clone()),
+                ("origin", p.origin.clone()),
+                ("sha256", p.sha256.clone()),
+                ("as_of", report.as_of.to_string()),
+                ("registry_sha256", report.registry.sha256.clone()),
+            ],
+            ok: p.counts.ok,
+            cases: Vec::new(),
+        })
+        .collect();
+    for f in &report.findings {
+        let Some(policy) = f.policy.as_deref() else {
+            continue;
+        };
+        if f.verdict == Verdict::Ok {
+            continue;
+        }
+        match suites.iter_mut().find(|s| s.id == policy) {
+            Some(s) => s.cases.push(f),
+            None => suites.push(Suite {
+                id: policy,
+                properties: Vec::new(),
+                ok: 0,
+                cases: vec![f],
+            }),
+        }
+    }
+    let tests: usize = suites.iter().map(Suite::tests).sum();
+    let failures: usize = suites.iter().map(|s| s.count(Verdict::Violation)).sum();
+    let skipped: usize = suites.iter().map(|s| s.count(Verdict::Waived)).sum();
+
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
+        "<testsuites name=\"tvcheck\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+    )?;
+    for s in &suites {
+        writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            escape(s.id),
+            s.tests(),
+            s.count(Verdict::Violation),
+            s.count(Verdict::Waived)
+        )?;
+        if !s.properties.is_empty() {
+            writeln!(out, "    <properties>")?;
+            for (k, v) in &s.properties {
+                writeln!(
+                    out,
+                    "      <property name=\"{k}\" value=\"{}\"/>",
+                    escape(v)
+                )?;
+            }
+            writeln!(out, "    </properties>")?;
+        }
+        for f in &s.cases {
+            let classname = format!(
+                "{}/{}",
+                f.policy.as_deref().unwrap_or(""),
+                f.rule.as_deref().unwrap_or("")
+            );
+            let open = format!(
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(&classname),
+                escape(&case_name(f))
+            );
+            match f.verdict {
+                Verdict::Violation => {
+                    writeln!(out, "{open}>")?;
+                    writeln!(
+                        out,
+                        "      <failure message=\"{}\" type=\"violation\">{}</failure>",
+                        escape(&format!("violation of {classname}{}", deadline_note(f))),
+                        escape(&f.reason)
+                    )?;
+                    writeln!(out, "    </testcase>")?;
+                }
+                Verdict::Waived => {
+                    writeln!(out, "{open}>")?;
+                    writeln!(
+                        out,
+                        "      <skipped message=\"{}\"/>",
+                        escape(&format!(
+                            "waived by {}",
+                            f.waiver.as_deref().unwrap_or("a waiver")
+                        ))
+                    )?;
+                    writeln!(out, "    </testcase>")?;
+                }
+                Verdict::Review | Verdict::Ok => {
+                    writeln!(out, "{open}>")?;
+                    writeln!(
+                        out,
+                        "      <system-out>{}{}</system-out>",
+                        escape(&format!("review{}: ", deadline_note(f))),
+                        escape(&f.reason)
+                    )?;
+                    writeln!(out, "    </testcase>")?;
+                }
+            }
+        }
+        writeln!(
+            out,
+            "    <testcase classname=\"{}\" name=\"{} without findings\"/>",
+            escape(s.id),
+            if s.ok == 1 {
+                "1 item".to_string()
+            } else {
+                format!("{} items", s.ok)
+            }
+        )?;
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a b="c" d='e'>&</a>"#),
+            "&lt;a b=&quot;c&quot; d=&apos;e&apos;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(escape("Telefónica 中兴"), "Telefónica 中兴");
+    }
+
+    #[test]
+    fn keeps_whitespace_and_drops_what_xml_forbids() {
+        assert_eq!(escape("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
+        assert_eq!(escape("a\u{0}b\u{1b}c\u{7}d"), "abcd");
+        assert_eq!(escape("x\u{FFFE}\u{FFFF}y"), "xy");
+        assert_eq!(escape("\u{1F600}"), "\u{1F600}");
+    }
+
+    #[test]
+    fn report_is_well_formed_and_counted() {
+        let mut r = super::super::html::tests::sample_report();
+        r.findings[0].reason = "bad\u{0}char <tag> & \"quotes\"".into();
+        let mut out = Vec::new();
+        render(&r, &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"1\">"), "{xml}");
+        assert!(xml.contains("<failure message=\"violation of lt-5g/non-member-manufacturer (deadline 2025-12-31 passed)\" type=\"violation\">badchar &lt;tag&gt; &amp; &quot;quotes&quot;</failure>"), "{xml}");
+        assert!(
+            xml.contains("<skipped message=\"waived by W-2026-017\"/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("name=\"inv.csv:4 P5 &lt;script&gt;alert(1)&lt;/script&gt; BBU5900\""),
+            "{xml}"
+        );
+        assert!(xml.contains("<testcase classname=\"lt-5g\" name=\"1 item without findings\"/>"));
+        assert!(!xml.contains('\u{0}'));
+        assert!(!xml.contains("<script"));
+        assert!(!xml.contains("<img"));
+    }
+}

@@ -1,0 +1,647 @@
+//! Report formats end to end: snapshots of every format for one fixture, the JSON report
+//! against `schemas/report.schema.json`, SARIF against the official OASIS schema, CSV injection,
+//! HTML escaping and byte-identical output under `SOURCE_DATE_EPOCH`.
+//!
+//! Snapshots live in `tests/cli/snapshots/`; after an intended change, review and accept them
+//! with `INSTA_UPDATE=always cargo test --test cli formats` (or `cargo insta review`). The
+//! registry and policy digests are replaced by placeholders so that editing the shipped data
+//! does not churn every snapshot.
+
+use crate::support::Env;
+
+/// Violations (P1 under lt-5g), reviews (P1, P2 under de-5g; P4, P5 unidentified), a waived
+/// finding (P2 under lt-5g), an ok item (P3) and two hostile vendor strings.
+const INVENTORY: &str = "asset_id,vendor,model,site,domain\n\
+P1,Huawei,BBU5900,Vilnius,core\n\
+P2,ZTE,F660,Kaunas,core\n\
+P3,Ericsson,AIR 6449,Kaunas,ran\n\
+P4,\"=HYPERLINK(\"\"http://x\"\")\",X,Riga,ran\n\
+P5,<script>alert(1)</script>,Y,Riga,core\n";
+
+const WAIVERS: &str = r#"[[waiver]]
+id = "W-2026-017"
+asset_id = "P2"
+policy = "lt-5g"
+reason = "Replacement contracted, removal scheduled"
+approved_by = "RRT"
+reference = "Decision 2026/17"
+expires = 2026-12-31
+"#;
+
+const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1795000000");
+
+const FORMATS: [&str; 7] = ["table", "json", "csv", "markdown", "html", "sarif", "junit"];
+
+fn fixture() -> Env {
+    let env = Env::new();
+    env.file("inv.csv", INVENTORY);
+    env.file("waivers.toml", WAIVERS);
+    env
+}
+
+fn fixture_args(format: &str) -> Vec<&str> {
+    vec![
+        "check",
+        "inv.csv",
+        "--policy",
+        "de-5g",
+        "--policy",
+        "lt-5g",
+        "--waivers",
+        "waivers.toml",
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        format,
+    ]
+}
+
+/// Runs the fixture in `format` (exit 1: P1 is a violation) and returns standard output.
+fn render(env: &Env, format: &str) -> String {
+    let out = env.run_env(&fixture_args(format), &[EPOCH, ("COLUMNS", "160")]);
+    out.code(1);
+    assert!(!out.stdout.is_empty(), "{format}: empty output");
+    out.stdout
+}
+
+/// Replaces the registry and policy digests (which change whenever the shipped data is edited)
+/// by placeholders, in full and as the 12-character prefixes that table and Markdown show.
+fn redact(text: &str, report: &serde_json::Value) -> String {
+    let mut digests = vec![(
+        report["registry"]["sha256"].as_str().unwrap().to_string(),
+        "registry".to_string(),
+    )];
+    for p in report["policies"].as_array().unwrap() {
+        digests.push((
+            p["sha256"].as_str().unwrap().to_string(),
+            format!("policy-{}", p["id"].as_str().unwrap()),
+        ));
+    }
+    let mut text = text.to_string();
+    for (digest, name) in &digests {
+        assert_eq!(digest.len(), 64);
+        text = text.replace(digest.as_str(), &format!("[{name}-sha256]"));
+        text = text.replace(&digest[..12], &format!("[{name}-sha]"));
+    }
+    text
+}
+
+#[test]
+fn snapshots_of_every_format() {
+    let env = fixture();
+    let json: serde_json::Value = serde_json::from_str(&render(&env, "json")).unwrap();
+    for format in FORMATS {
+        let text = redact(&render(&env, format), &json);
+        assert!(!text.contains(&*env.path("").to_string_lossy()), "{format}");
+        insta::assert_snapshot!(format!("fixture_{format}"), text);
+    }
+}
+
+#[test]
+fn every_format_is_byte_identical_across_runs() {
+    let env = fixture();
+    for format in FORMATS {
+        let a = render(&env, format);
+        let b = render(&env, format);
+        assert_eq!(a, b, "{format} differs between two runs");
+        assert!(
+            a.contains("2026-06-01"),
+            "{format} does not name the as-of date"
+        );
+    }
+    // -o renders all formats from one evaluation; each file equals the single-format run.
+    let mut args = fixture_args("table");
+    let outputs: Vec<String> = FORMATS.iter().map(|f| format!("{f}=out.{f}")).collect();
+    for o in &outputs {
+        args.push("-o");
+        args.push(o);
+    }
+    env.run_env(&args, &[EPOCH, ("COLUMNS", "160")]).code(1);
+    for format in FORMATS {
+        let file = std::fs::read_to_string(env.path(&format!("out.{format}"))).unwrap();
+        assert_eq!(file, render(&env, format), "-o {format}=FILE differs");
+    }
+}
+
+#[test]
+fn generated_at_follows_source_date_epoch() {
+    let env = fixture();
+    let a = env.run_env(&fixture_args("sarif"), &[EPOCH]);
+    let b = env.run_env(
+        &fixture_args("sarif"),
+        &[("SOURCE_DATE_EPOCH", "1795000001")],
+    );
+    assert_ne!(a.stdout, b.stdout);
+    let a: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
+    assert_eq!(
+        a["runs"][0]["properties"]["generated_at"],
+        "2026-11-18T11:06:40Z"
+    );
+}
+
+#[test]
+fn csv_neutralises_formula_cells() {
+    let env = fixture();
+    let text = render(&env, "csv");
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "file",
+            "line",
+            "asset_id",
+            "vendor",
+            "model",
+            "serial",
+            "site",
+            "domain",
+            "quantity",
+            "policy",
+            "rule",
+            "verdict",
+            "deadline",
+            "days_left",
+            "waiver",
+            "entry",
+            "entry_name",
+            "match",
+            "score",
+            "reason"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let p4 = rows.iter().find(|r| &r[2] == "P4").unwrap();
+    assert_eq!(&p4[3], "'=HYPERLINK(\"http://x\")");
+    assert!(p4[3].starts_with("'="));
+    // The reason quotes the vendor mid-sentence: it does not start with a formula character.
+    assert!(p4[19].starts_with("unidentified manufacturer: vendor '=HYPERLINK"));
+    // tvcheck's own numbers stay numbers, negative days included.
+    let p1 = rows
+        .iter()
+        .find(|r| &r[2] == "P1" && &r[9] == "lt-5g")
+        .unwrap();
+    assert_eq!(&p1[1], "2");
+    assert_eq!(&p1[13], "-152");
+    assert_eq!(&p1[18], "1.0");
+    let p2 = rows
+        .iter()
+        .find(|r| &r[2] == "P2" && &r[9] == "lt-5g")
+        .unwrap();
+    assert_eq!(&p2[11], "waived");
+    assert_eq!(&p2[14], "W-2026-017");
+    // No cell of any row begins with a formula character.
+    for r in &rows {
+        for (i, cell) in r.iter().enumerate() {
+            if i == 13 {
+                continue;
+            }
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "column {i}: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn html_is_escaped_and_self_contained() {
+    let env = fixture();
+    // A second hostile string, in an attribute-breaking shape, as the site.
+    env.file(
+        "inv.csv",
+        format!("{INVENTORY}P6,Huawei,X,\"\"\"><img src=x onerror=alert(1)>\",core\n"),
+    );
+    let html = render(&env, "html");
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(!html.to_lowercase().contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("=HYPERLINK(&quot;http://x&quot;)"));
+    // Every real tag: no attribute that loads or links anything, no event handler.
+    for tag in html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap().to_lowercase();
+        for bad in [
+            "src=", "href=", "srcset=", "action=", "xlink:", "url(", " on",
+        ] {
+            assert!(!tag.contains(bad), "<{tag}> contains {bad}");
+        }
+    }
+    // "http" appears only in the CSP meta's attribute name and in escaped inventory text.
+    let http: Vec<usize> = html.match_indices("http").map(|(i, _)| i).collect();
+    for i in http {
+        let around = &html[i.saturating_sub(20)..(i + 20).min(html.len())];
+        assert!(
+            around.contains("http-equiv") || around.contains("HYPERLINK(&quot;http://x"),
+            "unexpected http: {around}"
+        );
+    }
+    assert!(html.contains("<style>"));
+    assert!(html.contains("<svg class=\"chart\""));
+    // Sites in name order, items without a site last.
+    let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(pos("<h3>&quot;&gt;&lt;img") < pos("<h3>Kaunas"));
+    assert!(pos("<h3>Kaunas") < pos("<h3>Riga"));
+    assert!(pos("<h3>Riga") < pos("<h3>Vilnius"));
+}
+
+#[test]
+fn html_lists_items_without_a_site_last() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,site\nA1,Huawei,\nA2,ZTE,Zagreb\nA3,Huawei,Athens\n",
+    );
+    let out = env.run_env(
+        &[
+            "check",
+            "inv.csv",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "html",
+        ],
+        &[EPOCH],
+    );
+    out.code(1);
+    let html = &out.stdout;
+    let athens = html.find("<h3>Athens").unwrap();
+    let zagreb = html.find("<h3>Zagreb").unwrap();
+    let none = html.find("<h3>(no site)").unwrap();
+    assert!(athens < zagreb && zagreb < none);
+}
+
+/// The JSON report schema, compiled (offline: it refers only to itself).
+fn report_schema() -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(crate::support::repo().join("schemas/report.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .with_retriever(Offline)
+        .build(&schema)
+        .unwrap()
+}
+
+/// A retriever that refuses every external reference: schema validation never goes online.
+struct Offline;
+
+impl jsonschema::Retrieve for Offline {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("offline: will not fetch {uri}").into())
+    }
+}
+
+#[track_caller]
+fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn json_reports_match_the_schema() {
+    let schema = report_schema();
+    let env = fixture();
+    let runs: [(&[&str], i32); 5] = [
+        (&fixture_args("json"), 1),
+        (
+            &[
+                "check",
+                "inv.csv",
+                "--policy",
+                "lt-5g",
+                "--all",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+            ],
+            1,
+        ),
+        (
+            &[
+                "check",
+                "inv.csv",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+            ],
+            1,
+        ),
+        (
+            &[
+                "check",
+                "inv.csv",
+                "--policy",
+                "lt-5g",
+                "--waivers",
+                "waivers.toml",
+                "--as-of",
+                "2026-01-01",
+                "--all",
+                "--format",
+                "json",
+            ],
+            1,
+        ),
+        (
+            &[
+                "check",
+                "inv.csv",
+                "--policy",
+                "us-fcc-covered",
+                "--procurement",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+            ],
+            1,
+        ),
+    ];
+    for (args, code) in runs {
+        let out = env.run_env(args, &[EPOCH]);
+        out.code(code);
+        let report = out.json();
+        assert_valid(&schema, &report, &args.join(" "));
+    }
+    // The --all run lists the ok item without a policy; the schema allows it.
+    let all = env
+        .run_env(
+            &[
+                "check",
+                "inv.csv",
+                "--all",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+            ],
+            &[EPOCH],
+        )
+        .json();
+    assert!(all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["verdict"] == "ok" && f["policy"].is_null()));
+    assert_valid(&schema, &all, "--all without policy");
+}
+
+#[test]
+fn any_list_rule_has_a_real_effective_date() {
+    let env = fixture();
+    let out = env.run_env(
+        &[
+            "check",
+            "inv.csv",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "json",
+        ],
+        &[EPOCH],
+    );
+    let r = out.json();
+    assert_eq!(r["policies"][0]["rules"][0]["effective"], "1900-01-01");
+    assert_valid(&report_schema(), &r, "without --policy");
+}
+
+/// A change that makes a valid report invalid.
+type Mutation = fn(&mut serde_json::Value);
+
+#[test]
+fn json_report_schema_is_strict() {
+    let schema = report_schema();
+    let env = fixture();
+    let good = env.run_env(&fixture_args("json"), &[EPOCH]).json();
+    assert!(schema.is_valid(&good));
+    let mutations: [(&str, Mutation); 6] = [
+        ("unknown top-level key", |r| {
+            r["surprise"] = 1.into();
+        }),
+        ("unknown finding key", |r| {
+            r["findings"][0]["surprise"] = 1.into();
+        }),
+        ("unknown verdict", |r| {
+            r["findings"][0]["verdict"] = "fine".into();
+        }),
+        ("unknown match", |r| {
+            r["findings"][0]["match"] = "guess".into();
+        }),
+        ("extra value not a string", |r| {
+            r["findings"][0]["extra"] = serde_json::json!({"owner": 3});
+        }),
+        ("missing summary count", |r| {
+            r["summary"].as_object_mut().unwrap().remove("ok");
+        }),
+    ];
+    for (what, mutate) in mutations {
+        let mut bad = good.clone();
+        mutate(&mut bad);
+        assert!(!schema.is_valid(&bad), "schema accepts {what}");
+    }
+}
+
+/// The official OASIS SARIF 2.1.0 schema (draft-04), vendored under tests/schemas.
+fn sarif_schema() -> jsonschema::Validator {
+    let path = crate::support::repo().join("tests/schemas/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .with_retriever(Offline)
+        .build(&schema)
+        .unwrap()
+}
+
+#[test]
+fn sarif_matches_the_official_schema() {
+    let schema = sarif_schema();
+    let env = fixture();
+    env.file("dir with space/inv 2.csv", "vendor,model\nHuawei,BBU5900\n");
+    let runs: [&[&str]; 3] = [
+        &fixture_args("sarif"),
+        &[
+            "check",
+            "inv.csv",
+            "--all",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "sarif",
+        ],
+        &[
+            "check",
+            "dir with space",
+            "inv.csv",
+            "--policy",
+            "uk-huawei-dvd",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "sarif",
+        ],
+    ];
+    for args in runs {
+        let out = env.run_env(args, &[EPOCH]);
+        let sarif = out.json();
+        assert_valid(&schema, &sarif, &args.join(" "));
+    }
+    // The SARIF validator does check: a broken log is refused.
+    let mut bad = env.run_env(&fixture_args("sarif"), &[EPOCH]).json();
+    bad["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!schema.is_valid(&bad));
+}
+
+#[test]
+fn sarif_content() {
+    let env = fixture();
+    env.file("dir with space/inv 2.csv", "vendor,model\nHuawei,BBU5900\n");
+    let s = env
+        .run_env(
+            &[
+                "check",
+                "inv.csv",
+                "dir with space",
+                "--policy",
+                "lt-5g",
+                "--waivers",
+                "waivers.toml",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "sarif",
+            ],
+            &[EPOCH],
+        )
+        .json();
+    assert_eq!(
+        s["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    assert_eq!(s["version"], "2.1.0");
+    let run = &s["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "tvcheck");
+    assert_eq!(driver["semanticVersion"], driver["version"]);
+    assert!(driver.get("informationUri").is_none());
+    let rule = &driver["rules"][0];
+    assert_eq!(rule["id"], "lt-5g/non-member-manufacturer");
+    assert_eq!(rule["properties"]["jurisdiction"], "LT");
+    assert_eq!(rule["properties"]["deadline"], "2025-12-31");
+    let help = rule["help"]["text"].as_str().unwrap();
+    assert!(help.contains("2021-05-25"), "{help}");
+    assert!(help.contains("Deadline: 2025-12-31"), "{help}");
+    let results = run["results"].as_array().unwrap();
+    let by_asset = |a: &str| {
+        results
+            .iter()
+            .find(|r| r["properties"]["asset_id"] == a)
+            .unwrap_or_else(|| panic!("{a}"))
+    };
+    let p1 = by_asset("P1");
+    assert_eq!(p1["level"], "error");
+    assert_eq!(p1["ruleId"], "lt-5g/non-member-manufacturer");
+    assert_eq!(p1["ruleIndex"], 0);
+    let loc = &p1["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "inv.csv");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(loc["region"]["startLine"], 2);
+    assert_eq!(p1["properties"]["days_left"], -152);
+    assert!(p1.get("suppressions").is_none());
+    let p2 = by_asset("P2");
+    assert_eq!(p2["level"], "note");
+    assert_eq!(
+        p2["suppressions"],
+        serde_json::json!([{"kind": "external", "justification": "waived by W-2026-017"}])
+    );
+    assert_eq!(by_asset("P4")["level"], "warning");
+    assert!(by_asset("P4")["properties"].get("entry").is_none());
+    // No asset id: fingerprinted by vendor|model|serial|site; the path is percent-encoded.
+    let other = results
+        .iter()
+        .find(|r| r["properties"].get("asset_id").is_none())
+        .unwrap();
+    assert_eq!(
+        other["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "dir%20with%20space/inv%202.csv"
+    );
+    let fps: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["tvcheck/v1"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), results.len(), "fingerprints are not unique");
+    let artifacts = run["artifacts"].as_array().unwrap();
+    assert_eq!(artifacts.len(), 2);
+    assert_eq!(artifacts[0]["location"]["uri"], "inv.csv");
+    assert_eq!(
+        artifacts[0]["hashes"]["sha-256"].as_str().unwrap().len(),
+        64
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(run["properties"]["as_of"], "2026-06-01");
+    assert_eq!(
+        run["properties"]["registry_sha256"].as_str().unwrap().len(),
+        64
+    );
+}
+
+#[test]
+fn junit_counts_and_escapes() {
+    let env = fixture();
+    let xml = render(&env, "junit");
+    assert!(xml.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"8\" failures=\"1\" errors=\"0\" skipped=\"1\">"
+    ));
+    assert!(xml.contains("<testsuite name=\"de-5g\" tests=\"3\" failures=\"0\""));
+    assert!(xml.contains("<testsuite name=\"lt-5g\" tests=\"5\" failures=\"1\""));
+    assert!(xml.contains("<testcase classname=\"de-5g\" name=\"3 items without findings\"/>"));
+    assert!(xml.contains("<skipped message=\"waived by W-2026-017\"/>"));
+    assert!(xml.contains("name=\"inv.csv:6 P5 &lt;script&gt;alert(1)&lt;/script&gt; Y\""));
+    assert!(!xml.contains("<script"));
+    assert_eq!(xml.matches("<testsuite ").count(), 2);
+    assert_eq!(
+        xml.matches("<testsuite ").count(),
+        xml.matches("</testsuite>").count()
+    );
+}
+
+#[test]
+fn markdown_escapes_inventory_text() {
+    let env = fixture();
+    let md = render(&env, "markdown");
+    assert!(md.contains("| \\<script\\>alert(1)\\</script\\> |"), "{md}");
+    assert!(md.contains("=HYPERLINK(\"http\\://x\")"), "{md}");
+    for (i, c) in md.char_indices() {
+        if c == '<' || c == '>' {
+            assert_eq!(&md[i - 1..i], "\\", "unescaped {c} at {i}");
+        }
+    }
+    let findings: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("| location"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(findings.len(), 2 + 6);
+}
+
+#[test]
+fn unknown_format_lists_the_new_ones() {
+    let env = fixture();
+    let out = env.run(&["check", "inv.csv", "--format", "pdf"]);
+    assert_eq!(out.code, 2);
+    for f in FORMATS {
+        assert!(out.stderr.contains(f), "{}", out.stderr);
+    }
+}
