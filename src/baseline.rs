@@ -35,6 +35,8 @@ struct RawFinding {
     serial: Option<String>,
     site: Option<String>,
     verdict: String,
+    #[serde(default)]
+    extra: std::collections::BTreeMap<String, String>,
 }
 
 fn key(
@@ -51,9 +53,9 @@ fn key(
     format!("{}\u{1f}{}\u{1f}{who}", t(policy), t(rule))
 }
 
-/// The identity of a finding of this run.
+/// The identity of a finding of this run (a part inside a component adds its own reference).
 pub fn identity(f: &FindingRow) -> String {
-    key(
+    let base = key(
         f.policy.as_deref(),
         f.rule.as_deref(),
         f.asset_id.as_deref(),
@@ -63,7 +65,11 @@ pub fn identity(f: &FindingRow) -> String {
             f.serial.as_deref(),
             f.site.as_deref(),
         ],
-    )
+    );
+    match f.extra.get("part_bom_ref") {
+        Some(part) => format!("{base}\u{1f}part\u{1f}{part}"),
+        None => base,
+    }
 }
 
 impl Baseline {
@@ -84,7 +90,7 @@ impl Baseline {
             .iter()
             .filter(|f| f.verdict != "ok")
             .map(|f| {
-                key(
+                let base = key(
                     f.policy.as_deref(),
                     f.rule.as_deref(),
                     f.asset_id.as_deref(),
@@ -94,7 +100,11 @@ impl Baseline {
                         f.serial.as_deref(),
                         f.site.as_deref(),
                     ],
-                )
+                );
+                match f.extra.get("part_bom_ref") {
+                    Some(part) => format!("{base}\u{1f}part\u{1f}{part}"),
+                    None => base,
+                }
             })
             .collect();
         Ok(Baseline {

@@ -6,7 +6,7 @@ use crate::baseline::Baseline;
 use crate::date::Date;
 use crate::engine::{Evaluator, Timing};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::inventory::{discover, ReadOptions, Reader};
+use crate::inventory::{ReadOptions, Reader};
 use crate::model::Verdict;
 use crate::policy::Policy;
 use crate::registry::Registry;
@@ -33,6 +33,8 @@ pub struct CheckConfig {
     pub generated_at: i64,
     /// Summarise inputs per folder.
     pub group_by_dir: bool,
+    /// Matching options (`--strict`, `--min-score`).
+    pub matching: crate::matcher::MatchOptions,
 }
 
 /// What a long run reports while it goes.
@@ -54,12 +56,12 @@ pub fn run(
     baseline: Option<&Baseline>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
-    let inputs = discover(&cfg.paths)?;
+    let inputs = crate::inventory::discover::discover_with(&cfg.paths, cfg.read.input_format)?;
     let timing = Timing {
         as_of: cfg.as_of,
         procurement: cfg.procurement,
     };
-    let evaluator = Evaluator::new(registry, policies, timing, waivers)?;
+    let evaluator = Evaluator::with_matching(registry, policies, timing, waivers, cfg.matching)?;
     let mut report = Report {
         tool: ToolInfo::default(),
         as_of: cfg.as_of,
@@ -137,13 +139,13 @@ pub fn run(
                 Location::file(&input.path),
                 "the inventory has no items",
             )
-            .hint("add one row (or [[asset]] table) per piece of equipment"));
+            .hint("add one record (row, [[asset]] table, JSON object or hardware component) per piece of equipment"));
         }
         progress(Progress::Items(report.summary.items));
         let (sha256, bytes) = reader.digest();
         report.inputs.push(InputInfo {
             path: input.display.to_string(),
-            format: input.format.name(),
+            format: reader.format().name(),
             sha256,
             bytes,
             counts,
@@ -154,7 +156,7 @@ pub fn run(
             ErrorKind::Inventory,
             "no inventory was read: every file found is something else",
         )
-        .hint("pass inventory files (.csv, .tsv, or .toml with [[asset]] tables)"));
+        .hint("pass inventory files: CSV/TSV, TOML with [[asset]] tables, JSON or JSON Lines, CycloneDX, or a workbook (.xlsx, .xls, .ods)"));
     }
     if let Some(b) = baseline {
         let mut known = 0;

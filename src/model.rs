@@ -10,8 +10,11 @@ use serde::Serialize;
 pub struct Item {
     /// The inventory file it came from, as shown to users.
     pub file: Arc<str>,
-    /// The line where its record starts (CSV: physical line, header is line 1; TOML: its `[[asset]]` header).
+    /// The line where its record starts (CSV: physical line, header is line 1; TOML: its `[[asset]]` header;
+    /// JSON: the line of the record's opening brace; workbooks: the 1-based row of the sheet).
     pub line: u64,
+    /// The worksheet the record is on (workbooks only), so that its place reads `file:Sheet!row`.
+    pub sheet: Option<String>,
     /// Operator's asset identifier.
     pub asset_id: Option<String>,
     /// Manufacturer as written in the inventory (empty when the record has none).

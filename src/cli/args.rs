@@ -34,6 +34,37 @@ pub enum Command {
     /// Work with reports already written.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Explain how a vendor (and model) string is matched: normalised form, word weights,
+    /// candidates with scores and evidence, and the decision with its reason.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `tvcheck explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The vendor string, as an inventory would have it.
+    pub vendor: String,
+    /// The model string.
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// Registry database; default: the embedded registry.
+    #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Judge as of this date (YYYY-MM-DD); default: today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Decide under this policy (repeatable); default: designated on any list.
+    #[arg(long = "policy", value_name = "ID|FILE")]
+    pub policies: Vec<String>,
+    /// Exact matching only.
+    #[arg(long)]
+    pub strict: bool,
+    /// The lowest score a fuzzy match may have (default 0.6).
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub min_score: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `tvcheck report ...`
@@ -152,7 +183,8 @@ pub enum FormatArg {
 /// Arguments of `tvcheck check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Inventory files, or folders to search for .csv, .tsv and .toml inventories.
+    /// Inventory files, or folders to search for inventories (.csv .tsv .toml .json .jsonl
+    /// .ndjson, CycloneDX, .xlsx .xlsm .xls .ods).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Registry database to use instead of the embedded default registry.
@@ -181,6 +213,20 @@ pub struct CheckArgs {
     /// CSV delimiter: ',', ';', 'tab' or any single character; default: detected from the header.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Workbooks: read only this sheet (default: every visible sheet with a header row).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Read the files named on the command line in this format whatever their extension:
+    /// csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls or ods.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+    pub input_format: Option<tvcheck::inventory::Format>,
+    /// Exact matching only: no fuzzy matches (typos, shortenings, partial names), for CI gates
+    /// that must not flag on guesses.
+    #[arg(long)]
+    pub strict: bool,
+    /// The lowest score (0 to 1) a fuzzy match may have to be reported (default 0.6).
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub min_score: Option<f64>,
     /// Evaluate this policy: a shipped id (lt-5g, us-fcc-covered, ...) or a policy file path.
     /// Repeat to evaluate several policies separately. Default: designated on any list.
     #[arg(long = "policy", value_name = "ID|FILE")]
@@ -390,6 +436,22 @@ pub fn parse_age(s: &str) -> Result<u32, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .ok_or_else(|| format!("'{s}' is not an age such as 90d or 12w"))
+}
+
+fn parse_input_format(s: &str) -> Result<tvcheck::inventory::Format, String> {
+    tvcheck::inventory::Format::parse(s).ok_or_else(|| {
+        format!(
+            "'{s}' is not an input format; use one of {}",
+            tvcheck::inventory::Format::names()
+        )
+    })
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a score between 0 and 1")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

@@ -148,12 +148,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                 delimiter: args.delimiter,
                 columns: args.columns.clone(),
             },
+            sheet: args.sheet.clone(),
+            input_format: args.input_format,
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all || args.since_registry.is_some(),
         procurement: args.procurement,
         generated_at: super::run_time()?,
         group_by_dir: args.group_by == Some(GroupBy::Dir),
+        matching: tvcheck::matcher::MatchOptions {
+            fuzzy: !args.strict,
+            min_score: args
+                .min_score
+                .unwrap_or(tvcheck::matcher::MatchOptions::DEFAULT.min_score),
+        },
     };
     let mut policies = Vec::with_capacity(args.policies.len());
     for spec in &args.policies {

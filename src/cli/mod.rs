@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod explain;
 mod policy;
 mod registry;
 mod verify;
@@ -76,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Registry(cmd) => registry::run(cmd),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Report(cmd) => verify::run(cmd),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

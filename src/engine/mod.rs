@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::matcher::{Candidate, MatchKind, MatchResult, Matcher};
+use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
 use crate::policy::{Domain, Policy, Rule, RuleKind, Severity, Unknown};
 use crate::registry::{Registry, Scope, Vendor};
@@ -153,13 +153,24 @@ impl<'r> Evaluator<'r> {
         timing: Timing,
         waivers: Option<&'r Waivers>,
     ) -> crate::error::Result<Evaluator<'r>> {
+        Evaluator::with_matching(registry, policies, timing, waivers, MatchOptions::DEFAULT)
+    }
+
+    /// Like [`Evaluator::new`], with explicit matching options (`--strict`, `--min-score`).
+    pub fn with_matching(
+        registry: &'r Registry,
+        policies: Vec<Policy>,
+        timing: Timing,
+        waivers: Option<&'r Waivers>,
+        opts: MatchOptions,
+    ) -> crate::error::Result<Evaluator<'r>> {
         let policies = if policies.is_empty() {
             vec![Policy::any_list()]
         } else {
             policies
         };
         Ok(Evaluator {
-            matcher: Matcher::new_filtered(&registry.data, |v| v.active_on(timing.as_of))?,
+            matcher: Matcher::build(&registry.data, |v| v.active_on(timing.as_of), opts)?,
             registry,
             policies,
             timing,
@@ -294,9 +305,21 @@ impl<'r> Evaluator<'r> {
             }
         };
         let mut reason = why;
+        if let Some((_, parent)) = item.extra.iter().find(|(k, _)| &**k == "part_of") {
+            reason = format!(
+                "component {parent} contains a part by '{}': {reason}",
+                item.vendor
+            );
+        }
         if let Some(note) = scope_note {
             verdict = Verdict::Review;
             reason.push_str(&format!("; {note}"));
+        }
+        if cand.as_ref().is_some_and(|c| c.kind == MatchKind::Fuzzy)
+            && verdict == Verdict::Violation
+        {
+            verdict = Verdict::Review;
+            reason.push_str("; an approximate match is only for review: confirm the manufacturer");
         }
         if rule.severity == Severity::Review && verdict == Verdict::Violation {
             verdict = Verdict::Review;
@@ -457,14 +480,32 @@ impl<'r> Evaluator<'r> {
     fn identity_text(&self, item: &Item, c: &Candidate) -> String {
         let v = self.vendor(c.vendor);
         match c.kind {
-            MatchKind::Name => format!(
-                "vendor '{}' is the registered name of {}",
-                item.vendor, v.name
+            MatchKind::Name if c.score >= 1.0 => {
+                format!(
+                    "vendor '{}' is the registered name of {}",
+                    item.vendor, v.name
+                )
+            }
+            MatchKind::Alias if c.score >= 1.0 => {
+                format!("vendor '{}' is an alias of {}", item.vendor, v.name)
+            }
+            MatchKind::Name | MatchKind::Alias => format!(
+                "vendor '{}' names {} (it {}; score {:.2})",
+                item.vendor, v.name, c.note, c.score
             ),
-            MatchKind::Alias => format!("vendor '{}' is an alias of {}", item.vendor, v.name),
+            MatchKind::Fuzzy => format!(
+                "vendor '{}' resembles {} ({}; fuzzy score {:.2})",
+                item.vendor, v.name, c.note, c.score
+            ),
             MatchKind::Model | MatchKind::Parent => format!(
                 "model '{}' matches pattern '{}' of {}",
-                item.model.as_deref().unwrap_or(""),
+                item.model
+                    .as_deref()
+                    .filter(|m| c.note.contains(*m))
+                    .map_or_else(
+                        || c.note.split('\'').nth(1).unwrap_or("").to_string(),
+                        str::to_string
+                    ),
                 c.matched,
                 v.name
             ),

@@ -349,6 +349,7 @@ impl CsvReader {
             installed: get(Field::Installed)?,
             purpose: get(Field::Purpose)?,
             extra,
+            sheet: None,
         })
     }
 

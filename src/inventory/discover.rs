@@ -1,8 +1,10 @@
 //! Finding inventory files: explicit files and folders walked in a stable, sorted order.
 //!
 //! Folders are walked without following symbolic links (so link loops cannot occur) and
-//! hidden entries (names starting with `.`) are skipped. Only files with an inventory
-//! extension are picked up from folders; nothing else in a scanned folder is ever read.
+//! hidden entries (names starting with `.`) and office lock files (`~$...`) are skipped. Only
+//! files with an inventory extension are picked up from folders; nothing else in a scanned
+//! folder is ever read. A `.json` file's first bytes tell a CycloneDX BOM from a plain JSON
+//! inventory.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,29 +14,134 @@ use crate::error::{display_path, Error, ErrorKind, Location, Result};
 /// The file formats tvcheck reads inventories from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Comma-, semicolon- or tab-separated values with a header row.
+    /// Comma-, semicolon- or tab-separated values with a header row (delimiter sniffed).
     Csv,
+    /// Tab-separated values (only when forced with `--input-format tsv`; a `.tsv` file is
+    /// read as [`Format::Csv`], whose sniffing finds the tabs).
+    Tsv,
     /// `[[asset]]` tables.
     Toml,
+    /// A JSON array of item objects.
+    Json,
+    /// JSON Lines: one item object per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+    /// A CycloneDX JSON BOM (1.4–1.6): its device and hardware components.
+    CycloneDx,
+    /// An Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// An Excel 97-2003 workbook (`.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
 }
 
+/// File extensions picked up from folders, for messages.
+pub const EXTENSIONS: &str =
+    ".csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls or .ods";
+
 impl Format {
+    /// Every format, in documentation order.
+    pub const ALL: &'static [Format] = &[
+        Format::Csv,
+        Format::Tsv,
+        Format::Toml,
+        Format::Json,
+        Format::JsonLines,
+        Format::CycloneDx,
+        Format::Xlsx,
+        Format::Xls,
+        Format::Ods,
+    ];
+
     /// The format a file extension stands for.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" | "tsv" => Some(Format::Csv),
             "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
             _ => None,
         }
     }
 
-    /// The lowercase name.
+    /// Parses a format name as given to `--input-format` (case-insensitive; `ndjson` and
+    /// `cdx` are accepted as other names of `jsonl` and `cyclonedx`).
+    pub fn parse(name: &str) -> Option<Format> {
+        let n = name.trim().to_ascii_lowercase();
+        match n.as_str() {
+            "ndjson" | "json-lines" | "jsonlines" => Some(Format::JsonLines),
+            "cdx" => Some(Format::CycloneDx),
+            "xlsm" => Some(Format::Xlsx),
+            _ => Format::ALL.iter().copied().find(|f| f.name() == n),
+        }
+    }
+
+    /// The lowercase name (as in reports and `--input-format`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
+            Format::Tsv => "tsv",
             Format::Toml => "toml",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::CycloneDx => "cyclonedx",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
         }
+    }
+
+    /// The names of all formats, for messages.
+    pub fn names() -> String {
+        Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A spreadsheet workbook (read through calamine).
+    pub fn is_workbook(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xls | Format::Ods)
+    }
+
+    /// What the format is called in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV text",
+            Format::Tsv => "tab-separated text",
+            Format::Toml => "a TOML inventory",
+            Format::Json => "a JSON inventory",
+            Format::JsonLines => "a JSON Lines inventory",
+            Format::CycloneDx => "a CycloneDX JSON BOM",
+            Format::Xlsx => "an Excel workbook (.xlsx)",
+            Format::Xls => "an Excel 97-2003 workbook (.xls)",
+            Format::Ods => "an OpenDocument spreadsheet (.ods)",
+        }
+    }
+
+    /// The extension-given format, refined by the file's first bytes where the extension
+    /// cannot tell: a `.json` file that declares `"bomFormat": "CycloneDX"` is a CycloneDX
+    /// BOM. Never fails: a file that cannot be read keeps its extension's format, and the
+    /// reader reports the problem.
+    pub fn refine(self, path: &Path) -> Format {
+        if self != Format::Json {
+            return self;
+        }
+        match super::sniff::read_head(path) {
+            Ok(head) if super::sniff::looks_cyclonedx(&head) => Format::CycloneDx,
+            _ => self,
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -59,8 +166,24 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
             .is_some_and(|n| n.starts_with('.'))
 }
 
-/// Expands the paths given on the command line into inventory files, in order.
+/// An office program's lock file (`~$inventory.xlsx`), present while a workbook is open.
+fn is_lock_file(entry: &walkdir::DirEntry) -> bool {
+    entry
+        .file_name()
+        .to_str()
+        .is_some_and(|n| n.starts_with("~$"))
+}
+
+/// Expands the paths given on the command line into inventory files, in order; formats are
+/// taken from extensions (and, for `.json`, from content).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    discover_with(paths, None)
+}
+
+/// Like [`discover`], with a format forced (`--input-format`) for the files named on the
+/// command line: those are read in that format whatever their extension. Files found by
+/// walking a folder are always recognised by extension and content.
+pub fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Input>> {
     let mut out: Vec<Input> = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path)
@@ -82,10 +205,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
                     )
                     .hint("check the folder's permissions")
                 })?;
-                if !entry.file_type().is_file() {
+                if !entry.file_type().is_file() || is_lock_file(&entry) {
                     continue;
                 }
                 if let Some(format) = Format::from_path(entry.path()) {
+                    let format = format.refine(entry.path());
                     out.push(Input {
                         display: Arc::from(display_path(entry.path())),
                         path: entry.into_path(),
@@ -98,18 +222,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
                 return Err(Error::at(
                     ErrorKind::Inventory,
                     Location::file(path),
-                    "the folder holds no inventory files (.csv, .tsv or .toml)",
+                    format!("the folder holds no inventory files ({EXTENSIONS})"),
                 )
                 .hint("pass a folder that contains inventories, or the files themselves"));
             }
         } else if meta.is_file() {
-            let Some(format) = Format::from_path(path) else {
-                return Err(Error::at(
+            let format = match (forced, Format::from_path(path)) {
+                (Some(f), _) => f,
+                (None, Some(f)) => f.refine(path),
+                (None, None) => return Err(Error::at(
                     ErrorKind::Inventory,
                     Location::file(path),
-                    "unsupported inventory format: tvcheck reads .csv, .tsv and .toml files",
+                    format!(
+                        "unsupported inventory format: tvcheck reads {} files",
+                        EXTENSIONS.replace(" or ", " and ")
+                    ),
                 )
-                .hint("export the inventory as CSV (UTF-8)"));
+                .hint(
+                    "export the inventory as CSV (UTF-8), or name its format with --input-format",
+                )),
             };
             out.push(Input {
                 display: Arc::from(display_path(path)),

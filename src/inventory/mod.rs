@@ -1,51 +1,183 @@
 //! Inventory reading: turns files and folders into a stream of [`Item`]s with their locations.
 //!
 //! Each supported format has its own module; [`Reader`] dispatches on the detected format.
+//! Formats come from the file's extension and are checked against its first bytes
+//! ([`sniff`]): a workbook saved under a `.csv` name, or CSV text under an `.xlsx` name, is
+//! refused as mislabelled with a message saying what the file really is.
 
+pub mod cfb;
 pub mod columns;
 pub mod csv;
+pub mod cyclonedx;
 pub mod digest;
 pub mod discover;
+pub mod json;
+pub mod jsonpos;
+pub mod record;
+pub mod sniff;
 pub mod toml;
+pub mod workbook;
 
 use crate::error::Result;
 use crate::model::Item;
 
 pub use self::columns::ColumnOverride;
 pub use self::csv::CsvOptions;
-pub use self::discover::{discover, Format, Input};
+pub use self::discover::{discover, discover_with, Format, Input};
+
+use self::sniff::Content;
+use crate::error::{Error, ErrorKind, Location};
 
 /// How inventories are read.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
-    /// CSV settings (delimiter, column overrides).
+    /// CSV settings (delimiter, column overrides; the overrides apply to every format).
     pub csv: CsvOptions,
+    /// Workbooks: read only the sheet of this name (`--sheet`); otherwise every visible sheet
+    /// with a header row is read.
+    pub sheet: Option<String>,
+    /// Read the files named on the command line in this format whatever their extension
+    /// (`--input-format`); files found in folders are recognised by extension and content.
+    pub input_format: Option<Format>,
 }
 
 /// A streaming reader over one inventory file of any supported format.
 pub enum Reader {
     /// A CSV file.
     Csv(Box<self::csv::CsvReader>),
-    /// A TOML file.
+    /// A TOML file (read whole).
     Toml(self::toml::TomlReader),
+    /// A JSON array or CycloneDX BOM (read whole).
+    Json {
+        /// The items still to hand out.
+        items: std::vec::IntoIter<Item>,
+        /// SHA-256 and size of the file.
+        digest: (String, u64),
+        /// [`Format::Json`] or [`Format::CycloneDx`].
+        format: Format,
+    },
+    /// A JSON Lines file (streamed).
+    JsonLines(Box<self::json::JsonLinesReader>),
+    /// A workbook.
+    Workbook(Box<self::workbook::WorkbookReader>),
+}
+
+/// Refuses a file whose first bytes say it is not the text format its name promises.
+fn check_text(path: &std::path::Path, format: Format) -> Result<()> {
+    let head = self::sniff::read_head(path)
+        .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
+    let content = self::sniff::sniff(&head);
+    let (is, hint) = match content {
+        Content::Zip(self::sniff::ZipKind::Xlsx) => (
+            self::sniff::describe(content, &head),
+            "rename it to .xlsx (tvcheck reads workbooks), or pass --input-format xlsx",
+        ),
+        Content::Zip(self::sniff::ZipKind::Ods) => (
+            self::sniff::describe(content, &head),
+            "rename it to .ods (tvcheck reads workbooks), or pass --input-format ods",
+        ),
+        Content::Cfb { encrypted: false } => (
+            self::sniff::describe(content, &head),
+            "rename it to .xls (tvcheck reads workbooks), or pass --input-format xls",
+        ),
+        Content::Cfb { encrypted: true } => (
+            self::sniff::describe(content, &head),
+            "save an unprotected copy as .xlsx, or export the inventory as CSV",
+        ),
+        Content::Zip(self::sniff::ZipKind::Other) => (
+            self::sniff::describe(content, &head),
+            "unpack it and pass the inventory inside",
+        ),
+        // The CSV reader says more about these (and where).
+        Content::Utf16 | Content::Binary if matches!(format, Format::Csv | Format::Tsv) => {
+            return Ok(())
+        }
+        Content::Utf16 => {
+            return Err(Error::at(
+                ErrorKind::Inventory,
+                Location::file(path),
+                "the file is encoded as UTF-16, not UTF-8",
+            )
+            .hint("re-save it as UTF-8"))
+        }
+        Content::Binary => (
+            self::sniff::describe(content, &head),
+            "pass the inventory itself, as CSV, JSON, TOML or a workbook",
+        ),
+        _ => return Ok(()),
+    };
+    Err(Error::at(
+        ErrorKind::Inventory,
+        Location::file(path),
+        format!(
+            "mislabelled file, not {}: the file is {is}",
+            format.describe()
+        ),
+    )
+    .hint(hint))
 }
 
 impl Reader {
-    /// Opens an input for reading.
+    /// Opens an input for reading. The format is the input's, or `opts.input_format` for a
+    /// file named on the command line; it is checked against the file's content first.
     pub fn open(input: &Input, opts: &ReadOptions) -> Result<Reader> {
         let file = std::sync::Arc::clone(&input.display);
-        Ok(match input.format {
-            Format::Csv => Reader::Csv(Box::new(self::csv::CsvReader::open(
-                &input.path,
-                file,
-                &opts.csv,
+        let format = match opts.input_format {
+            Some(f) if !input.from_folder => f,
+            _ => input.format,
+        };
+        let path = input.path.as_path();
+        if !format.is_workbook() {
+            check_text(path, format)?;
+        }
+        let columns = &opts.csv.columns;
+        Ok(match format {
+            Format::Csv | Format::Tsv => {
+                let mut csv_opts = opts.csv.clone();
+                if format == Format::Tsv && csv_opts.delimiter.is_none() {
+                    csv_opts.delimiter = Some(b'\t');
+                }
+                Reader::Csv(Box::new(self::csv::CsvReader::open(path, file, &csv_opts)?))
+            }
+            Format::Toml => Reader::Toml(self::toml::TomlReader::open(path, file, columns)?),
+            Format::Json | Format::CycloneDx => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
+                let digest = (self::digest::sha256_hex(&bytes), bytes.len() as u64);
+                let text = self::toml::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
+                let parsed = self::json::parse_file(path, &file, text, columns, format)?;
+                Reader::Json {
+                    items: parsed.items.into_iter(),
+                    digest,
+                    format: parsed.format,
+                }
+            }
+            Format::JsonLines => Reader::JsonLines(Box::new(self::json::JsonLinesReader::open(
+                path, file, columns,
             )?)),
-            Format::Toml => Reader::Toml(self::toml::TomlReader::open(
-                &input.path,
-                file,
-                &opts.csv.columns,
-            )?),
+            Format::Xlsx | Format::Xls | Format::Ods => {
+                Reader::Workbook(Box::new(self::workbook::WorkbookReader::open(
+                    path,
+                    file,
+                    format,
+                    opts.sheet.as_deref(),
+                    columns,
+                )?))
+            }
         })
+    }
+
+    /// The format being read, as found from the content: a `.json` file may turn out to be a
+    /// CycloneDX BOM, an `.xls` file an `.xlsx` workbook. This, not the input's extension-given
+    /// format, is what a report should show.
+    pub fn format(&self) -> Format {
+        match self {
+            Reader::Csv(_) => Format::Csv,
+            Reader::Toml(_) => Format::Toml,
+            Reader::Json { format, .. } => *format,
+            Reader::JsonLines(_) => Format::JsonLines,
+            Reader::Workbook(r) => r.format(),
+        }
     }
 
     /// The next item, `Ok(None)` at the end.
@@ -53,6 +185,9 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.next_item(),
             Reader::Toml(r) => Ok(r.next_item()),
+            Reader::Json { items, .. } => Ok(items.next()),
+            Reader::JsonLines(r) => r.next_item(),
+            Reader::Workbook(r) => r.next_item(),
         }
     }
 
@@ -61,6 +196,174 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.digest(),
             Reader::Toml(r) => r.digest(),
+            Reader::Json { digest, .. } => digest.clone(),
+            Reader::JsonLines(r) => r.digest(),
+            Reader::Workbook(r) => r.digest(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    fn read_all(path: &Path, opts: &ReadOptions) -> Result<(Format, Vec<Item>)> {
+        let inputs = discover_with(&[path.to_path_buf()], opts.input_format)?;
+        let mut r = Reader::open(&inputs[0], opts)?;
+        let mut items = Vec::new();
+        while let Some(i) = r.next_item()? {
+            items.push(i);
+        }
+        Ok((r.format(), items))
+    }
+
+    fn sheet(name: &str) -> ReadOptions {
+        ReadOptions {
+            sheet: Some(name.to_string()),
+            ..ReadOptions::default()
+        }
+    }
+
+    fn forced(f: Format) -> ReadOptions {
+        ReadOptions {
+            input_format: Some(f),
+            ..ReadOptions::default()
+        }
+    }
+
+    #[test]
+    fn format_names() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.name()), Some(*f));
+        }
+        assert_eq!(Format::parse("NDJSON"), Some(Format::JsonLines));
+        assert_eq!(Format::parse("cdx"), Some(Format::CycloneDx));
+        assert_eq!(Format::parse(" XLSX "), Some(Format::Xlsx));
+        assert_eq!(Format::parse("pdf"), None);
+        assert_eq!(
+            Format::names(),
+            "csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls, ods"
+        );
+        assert_eq!(
+            Format::from_path(Path::new("a/INV.XLSM")),
+            Some(Format::Xlsx)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("bom.cdx.json")),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            Format::Json.refine(&fixture("cyclonedx/hbom-1.6.json")),
+            Format::CycloneDx
+        );
+    }
+
+    #[test]
+    fn sheet_option_picks_one_sheet() {
+        let book = fixture("workbooks/two-sheets.xlsx");
+        let (format, items) = read_all(&book, &ReadOptions::default()).unwrap();
+        assert_eq!(format, Format::Xlsx);
+        assert_eq!(items.len(), 3);
+        assert!(items
+            .iter()
+            .all(|i| i.sheet.as_deref() == Some("Equipment")));
+        // A hidden sheet is read when named, and names match without regard to case.
+        let (_, items) = read_all(&book, &sheet("lists")).unwrap();
+        let got: Vec<(u64, &str)> = items.iter().map(|i| (i.line, i.vendor.as_str())).collect();
+        assert_eq!(got, vec![(2, "Huawei"), (3, "ZTE")]);
+        assert_eq!(items[0].sheet.as_deref(), Some("Lists"));
+        for ext in ["ods", "xls"] {
+            let (_, items) = read_all(
+                &fixture(&format!("workbooks/two-sheets.{ext}")),
+                &sheet("Equipment"),
+            )
+            .unwrap();
+            assert_eq!(items.len(), 3, "{ext}");
+        }
+        let e = read_all(&book, &sheet("Nope")).unwrap_err();
+        assert!(
+            e.to_string().ends_with("the workbook has no sheet named 'Nope'; its sheets are 'Cover', 'Equipment', 'Lists' (hint: pass one of these names to --sheet)"),
+            "{e}"
+        );
+        let e = read_all(&book, &sheet("Cover")).unwrap_err();
+        assert!(
+            e.message.starts_with("sheet 'Cover' has no header row with a vendor column in its first 20 rows (its first row is 'Network equipment register')"),
+            "{e}"
+        );
+        // CSV inputs ignore the option.
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("a.csv");
+        std::fs::write(&csv, "vendor\nZTE\n").unwrap();
+        assert_eq!(read_all(&csv, &sheet("x")).unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn input_format_forces_named_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = dir.path().join("export.txt");
+        std::fs::write(&txt, "vendor,model\nZTE,F660\n").unwrap();
+        assert!(read_all(&txt, &ReadOptions::default()).is_err());
+        let (format, items) = read_all(&txt, &forced(Format::Csv)).unwrap();
+        assert_eq!((format, items[0].vendor.as_str()), (Format::Csv, "ZTE"));
+        // tsv forces the tab even where sniffing would choose the comma.
+        std::fs::write(&txt, "vendor\tnotes, remarks, more\nZTE\tF660, B, C\n").unwrap();
+        assert!(read_all(&txt, &forced(Format::Csv)).is_err());
+        let (_, items) = read_all(&txt, &forced(Format::Tsv)).unwrap();
+        assert_eq!(items[0].vendor, "ZTE");
+        assert_eq!(&*items[0].extra[0].0, "notes, remarks, more");
+        // A workbook under a CSV name is refused unless its format is given.
+        let mislabelled = dir.path().join("inv.csv");
+        std::fs::copy(fixture("workbooks/inventory.xlsx"), &mislabelled).unwrap();
+        let e = read_all(&mislabelled, &ReadOptions::default()).unwrap_err();
+        assert!(e.message.starts_with("mislabelled file"), "{e}");
+        let (format, items) = read_all(&mislabelled, &forced(Format::Xlsx)).unwrap();
+        assert_eq!((format, items.len()), (Format::Xlsx, 3));
+        // JSON Lines under a .json name, and a forced cyclonedx on a plain array.
+        let lines = dir.path().join("inv.json");
+        std::fs::write(&lines, "{\"vendor\": \"ZTE\"}\n{\"vendor\": \"Nokia\"}\n").unwrap();
+        assert!(read_all(&lines, &ReadOptions::default()).is_err());
+        let (format, items) = read_all(&lines, &forced(Format::JsonLines)).unwrap();
+        assert_eq!((format, items.len()), (Format::JsonLines, 2));
+        std::fs::write(&lines, "[{\"vendor\": \"ZTE\"}]").unwrap();
+        let e = read_all(&lines, &forced(Format::CycloneDx)).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("not a CycloneDX BOM: the file is a JSON array"),
+            "{e}"
+        );
+        let (format, _) = read_all(
+            &fixture("cyclonedx/hbom-1.5.json"),
+            &forced(Format::CycloneDx),
+        )
+        .unwrap();
+        assert_eq!(format, Format::CycloneDx);
+        // Files found in folders are never forced.
+        std::fs::remove_file(&mislabelled).unwrap();
+        let inputs = discover_with(&[dir.path().to_path_buf()], Some(Format::Csv)).unwrap();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].format, Format::Json);
+    }
+
+    #[test]
+    fn binary_and_utf16_json_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.jsonl");
+        std::fs::write(&p, [0u8, 1, 2, 3, 0, 0, 9, 9]).unwrap();
+        let e = read_all(&p, &ReadOptions::default()).unwrap_err();
+        assert!(e.message.contains("binary data"), "{e}");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "[{\"vendor\": \"ZTE\"}]".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&p, utf16).unwrap();
+        let e = read_all(&p, &ReadOptions::default()).unwrap_err();
+        assert!(e.message.contains("UTF-16"), "{e}");
     }
 }

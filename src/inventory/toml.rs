@@ -220,6 +220,7 @@ impl TomlReader {
                 installed: get(Field::Installed)?,
                 purpose: get(Field::Purpose)?,
                 extra,
+                sheet: None,
             });
         }
         Ok(TomlReader {

@@ -1,11 +1,22 @@
 //! Matching inventory vendor and model strings to registry entities.
 //!
-//! The registry is indexed once: a hash map from normalised names and aliases to entities,
-//! and one compiled set of all model-number globs. Matching a string is a normalisation and
-//! a hash lookup, never a scan of the registry. Fuzzy matching comes later; the result type
-//! already carries a score.
+//! The registry is indexed once: exact and space-less forms of every normalised name and
+//! alias, an index from each *distinctive* word (see [`weights`]) to the names containing it,
+//! a sorted word list for truncated words, a deletion-neighbourhood index for typos, and one
+//! compiled set of model-number globs. Matching a string is a few hash lookups, never a scan of
+//! the registry. Nothing here knows any vendor by name: all of it comes from the registry and
+//! the word-frequency list.
+//!
+//! Kinds of evidence, strongest first:
+//! - `name` / `alias`: the normalised vendor equals a name or alias (spacing aside), or holds
+//!   all of its distinctive words and otherwise only generic words (score < 1);
+//! - `model`: the model (or a model-like word in the vendor field) matches a model pattern;
+//! - `fuzzy`: a typo or truncation of a distinctive word, a name that starts with an entity's
+//!   distinctive word but adds unknown words, or a CJK name containing an alias. Fuzzy matches
+//!   are never more than `review`; `--strict` turns them off.
 
 pub mod normalize;
+pub mod weights;
 
 use std::collections::HashMap;
 
@@ -13,7 +24,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::RegistryData;
+use crate::registry::{RegistryData, Vendor};
 
 /// How an item was tied to a registry entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -25,6 +36,8 @@ pub enum MatchKind {
     Alias,
     /// The model matches one of the entity's model patterns.
     Model,
+    /// An approximate match: for review only.
+    Fuzzy,
     /// The designation reaches the entity through a controlling parent.
     Parent,
 }
@@ -36,6 +49,7 @@ impl MatchKind {
             MatchKind::Name => "name",
             MatchKind::Alias => "alias",
             MatchKind::Model => "model",
+            MatchKind::Fuzzy => "fuzzy",
             MatchKind::Parent => "parent",
         }
     }
@@ -46,12 +60,14 @@ impl MatchKind {
 pub struct Candidate {
     /// Index of the vendor in the registry data.
     pub vendor: usize,
-    /// How it matched (name, alias or model).
+    /// How it matched.
     pub kind: MatchKind,
     /// The registry text that matched: the name, the alias or the model pattern.
     pub matched: String,
     /// Confidence in [0, 1]; 1 for exact matches.
     pub score: f64,
+    /// In plain words, what matched.
+    pub note: String,
 }
 
 /// Everything the matcher found for one (vendor, model) pair.
@@ -59,9 +75,9 @@ pub struct Candidate {
 pub struct MatchResult {
     /// The normalised vendor string.
     pub normalized: String,
-    /// Entities the vendor string names.
+    /// Entities the vendor string names, best first.
     pub by_vendor: Vec<Candidate>,
-    /// Entities whose model patterns match the model.
+    /// Entities whose model patterns match the model (or a model-like word of the vendor field).
     pub by_model: Vec<Candidate>,
 }
 
@@ -72,48 +88,171 @@ impl MatchResult {
     }
 }
 
-/// The registry, indexed for matching.
-pub struct Matcher {
-    names: HashMap<String, Vec<(usize, MatchKind, String)>>,
-    patterns: GlobSet,
-    pattern_owner: Vec<(usize, String)>,
+/// Matching settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MatchOptions {
+    /// Allow fuzzy matches (typos, truncations, partial names); off with `--strict`.
+    pub fuzzy: bool,
+    /// The lowest score a fuzzy match may have.
+    pub min_score: f64,
 }
 
+impl MatchOptions {
+    /// The default: fuzzy matching on, minimum score 0.6.
+    pub const DEFAULT: MatchOptions = MatchOptions {
+        fuzzy: true,
+        min_score: 0.6,
+    };
+}
+
+struct NameRec {
+    vendor: usize,
+    kind: MatchKind,
+    text: String,
+    tokens: Vec<String>,
+    distinctive: Vec<String>,
+}
+
+/// The registry, indexed for matching.
+pub struct Matcher {
+    names: Vec<NameRec>,
+    exact: HashMap<String, Vec<usize>>,
+    compact: HashMap<String, Vec<usize>>,
+    by_token: HashMap<String, Vec<usize>>,
+    sorted_tokens: Vec<String>,
+    deletions: HashMap<String, Vec<String>>,
+    cjk: Vec<(String, usize)>,
+    patterns: GlobSet,
+    pattern_owner: Vec<(usize, String)>,
+    opts: MatchOptions,
+}
+
+/// Restricted Damerau-Levenshtein (optimal string alignment) distance.
+pub fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+fn deletions1(t: &str) -> Vec<String> {
+    let chars: Vec<char> = t.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// Shortest word tried for typos and truncations.
+const FUZZY_MIN_LEN: usize = 5;
+
 impl Matcher {
-    /// Indexes `data`.
+    /// Indexes `data` with default options.
     pub fn new(data: &RegistryData) -> Result<Matcher> {
-        Matcher::new_filtered(data, |_| true)
+        Matcher::build(data, |_| true, MatchOptions::DEFAULT)
     }
 
     /// Indexes the entries of `data` for which `keep` holds (e.g. those not retired on the
     /// as-of date); candidates still refer to indices in `data.vendors`.
-    pub fn new_filtered(
+    pub fn new_filtered(data: &RegistryData, keep: impl Fn(&Vendor) -> bool) -> Result<Matcher> {
+        Matcher::build(data, keep, MatchOptions::DEFAULT)
+    }
+
+    /// Indexes with explicit options.
+    pub fn build(
         data: &RegistryData,
-        keep: impl Fn(&crate::registry::Vendor) -> bool,
+        keep: impl Fn(&Vendor) -> bool,
+        opts: MatchOptions,
     ) -> Result<Matcher> {
-        let mut names: HashMap<String, Vec<(usize, MatchKind, String)>> = HashMap::new();
-        let mut add = |key: String, entry: (usize, MatchKind, String)| {
-            if key.is_empty() {
-                return;
-            }
-            let slot = names.entry(key).or_default();
-            if !slot.iter().any(|(v, _, _)| *v == entry.0) {
-                slot.push(entry);
-            }
+        let mut m = Matcher {
+            names: Vec::new(),
+            exact: HashMap::new(),
+            compact: HashMap::new(),
+            by_token: HashMap::new(),
+            sorted_tokens: Vec::new(),
+            deletions: HashMap::new(),
+            cjk: Vec::new(),
+            patterns: GlobSet::empty(),
+            pattern_owner: Vec::new(),
+            opts,
         };
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
-            add(
-                normalize::normalize(&v.name),
-                (i, MatchKind::Name, v.name.clone()),
-            );
-        }
-        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
-            for a in &v.aliases {
-                add(normalize::normalize(a), (i, MatchKind::Alias, a.clone()));
+            let texts = std::iter::once((MatchKind::Name, &v.name))
+                .chain(v.aliases.iter().map(|a| (MatchKind::Alias, a)));
+            for (kind, text) in texts {
+                let tokens = normalize::tokens(text);
+                if tokens.is_empty() {
+                    continue;
+                }
+                let distinctive: Vec<String> = tokens
+                    .iter()
+                    .filter(|t| !weights::is_generic(t) && !normalize::is_cjk(t))
+                    .cloned()
+                    .collect();
+                let idx = m.names.len();
+                m.exact.entry(tokens.join(" ")).or_default().push(idx);
+                m.compact.entry(tokens.concat()).or_default().push(idx);
+                for t in &distinctive {
+                    m.by_token.entry(t.clone()).or_default().push(idx);
+                }
+                for t in tokens
+                    .iter()
+                    .filter(|t| normalize::is_cjk(t) && t.chars().count() >= 2)
+                {
+                    m.cjk.push((t.clone(), idx));
+                }
+                m.names.push(NameRec {
+                    vendor: i,
+                    kind,
+                    text: text.clone(),
+                    tokens,
+                    distinctive,
+                });
             }
         }
+        for list in m
+            .exact
+            .values_mut()
+            .chain(m.compact.values_mut())
+            .chain(m.by_token.values_mut())
+        {
+            list.dedup();
+        }
+        let mut sorted: Vec<String> = m.by_token.keys().cloned().collect();
+        sorted.sort();
+        for t in sorted.iter().filter(|t| t.chars().count() >= FUZZY_MIN_LEN) {
+            m.deletions.entry(t.clone()).or_default().push(t.clone());
+            for d in deletions1(t) {
+                m.deletions.entry(d).or_default().push(t.clone());
+            }
+        }
+        m.sorted_tokens = sorted;
         let mut builder = GlobSetBuilder::new();
-        let mut pattern_owner = Vec::new();
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             for p in &v.model_patterns {
                 let glob = GlobBuilder::new(p)
@@ -127,57 +266,285 @@ impl Matcher {
                         )
                     })?;
                 builder.add(glob);
-                pattern_owner.push((i, p.clone()));
+                m.pattern_owner.push((i, p.clone()));
             }
         }
-        let patterns = builder
+        m.patterns = builder
             .build()
             .map_err(|e| Error::new(ErrorKind::Registry, format!("model patterns: {e}")))?;
-        Ok(Matcher {
-            names,
-            patterns,
-            pattern_owner,
-        })
+        Ok(m)
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> MatchOptions {
+        self.opts
+    }
+
+    fn cand(&self, idx: usize, kind: MatchKind, score: f64, note: String) -> Candidate {
+        let n = &self.names[idx];
+        Candidate {
+            vendor: n.vendor,
+            kind,
+            matched: n.text.clone(),
+            score: (score * 1000.0).round() / 1000.0,
+            note,
+        }
+    }
+
+    /// Registry words that `t` is a truncation of (at least 4 characters and 60 % of the word).
+    fn truncation_of(&self, t: &str) -> Vec<&str> {
+        let len = t.chars().count();
+        if len < 4 || weights::is_generic(t) {
+            return Vec::new();
+        }
+        let start = self.sorted_tokens.partition_point(|x| x.as_str() < t);
+        self.sorted_tokens[start..]
+            .iter()
+            .take_while(|x| x.starts_with(t))
+            .filter(|x| x.as_str() != t && len * 10 >= x.chars().count() * 6)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Joins adjacent input words whose concatenation is a registry word ("hik vision").
+    fn merge_adjacent(&self, tokens: &[String]) -> Vec<String> {
+        let mut out = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        while i < tokens.len() {
+            if i + 1 < tokens.len() {
+                let joined = format!("{}{}", tokens[i], tokens[i + 1]);
+                if self.by_token.contains_key(&joined) {
+                    out.push(joined);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+        out
+    }
+
+    /// Token evidence for `tokens` against every name sharing a distinctive word with them.
+    /// `via` explains substitutions (typos) for the notes; `fuzzy_base` < 1 marks the whole
+    /// result as fuzzy with that similarity.
+    fn token_match(&self, tokens: &[String], fuzzy_base: Option<(f64, String)>) -> Vec<Candidate> {
+        let distinct_in: Vec<&String> = tokens
+            .iter()
+            .filter(|t| !weights::is_generic(t) && !normalize::is_cjk(t))
+            .collect();
+        let mut names: Vec<usize> = Vec::new();
+        let mut truncated: HashMap<&str, &str> = HashMap::new();
+        for t in &distinct_in {
+            if let Some(list) = self.by_token.get(t.as_str()) {
+                names.extend(list);
+            } else if self.opts.fuzzy {
+                for full in self.truncation_of(t) {
+                    truncated.insert(full, t.as_str());
+                    if let Some(list) = self.by_token.get(full) {
+                        names.extend(list);
+                    }
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut out: Vec<Candidate> = Vec::new();
+        for idx in names {
+            let n = &self.names[idx];
+            if n.distinctive.is_empty() {
+                continue;
+            }
+            let present = |w: &str| tokens.iter().any(|t| t == w) || truncated.contains_key(w);
+            if !n.distinctive.iter().all(|w| present(w)) {
+                continue;
+            }
+            let used_truncation = n.distinctive.iter().any(|w| !tokens.iter().any(|t| t == w));
+            // A word of the string is explained by the name when it is one of its words, a
+            // shortening of one ("rob" for "robotics"), or one glued to a legal form
+            // ("technologyco").
+            let explains = |t: &str| {
+                n.tokens.iter().any(|w| {
+                    w == t
+                        || (t.len() >= 3 && w.starts_with(t) && t.len() * 10 >= w.len() * 3)
+                        || (t.starts_with(w.as_str()) && normalize::is_legal_form(&t[w.len()..]))
+                }) || truncated.contains_key(t)
+                    || truncated
+                        .iter()
+                        .any(|(full, tr)| *tr == t && n.tokens.iter().any(|w| w == full))
+            };
+            let extra: Vec<&String> = distinct_in
+                .iter()
+                .copied()
+                .filter(|t| !explains(t))
+                .collect();
+            let generic_extra: Vec<&String> = tokens
+                .iter()
+                .filter(|t| weights::is_generic(t) && !n.tokens.contains(t))
+                .collect();
+            let matched_w: f64 = n.distinctive.iter().map(|w| weights::weight(w)).sum();
+            let words = n
+                .distinctive
+                .iter()
+                .map(|w| format!("'{w}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let label = if n.kind == MatchKind::Name {
+                "name"
+            } else {
+                "alias"
+            };
+            if extra.is_empty() {
+                let total: f64 = matched_w
+                    + generic_extra
+                        .iter()
+                        .map(|t| weights::weight(t) * 0.25)
+                        .sum::<f64>();
+                let sim = if total > 0.0 { matched_w / total } else { 1.0 };
+                let mut note = format!(
+                    "holds the distinctive word{} {words} of the {label} '{}'",
+                    if n.distinctive.len() == 1 { "" } else { "s" },
+                    n.text
+                );
+                if !generic_extra.is_empty() {
+                    note.push_str(&format!(
+                        "; the other words are generic ({})",
+                        generic_extra
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                match (&fuzzy_base, used_truncation) {
+                    (None, false) => out.push(self.cand(idx, n.kind, 0.9 + 0.1 * sim, note)),
+                    (None, true) => out.push(self.cand(
+                        idx,
+                        MatchKind::Fuzzy,
+                        0.8 * (0.9 + 0.1 * sim),
+                        format!("{note}, written shortened"),
+                    )),
+                    (Some((s, via)), _) => out.push(self.cand(
+                        idx,
+                        MatchKind::Fuzzy,
+                        s * (0.9 + 0.1 * sim),
+                        format!("{via}; {note}"),
+                    )),
+                }
+                continue;
+            }
+            // Unknown distinctive words besides the entity's: only for a brand-like name or
+            // alias (distinctive words only, e.g. "Hikvision"), only when the string starts
+            // with it (a product line or a subsidiary: "Hikvision ColorVu Turret"), never on
+            // top of a typo, and only for review.
+            let brand_like = n.tokens.iter().all(|t| !weights::is_generic(t));
+            if !self.opts.fuzzy || fuzzy_base.is_some() || !brand_like {
+                continue;
+            }
+            let first_distinct = tokens.iter().find(|t| !weights::is_generic(t));
+            let starts_with_entity = first_distinct.is_some_and(|t| explains(t))
+                && tokens.first().is_some_and(|t| {
+                    explains(t) || !weights::is_generic(t) || n.tokens.contains(t)
+                });
+            let leading = tokens.first().is_some_and(|t| explains(t));
+            if starts_with_entity && leading {
+                let extra_w: f64 = extra.iter().map(|t| weights::weight(t)).sum();
+                let share = matched_w / (matched_w + extra_w);
+                let base = fuzzy_base.as_ref().map_or(1.0, |b| b.0);
+                let note =
+                    format!(
+                    "starts with the distinctive word{} {words} of the {label} '{}' but adds {}",
+                    if n.distinctive.len() == 1 { "" } else { "s" },
+                    n.text,
+                    extra.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+                );
+                out.push(self.cand(idx, MatchKind::Fuzzy, base * (0.5 + 0.5 * share), note));
+            }
+        }
+        out
     }
 
     /// Finds the entities a vendor string and a model point to.
     pub fn match_item(&self, vendor: &str, model: Option<&str>) -> MatchResult {
-        let normalized = normalize::normalize(vendor);
-        let mut by_vendor: Vec<Candidate> = self
-            .names
-            .get(&normalized)
-            .map(|hits| {
-                hits.iter()
-                    .map(|(v, kind, matched)| Candidate {
-                        vendor: *v,
-                        kind: *kind,
-                        matched: matched.clone(),
-                        score: 1.0,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if by_vendor.len() > 1 {
-            // Several entities share the normalised form ("AO Kaspersky Lab" and "Kaspersky
-            // Lab, Inc."): the one whose text matches with its legal form comes first.
+        let tokens = normalize::tokens(vendor);
+        let normalized = tokens.join(" ");
+        let mut by_vendor: Vec<Candidate> = Vec::new();
+        if !tokens.is_empty() {
             let loose = normalize::loose(vendor);
-            by_vendor.sort_by_key(|c| normalize::loose(&c.matched) != loose);
+            let exact = self
+                .exact
+                .get(&normalized)
+                .map(|v| (v, "equals"))
+                .or_else(|| {
+                    self.compact
+                        .get(&tokens.concat())
+                        .map(|v| (v, "equals, spacing aside,"))
+                });
+            if let Some((list, how)) = exact {
+                for &idx in list {
+                    let n = &self.names[idx];
+                    let label = if n.kind == MatchKind::Name {
+                        "name"
+                    } else {
+                        "alias"
+                    };
+                    by_vendor.push(self.cand(
+                        idx,
+                        n.kind,
+                        1.0,
+                        format!("{how} the {label} '{}' after normalisation", n.text),
+                    ));
+                }
+                // Several entities with the same normalised name: the one matching with its
+                // legal form comes first ("AO Kaspersky Lab" / "Kaspersky Lab, Inc.").
+                by_vendor.sort_by_key(|c| normalize::loose(&c.matched) != loose);
+            } else {
+                let merged = self.merge_adjacent(&tokens);
+                by_vendor = self.token_match(&merged, None);
+                if by_vendor.iter().all(|c| c.kind == MatchKind::Fuzzy) && self.opts.fuzzy {
+                    by_vendor.extend(self.typo_match(&merged));
+                    by_vendor.extend(self.cjk_match(&merged));
+                }
+            }
         }
+        by_vendor.retain(|c| {
+            c.kind != MatchKind::Fuzzy || (self.opts.fuzzy && c.score >= self.opts.min_score)
+        });
+        by_vendor.sort_by(|a, b| {
+            let strength = |c: &Candidate| u8::from(c.kind == MatchKind::Fuzzy);
+            (strength(a), b.score.total_cmp(&a.score).is_lt())
+                .cmp(&(strength(b), a.score.total_cmp(&b.score).is_lt()))
+        });
+        let mut seen = Vec::new();
+        by_vendor.retain(|c| {
+            if seen.contains(&c.vendor) {
+                false
+            } else {
+                seen.push(c.vendor);
+                true
+            }
+        });
         let mut by_model: Vec<Candidate> = Vec::new();
-        if let Some(model) = model.map(str::trim).filter(|m| !m.is_empty()) {
-            let whole = std::iter::once(model);
-            let words = model.split_whitespace().filter(|w| *w != model);
-            for candidate in whole.chain(words) {
-                for idx in self.patterns.matches(candidate) {
-                    let (v, pattern) = &self.pattern_owner[idx];
-                    if !by_model.iter().any(|c| c.vendor == *v) {
-                        by_model.push(Candidate {
-                            vendor: *v,
-                            kind: MatchKind::Model,
-                            matched: pattern.clone(),
-                            score: 1.0,
-                        });
-                    }
+        let model_words = model
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .into_iter()
+            .flat_map(|m| std::iter::once(m).chain(m.split_whitespace().filter(move |w| *w != m)));
+        // Model numbers written into the vendor field ("Hikvision DS-2CD2143G0-I") count too.
+        let vendor_words = vendor
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
+        for candidate in model_words.chain(vendor_words) {
+            for idx in self.patterns.matches(candidate) {
+                let (v, pattern) = &self.pattern_owner[idx];
+                if !by_model.iter().any(|c| c.vendor == *v) {
+                    by_model.push(Candidate {
+                        vendor: *v,
+                        kind: MatchKind::Model,
+                        matched: pattern.clone(),
+                        score: 1.0,
+                        note: format!("model '{candidate}' matches the pattern '{pattern}'"),
+                    });
                 }
             }
         }
@@ -186,6 +553,92 @@ impl Matcher {
             by_vendor,
             by_model,
         }
+    }
+
+    /// One-edit typos of distinctive words ("hauwei", "hikvison", "dahau").
+    fn typo_match(&self, tokens: &[String]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let len = t.chars().count();
+            if len < FUZZY_MIN_LEN || weights::is_generic(t) || self.by_token.contains_key(t) {
+                continue;
+            }
+            let mut fixes: Vec<&String> = Vec::new();
+            for key in std::iter::once(t.clone()).chain(deletions1(t)) {
+                if let Some(list) = self.deletions.get(&key) {
+                    fixes.extend(list.iter().filter(|r| osa_distance(t, r) == 1));
+                }
+            }
+            // A typo rarely changes the first letter: "nautel" is not a misspelt "autel".
+            fixes.retain(|r| r.chars().next() == t.chars().next());
+            fixes.sort();
+            fixes.dedup();
+            for fix in fixes {
+                let sim = 1.0 - 1.0 / len.max(fix.chars().count()) as f64;
+                let mut corrected = tokens.to_vec();
+                corrected[i] = fix.clone();
+                let via = format!("'{t}' is one edit from '{fix}'");
+                out.extend(self.token_match(&corrected, Some((sim, via))));
+            }
+        }
+        out
+    }
+
+    /// CJK names containing an alias written in CJK ("深圳海康威视数字技术" holds
+    /// "杭州海康威视数字技术" minus the place), or contained in exactly one entity's CJK alias
+    /// ("大华" in "浙江大华技术").
+    fn cjk_match(&self, tokens: &[String]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for t in tokens
+            .iter()
+            .filter(|t| normalize::is_cjk(t) && t.chars().count() >= 2)
+        {
+            let holders: Vec<&(String, usize)> = self
+                .cjk
+                .iter()
+                .filter(|(alias, _)| alias != t && alias.contains(t.as_str()))
+                .collect();
+            let mut vendors: Vec<usize> =
+                holders.iter().map(|(_, i)| self.names[*i].vendor).collect();
+            vendors.dedup();
+            if vendors.len() == 1 {
+                let (alias, idx) = holders[0];
+                let share = t.chars().count() as f64 / alias.chars().count() as f64;
+                out.push(self.cand(
+                    *idx,
+                    MatchKind::Fuzzy,
+                    0.6 + 0.35 * share,
+                    format!(
+                        "is part of '{alias}', written in the alias '{}'",
+                        self.names[*idx].text
+                    ),
+                ));
+            }
+        }
+        for t in tokens.iter().filter(|t| normalize::is_cjk(t)) {
+            for (alias, idx) in &self.cjk {
+                if t != alias && t.contains(alias.as_str()) {
+                    let share = alias.chars().count() as f64 / t.chars().count() as f64;
+                    let n = &self.names[*idx];
+                    out.push(self.cand(
+                        *idx,
+                        MatchKind::Fuzzy,
+                        0.6 + 0.35 * share,
+                        format!(
+                            "contains '{}', written in the {} '{}'",
+                            alias,
+                            if n.kind == MatchKind::Name {
+                                "name"
+                            } else {
+                                "alias"
+                            },
+                            n.text
+                        ),
+                    ));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -202,16 +655,31 @@ mod tests {
 [[vendor]]
 id = "hik"
 name = "Hangzhou Hikvision Digital Technology Co., Ltd."
-aliases = ["Hikvision"]
+aliases = ["Hikvision", "海康威视"]
 model_patterns = ["DS-2CD*"]
 [[vendor]]
 id = "axis"
 name = "Axis Communications AB"
 aliases = ["Axis"]
+[[vendor]]
+id = "dahua"
+name = "Zhejiang Dahua Technology Co., Ltd."
+aliases = ["Dahua"]
+[[vendor]]
+id = "huawei"
+name = "Huawei Technologies Co., Ltd."
+aliases = ["Huawei"]
 "#,
         )
         .unwrap()
         .data
+    }
+
+    fn best(m: &Matcher, d: &RegistryData, s: &str) -> Option<(String, MatchKind)> {
+        m.match_item(s, None)
+            .by_vendor
+            .first()
+            .map(|c| (d.vendors[c.vendor].id.clone(), c.kind))
     }
 
     #[test]
@@ -219,27 +687,105 @@ aliases = ["Axis"]
         let d = data();
         let m = Matcher::new(&d).unwrap();
         let r = m.match_item("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO.,LTD", None);
-        assert_eq!(r.by_vendor.len(), 1);
         assert_eq!(r.by_vendor[0].kind, MatchKind::Name);
+        assert_eq!(r.by_vendor[0].score, 1.0);
         let r = m.match_item("hikvision", None);
         assert_eq!(r.by_vendor[0].kind, MatchKind::Alias);
-        assert_eq!(r.by_vendor[0].matched, "Hikvision");
         let r = m.match_item("Axis", Some("ds-2cd2143g0-i"));
         assert_eq!(d.vendors[r.by_vendor[0].vendor].id, "axis");
         assert_eq!(d.vendors[r.by_model[0].vendor].id, "hik");
-        assert_eq!(r.by_model[0].matched, "DS-2CD*");
         let r = m.match_item("Reseller", Some("Hikvision DS-2CD2143G0-I"));
         assert_eq!(r.by_model.len(), 1);
+        let r = m.match_item("Camera Hikvision DS-2CD2143G0-I", None);
+        assert_eq!(
+            r.by_model.len(),
+            1,
+            "a model number in the vendor field counts"
+        );
     }
 
     #[test]
-    fn no_partial_name_matches() {
+    fn spacing_generic_words_and_shortenings() {
         let d = data();
         let m = Matcher::new(&d).unwrap();
-        assert!(!m
-            .match_item("Hikvision Scale Factory", None)
-            .is_identified());
-        assert!(!m.match_item("Axiss", Some("M3046-V")).is_identified());
-        assert!(!m.match_item("", None).is_identified());
+        assert_eq!(
+            best(&m, &d, "Hik Vision"),
+            Some(("hik".into(), MatchKind::Alias))
+        );
+        let (id, kind) = best(&m, &d, "Huawei Tech.").unwrap();
+        assert_eq!(id, "huawei");
+        assert!(matches!(kind, MatchKind::Name | MatchKind::Alias));
+        assert_eq!(
+            best(&m, &d, "Hikvision Digital Technology"),
+            Some(("hik".into(), MatchKind::Alias))
+        );
+        assert_eq!(best(&m, &d, "HuaweiTe").map(|b| b.0), Some("huawei".into()));
+        let r = m.match_item("Huawei Tech.", None);
+        assert!(
+            r.by_vendor[0].score < 1.0 && r.by_vendor[0].score > 0.9,
+            "{:?}",
+            r.by_vendor[0]
+        );
+    }
+
+    #[test]
+    fn typos_are_fuzzy_and_lookalikes_are_not_matched() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        for s in ["Hauwei", "Hikvison", "Dahau"] {
+            let r = m.match_item(s, None);
+            assert_eq!(
+                r.by_vendor.first().map(|c| c.kind),
+                Some(MatchKind::Fuzzy),
+                "{s}"
+            );
+            assert!(r.by_vendor[0].score >= 0.75, "{s}: {:?}", r.by_vendor[0]);
+        }
+        for s in [
+            "Huami",
+            "Aztech",
+            "Shanghai Dahua Scale Factory",
+            "Hikari Co.,Ltd.",
+            "Huawoo",
+            "",
+        ] {
+            assert!(!m.match_item(s, None).is_identified(), "{s}");
+        }
+        let strict = Matcher::build(
+            &d,
+            |_| true,
+            MatchOptions {
+                fuzzy: false,
+                min_score: 0.6,
+            },
+        )
+        .unwrap();
+        assert!(!strict.match_item("Hauwei", None).is_identified());
+        assert!(strict.match_item("Huawei", None).is_identified());
+    }
+
+    #[test]
+    fn partial_names_starting_with_an_entity_are_fuzzy() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        let r = m.match_item("Hikvision ColorVu Turret", None);
+        assert_eq!(r.by_vendor[0].kind, MatchKind::Fuzzy);
+        assert!(
+            r.by_vendor[0].note.contains("adds"),
+            "{}",
+            r.by_vendor[0].note
+        );
+        let r = m.match_item("深圳海康威视数字技术", None);
+        assert_eq!(d.vendors[r.by_vendor[0].vendor].id, "hik");
+        assert_eq!(r.by_vendor[0].kind, MatchKind::Fuzzy);
+    }
+
+    #[test]
+    fn osa() {
+        assert_eq!(osa_distance("hauwei", "huawei"), 1);
+        assert_eq!(osa_distance("hikvison", "hikvision"), 1);
+        assert_eq!(osa_distance("dahau", "dahua"), 1);
+        assert_eq!(osa_distance("huami", "huawei"), 2);
+        assert_eq!(osa_distance("", "abc"), 3);
     }
 }

@@ -32,7 +32,6 @@ const LEGAL_FORMS: &[&str] = &[
     "as",
     "asa",
     "aps",
-    "a/s",
     "sa",
     "sas",
     "sarl",
@@ -56,6 +55,24 @@ const LEGAL_FORMS: &[&str] = &[
     "se",
     "sp",
     "zoo",
+    "sro",
+    "spol",
+    "kft",
+    "zrt",
+    "bhd",
+    "sdn",
+    "tbk",
+    "ltda",
+    "cia",
+    "sl",
+    "sae",
+    "srls",
+    "eood",
+    "ood",
+    "dooel",
+    "doo",
+    "ad",
+    "dd",
     "ооо",
     "оао",
     "зао",
@@ -63,10 +80,12 @@ const LEGAL_FORMS: &[&str] = &[
     "ао",
     "тоо",
     "ип",
-    "ltda",
-    "cia",
-    "sl",
-    "sae",
+    "ад",
+    "тов",
+    "пат",
+    "зат",
+    "주식회사",
+    "유한회사",
 ];
 
 /// Legal-form suffixes written without a space in CJK names (longest first).
@@ -103,9 +122,57 @@ fn join_dotted_acronym(word: &str) -> Option<String> {
     (letters.chars().count() >= 2 && word.contains('.')).then_some(letters)
 }
 
+/// Splits camel-case words written without spaces ("HuaweiTe", "DahuaTech") by inserting a
+/// space before an uppercase letter that follows a lowercase one and is followed by one
+/// (so "GmbH" and "KGaA" stay whole).
+fn split_camel(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev_lower = i > 0 && chars[i - 1].is_lowercase();
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        if c.is_uppercase() && prev_lower && next_lower {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Removes diacritics from Latin letters (é → e, Š → S) by canonical decomposition; letters of
+/// other scripts (Cyrillic й, CJK) are kept as they are.
+pub fn fold_diacritics(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let decomposed: Vec<char> = std::iter::once(c).collect::<String>().nfd().collect();
+        match decomposed.split_first() {
+            Some((base, marks))
+                if base.is_ascii_alphabetic() && marks.iter().all(|m| is_combining_mark(*m)) =>
+            {
+                out.push(*base);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a token is written in a script without spaces between words (CJK).
+pub fn is_cjk(token: &str) -> bool {
+    token.chars().any(|c| {
+        matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+    })
+}
+
 /// The comparable tokens of a name.
 pub fn tokens(name: &str) -> Vec<String> {
-    let nfkc: String = name.nfkc().collect::<String>().to_lowercase();
+    let nfkc: String = name.nfkc().collect::<String>();
+    let nfkc = fold_diacritics(&split_camel(&nfkc)).to_lowercase();
     let mut out: Vec<String> = Vec::new();
     for word in nfkc.split_whitespace() {
         if let Some(acronym) = join_dotted_acronym(word.trim_end_matches([',', ';'])) {
@@ -199,6 +266,22 @@ mod tests {
         assert_eq!(normalize("Z.T.E."), "zte");
         assert_eq!(normalize("Z.T.E. Corporation"), "zte");
         assert_eq!(normalize("Ericsson S.A."), "ericsson");
+    }
+
+    #[test]
+    fn camel_case_and_diacritics() {
+        assert_eq!(normalize("HuaweiTe"), "huawei te");
+        assert_eq!(normalize("DahuaTech"), "dahua tech");
+        assert_eq!(normalize("Telefónica"), "telefonica");
+        assert_eq!(normalize("Acme Labs GmbH"), "acme labs");
+        assert_eq!(normalize("Siemens KGaA"), "siemens");
+        assert_eq!(normalize("Škoda s.r.o."), "skoda");
+        assert_eq!(
+            normalize("АО «Лаборатория Касперского»"),
+            "лаборатория касперского"
+        );
+        assert!(is_cjk("华为"));
+        assert!(!is_cjk("huawei"));
     }
 
     #[test]

@@ -794,6 +794,7 @@ pub(crate) mod tests {
         let row = |asset: &str, vendor: &str, site: Option<&str>, verdict: Verdict| FindingRow {
             file: "inv.csv".into(),
             line: 2,
+            sheet: None,
             asset_id: Some(asset.into()),
             vendor: vendor.into(),
             model: Some("BBU5900".into()),

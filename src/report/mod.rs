@@ -184,8 +184,10 @@ pub struct InputInfo {
 pub struct FindingRow {
     /// Inventory file.
     pub file: String,
-    /// Line where the record starts.
+    /// Line where the record starts (for workbooks: the spreadsheet row).
     pub line: u64,
+    /// The workbook sheet, for workbook inventories.
+    pub sheet: Option<String>,
     /// Asset id.
     pub asset_id: Option<String>,
     /// Vendor as written.
@@ -256,6 +258,7 @@ impl FindingRow {
         FindingRow {
             file: item.file.to_string(),
             line: item.line,
+            sheet: item.sheet.clone(),
             asset_id: item.asset_id.clone(),
             vendor: item.vendor.clone(),
             model: item.model.clone(),

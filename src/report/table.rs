@@ -109,7 +109,15 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
                     cell
                 }
             };
-            let location = format!("{}:{}", f.file, f.line);
+            let location = match &f.sheet {
+                Some(sheet) => format!(
+                    "{}:{}!{}",
+                    f.file,
+                    crate::inventory::workbook::sheet_ref(sheet),
+                    f.line
+                ),
+                None => format!("{}:{}", f.file, f.line),
+            };
             let vendor = if f.vendor.is_empty() {
                 "-".to_string()
             } else {

@@ -26,8 +26,8 @@ fn folder_without_inventories() {
 #[test]
 fn unsupported_extension() {
     let env = Env::new();
-    env.file("inv.xlsx", "PK\u{3}\u{4}");
-    check(&env, "inv.xlsx").error(&["inv.xlsx: unsupported inventory format", "CSV"]);
+    env.file("inv.pdf", "%PDF-1.4");
+    check(&env, "inv.pdf").error(&["inv.pdf: unsupported inventory format", "CSV"]);
 }
 
 #[test]

@@ -537,3 +537,152 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         assert!(!plain.contains('\u{1b}'), "{plain}");
     }
 }
+
+#[test]
+fn explain_shows_normalisation_candidates_and_decision() {
+    let env = Env::new();
+    let out = env.run(&["explain", "HUAWEI TECHNOLOGIES CO.,LTD", "--as-of", AS_OF]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("normalised:  'huawei technologies'"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("technologies (generic"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("1. huawei (Huawei Technologies Co., Ltd.): name 1.000"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("decision:    violation under any-list/listed"),
+        "{}",
+        out.stdout
+    );
+    let j = env
+        .run(&["explain", "Hauwei", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    assert_eq!(j["candidates"][0]["entry"], "huawei");
+    assert_eq!(j["candidates"][0]["match"], "fuzzy");
+    assert_eq!(j["verdict"], "review", "a fuzzy match is never a violation");
+    assert!(j["candidates"][0]["score"].as_f64().unwrap() > 0.8);
+    let j = env
+        .run(&[
+            "explain",
+            "Shanghai Dahua Scale Factory",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(j["candidates"], serde_json::json!([]));
+    assert_eq!(j["verdict"], "ok");
+    let j = env
+        .run(&[
+            "explain",
+            "Reseller Ltd",
+            "--model",
+            "DS-2CD2143G0-I",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(j["candidates"][0]["match"], "model");
+    assert_eq!(j["verdict"], "violation");
+}
+
+#[test]
+fn strict_mode_and_min_score() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor\nA1,Hauwei\nA2,Huawei\nA3,Hikvision ColorVu Turret\n",
+    );
+    let r = env
+        .run(&["check", "inv.csv", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    let v: Vec<(&str, &str, &str)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["asset_id"].as_str().unwrap(),
+                f["verdict"].as_str().unwrap(),
+                f["match"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        v,
+        [
+            ("A1", "review", "fuzzy"),
+            ("A2", "violation", "alias"),
+            ("A3", "review", "fuzzy")
+        ]
+    );
+    let r = env
+        .run(&[
+            "check", "inv.csv", "--as-of", AS_OF, "--format", "json", "--strict",
+        ])
+        .json();
+    let ids: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["asset_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["A2"], "strict mode flags only exact evidence");
+    let r = env
+        .run(&[
+            "check",
+            "inv.csv",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--min-score",
+            "0.8",
+        ])
+        .json();
+    let ids: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["asset_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["A1", "A2"], "the partial name scores below 0.8");
+    env.run(&["check", "inv.csv", "--min-score", "2"]).code(2);
+}
+
+#[test]
+fn ownership_chains_and_ended_links_in_findings() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nE1,Ezviz\nH1,Honor\n");
+    let r = env
+        .run(&["check", "inv.csv", "--as-of", AS_OF, "--format", "json"])
+        .json();
+    let f = &r["findings"][0];
+    assert_eq!(f["asset_id"], "E1");
+    assert_eq!(f["match"], "parent");
+    assert_eq!(
+        f["evidence"]["chain"],
+        serde_json::json!(["ezviz", "hikvision"])
+    );
+    let reason = f["reason"].as_str().unwrap();
+    assert!(reason.contains("controlled by Hangzhou Hikvision Digital Technology Co., Ltd. (us-fcc-covered since 2021-03-12"), "{reason}");
+    assert_eq!(
+        r["findings"].as_array().unwrap().len(),
+        1,
+        "Honor left Huawei on 2020-11-17"
+    );
+}

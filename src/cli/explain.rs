@@ -1,0 +1,169 @@
+//! `tvcheck explain "VENDOR" [--model M]`: how a vendor string is normalised and weighed, which
+//! registry entries are candidates with what score and evidence, and the decision with its
+//! reason.
+
+use std::io::Write;
+
+use anyhow::Context;
+use serde_json::json;
+use tvcheck::engine::{Evaluator, Timing};
+use tvcheck::matcher::{normalize, weights, MatchOptions, Matcher};
+use tvcheck::{Date, Item, Registry};
+
+use super::args::{ExplainArgs, FormatArg};
+use super::ExitStatus;
+
+pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let registry = Registry::open_or_embedded(args.db.as_deref())?;
+    let as_of = args.as_of.unwrap_or_else(Date::today_utc);
+    let opts = MatchOptions {
+        fuzzy: !args.strict,
+        min_score: args.min_score.unwrap_or(MatchOptions::DEFAULT.min_score),
+    };
+    let mut policies = Vec::new();
+    for spec in &args.policies {
+        policies.push(tvcheck::policy::load(spec, &registry)?);
+    }
+    let matcher = Matcher::build(&registry.data, |v| v.active_on(as_of), opts)?;
+    let m = matcher.match_item(&args.vendor, args.model.as_deref());
+    let ev = Evaluator::with_matching(
+        &registry,
+        policies,
+        Timing {
+            as_of,
+            procurement: false,
+        },
+        None,
+        opts,
+    )?;
+    let item = Item {
+        file: std::sync::Arc::from("(explain)"),
+        line: 1,
+        vendor: args.vendor.clone(),
+        model: args.model.clone(),
+        ..Item::default()
+    };
+    let a = ev.assess_matched(&item, &m);
+    let words: Vec<serde_json::Value> = normalize::tokens(&args.vendor)
+        .into_iter()
+        .map(|w| {
+            json!({
+                "word": w,
+                "weight": (weights::weight(&w) * 100.0).round() / 100.0,
+                "generic": weights::is_generic(&w),
+            })
+        })
+        .collect();
+    let cands: Vec<serde_json::Value> = m
+        .by_vendor
+        .iter()
+        .chain(&m.by_model)
+        .map(|c| {
+            let v = &registry.data.vendors[c.vendor];
+            json!({
+                "entry": v.id,
+                "name": v.name,
+                "match": c.kind,
+                "score": c.score,
+                "matched": c.matched,
+                "evidence": c.note,
+            })
+        })
+        .collect();
+    let findings: Vec<serde_json::Value> = a
+        .findings
+        .iter()
+        .map(|f| json!({"policy": f.policy, "rule": f.rule, "verdict": f.verdict, "reason": f.reason}))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.format == FormatArg::Json {
+        let v = json!({
+            "vendor": args.vendor,
+            "model": args.model,
+            "normalized": m.normalized,
+            "words": words,
+            "candidates": cands,
+            "verdict": a.verdict,
+            "findings": findings,
+            "as_of": as_of,
+            "strict": args.strict,
+            "min_score": opts.min_score,
+        });
+        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the explanation")?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Success);
+    }
+    writeln!(out, "vendor:      '{}'", args.vendor)?;
+    if let Some(model) = &args.model {
+        writeln!(out, "model:       '{model}'")?;
+    }
+    writeln!(out, "normalised:  '{}'", m.normalized)?;
+    let w: Vec<String> = words
+        .iter()
+        .map(|w| {
+            format!(
+                "{} ({}, weight {})",
+                w["word"].as_str().unwrap_or(""),
+                if w["generic"] == true {
+                    "generic"
+                } else {
+                    "distinctive"
+                },
+                w["weight"]
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "words:       {}",
+        if w.is_empty() {
+            "(none)".to_string()
+        } else {
+            w.join("; ")
+        }
+    )?;
+    if cands.is_empty() {
+        writeln!(
+            out,
+            "candidates:  none{}",
+            if args.strict {
+                " (strict: exact matches only)"
+            } else {
+                ""
+            }
+        )?;
+    } else {
+        writeln!(out, "candidates:")?;
+        for (i, c) in cands.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {} ({}): {} {:.3}; {}",
+                i + 1,
+                c["entry"].as_str().unwrap_or(""),
+                c["name"].as_str().unwrap_or(""),
+                c["match"].as_str().unwrap_or(""),
+                c["score"].as_f64().unwrap_or(0.0),
+                c["evidence"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    if a.findings.is_empty() {
+        writeln!(
+            out,
+            "decision:    ok as of {as_of}: {}",
+            if m.is_identified() {
+                "identified, and no rule applies to it"
+            } else {
+                "no registry entry matches"
+            }
+        )?;
+    }
+    for f in &a.findings {
+        writeln!(
+            out,
+            "decision:    {} under {}/{} as of {as_of}: {}",
+            f.verdict, f.policy, f.rule, f.reason
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,452 @@
+//! CycloneDX JSON BOMs (spec 1.4–1.6; older and newer versions are read the same way): the
+//! equipment in a hardware BOM.
+//!
+//! A file is a CycloneDX BOM when its top-level object says `"bomFormat": "CycloneDX"`
+//! (whatever its extension). The BOM is read whole (a JSON document cannot be handed out
+//! before it is complete). Every component of type `device` (or `hardware`) becomes an item:
+//! the BOM's subject (`metadata.component`), the top-level `components`, and components nested
+//! in other components' `components`, at any depth. Software components (libraries,
+//! firmware, ...) are not equipment and are left out; a BOM without any device is not an
+//! inventory.
+//!
+//! How a component becomes an [`Item`]:
+//!
+//! | item | component |
+//! |---|---|
+//! | `vendor` | `manufacturer.name` (1.6), else `supplier.name`, else `publisher`, else `author`; for `metadata.component` also `metadata.manufacturer.name` / `metadata.manufacture.name` / `metadata.supplier.name` |
+//! | `model` | `name` (the version is kept apart, in `extra["version"]`, so model-number patterns still match) |
+//! | `asset_id` | `bom-ref` |
+//! | `country` | `address.country` of the organisation that gave the vendor (1.6) |
+//! | `quantity` | property `cdx:device:quantity` (a whole number) |
+//! | `serial`, `site`, `domain`, `installed`, `purpose`, `country`, `asset_id` | properties `tvcheck:serial`, `tvcheck:site`, ... (any field name or synonym after `tvcheck:`) |
+//! | `line` | the line of the component's opening `{` |
+//! | `extra` | `type`, `version`, `group`, `description`, `purl`, `cpe`, the `supplier` when the vendor came from the manufacturer, and every other property by its name |
+//!
+//! A **nested** device (a part inside another component) is its own item with the part's
+//! vendor and model, but it points at its **top-level** component, the thing that is in the
+//! network: its `line` is the top-level component's line and its `asset_id` the top-level
+//! component's `bom-ref`, while `extra` says `part_of` = "NAME (bom-ref REF)" of the
+//! top-level component, `part_bom_ref` = the part's own `bom-ref` and `part_line` = the line
+//! of the part's own `{`. A designated manufacturer anywhere inside a device thus yields a
+//! finding at the device that contains it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::jsonpos::{self, LineIndex, Seg};
+use super::record::non_empty;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::model::{Field, Item};
+
+/// Whether a parsed JSON document is a CycloneDX BOM.
+pub fn is_cyclonedx(v: &Value) -> bool {
+    v.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX")
+}
+
+/// Component types that are equipment.
+fn is_equipment(c: &Value) -> bool {
+    matches!(
+        c.get("type").and_then(Value::as_str),
+        Some("device" | "hardware")
+    )
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str).and_then(non_empty)
+}
+
+/// `{"name": ...}` (an organisation) or a plain string.
+fn entity_name(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => non_empty(s),
+        Value::Object(o) => text(o.get("name")),
+        _ => None,
+    }
+}
+
+fn entity_country(v: Option<&Value>) -> Option<String> {
+    text(v?.get("address")?.get("country"))
+}
+
+/// The top-level component a nested part belongs to.
+struct Top {
+    line: u64,
+    name: Option<String>,
+    bom_ref: Option<String>,
+}
+
+struct Walk<'a> {
+    path: &'a Path,
+    file: &'a Arc<str>,
+    li: LineIndex<'a>,
+    offsets: jsonpos::Offsets,
+    metadata: Option<&'a Value>,
+    items: Vec<Item>,
+    components: usize,
+}
+
+/// The items of a CycloneDX BOM (`bom` is `text` parsed).
+pub fn items(path: &Path, file: &Arc<str>, text: &str, bom: &Value) -> Result<Vec<Item>> {
+    let offsets = jsonpos::offsets(text, |p| {
+        matches!(p, [.., Seg::Key(k), Seg::Index(_)] if k == "components")
+            || matches!(p, [Seg::Key(m), Seg::Key(c)] if m == "metadata" && c == "component")
+    });
+    let mut w = Walk {
+        path,
+        file,
+        li: LineIndex::new(text),
+        offsets,
+        metadata: bom.get("metadata"),
+        items: Vec::new(),
+        components: 0,
+    };
+    let mut p = vec![Seg::Key("metadata".into()), Seg::Key("component".into())];
+    if let Some(c) = bom.get("metadata").and_then(|m| m.get("component")) {
+        w.component(c, &mut p, None)?;
+    }
+    let mut p = vec![Seg::Key("components".into())];
+    w.list(bom.get("components"), &mut p, None)?;
+    if w.items.is_empty() {
+        let version = text_of(bom.get("specVersion")).unwrap_or_else(|| "?".into());
+        return Err(Error::at(
+            ErrorKind::NotAnInventory,
+            Location::file(path),
+            format!(
+                "the CycloneDX {version} BOM lists {} component{} but none of type device, so it describes no equipment",
+                w.components,
+                if w.components == 1 { "" } else { "s" }
+            ),
+        )
+        .hint("tvcheck checks hardware: pass a BOM whose equipment has \"type\": \"device\""));
+    }
+    // File order (the BOM's subject is often written after its components); a nested part
+    // keeps its place right after the component it belongs to.
+    w.items.sort_by_key(|i| i.line);
+    Ok(w.items)
+}
+
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Walk<'_> {
+    fn list(&mut self, v: Option<&Value>, path: &mut Vec<Seg>, top: Option<&Top>) -> Result<()> {
+        let Some(v) = v else { return Ok(()) };
+        let Some(list) = v.as_array() else {
+            return Err(self.error(
+                path,
+                format!(
+                    "\"components\" must be an array, not {}",
+                    super::json::kind_of(v)
+                ),
+            ));
+        };
+        for (i, c) in list.iter().enumerate() {
+            path.push(Seg::Index(i));
+            let r = self.component(c, path, top);
+            path.pop();
+            r?;
+        }
+        Ok(())
+    }
+
+    fn error(&self, path: &[Seg], msg: String) -> Error {
+        let offset = (1..=path.len())
+            .rev()
+            .find_map(|n| self.offsets.get(&path[..n]))
+            .copied()
+            .unwrap_or(0);
+        let (line, col) = self.li.line_col(offset);
+        Error::at(
+            ErrorKind::Inventory,
+            Location::at(self.path, line, col),
+            msg,
+        )
+        .hint("see the CycloneDX specification for the shape of a component")
+    }
+
+    fn component(&mut self, c: &Value, path: &mut Vec<Seg>, top: Option<&Top>) -> Result<()> {
+        let Some(obj) = c.as_object() else {
+            return Err(self.error(
+                path,
+                format!(
+                    "a component must be an object, not {}",
+                    super::json::kind_of(c)
+                ),
+            ));
+        };
+        self.components += 1;
+        let line = self
+            .offsets
+            .get(path.as_slice())
+            .map_or(1, |&o| self.li.line(o));
+        let bom_ref = text(obj.get("bom-ref"));
+        let name = text(obj.get("name"));
+        if is_equipment(c) {
+            let is_subject = top.is_none() && path.first() == Some(&Seg::Key("metadata".into()));
+            let item = self.item(c, line, is_subject, top, path)?;
+            self.items.push(item);
+        }
+        let here = Top {
+            line,
+            name,
+            bom_ref,
+        };
+        let top = top.unwrap_or(&here);
+        path.push(Seg::Key("components".into()));
+        let r = self.list(obj.get("components"), path, Some(top));
+        path.pop();
+        r
+    }
+
+    fn item(
+        &self,
+        c: &Value,
+        line: u64,
+        is_subject: bool,
+        top: Option<&Top>,
+        path: &[Seg],
+    ) -> Result<Item> {
+        let meta = |k: &str| self.metadata.and_then(|m| m.get(k));
+        let mut sources: Vec<(&str, Option<&Value>)> = vec![
+            ("manufacturer", c.get("manufacturer")),
+            ("supplier", c.get("supplier")),
+            ("publisher", c.get("publisher")),
+            ("author", c.get("author")),
+        ];
+        if is_subject {
+            sources.push(("metadata.manufacturer", meta("manufacturer")));
+            sources.push(("metadata.manufacture", meta("manufacture")));
+            sources.push(("metadata.supplier", meta("supplier")));
+        }
+        let (vendor_from, vendor, country) = sources
+            .iter()
+            .find_map(|(k, v)| entity_name(*v).map(|n| (*k, n, entity_country(*v))))
+            .unwrap_or(("", String::new(), None));
+        let mut item = Item {
+            file: Arc::clone(self.file),
+            line,
+            asset_id: text(c.get("bom-ref")),
+            vendor,
+            model: text(c.get("name")),
+            country,
+            ..Item::default()
+        };
+        let mut extra: Vec<(Arc<str>, String)> = Vec::new();
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                extra.push((Arc::from(k), v));
+            }
+        };
+        put("type", text(c.get("type")));
+        put("version", text(c.get("version")));
+        put("group", text(c.get("group")));
+        put("description", text(c.get("description")));
+        put("purl", text(c.get("purl")));
+        put("cpe", text(c.get("cpe")));
+        if vendor_from == "manufacturer" {
+            let supplier = entity_name(c.get("supplier"));
+            if supplier.as_deref() != Some(item.vendor.as_str()) {
+                put("supplier", supplier);
+            }
+        }
+        if let Some(props) = c.get("properties").and_then(Value::as_array) {
+            for p in props {
+                let (Some(name), Some(value)) = (text(p.get("name")), text(p.get("value"))) else {
+                    continue;
+                };
+                if name == "cdx:device:quantity" && item.quantity.is_none() {
+                    item.quantity = Some(super::csv::parse_quantity(&value).ok_or_else(|| {
+                        self.error(
+                            path,
+                            format!(
+                                "component '{}': property cdx:device:quantity is '{value}', not a whole number",
+                                item.model.as_deref().unwrap_or("?")
+                            ),
+                        )
+                        .hint("write the number of units as digits, e.g. \"value\": \"4\"")
+                    })?);
+                    continue;
+                }
+                if let Some(field) = name.strip_prefix("tvcheck:").and_then(Field::parse) {
+                    let slot = match field {
+                        Field::Serial => &mut item.serial,
+                        Field::Site => &mut item.site,
+                        Field::Domain => &mut item.domain,
+                        Field::Installed => &mut item.installed,
+                        Field::Purpose => &mut item.purpose,
+                        Field::Country => &mut item.country,
+                        Field::AssetId => &mut item.asset_id,
+                        Field::Quantity => {
+                            item.quantity = super::csv::parse_quantity(&value);
+                            if item.quantity.is_some() {
+                                continue;
+                            }
+                            put(&name, Some(value));
+                            continue;
+                        }
+                        Field::Vendor | Field::Model => {
+                            put(&name, Some(value));
+                            continue;
+                        }
+                    };
+                    *slot = Some(value);
+                    continue;
+                }
+                put(&name, Some(value));
+            }
+        }
+        if let Some(top) = top {
+            let part_ref = item.asset_id.take();
+            item.asset_id.clone_from(&top.bom_ref);
+            let own_line = item.line;
+            item.line = top.line;
+            let parent = match (&top.name, &top.bom_ref) {
+                (Some(n), Some(r)) => format!("{n} (bom-ref {r})"),
+                (Some(n), None) => n.clone(),
+                (None, Some(r)) => format!("bom-ref {r}"),
+                (None, None) => format!("the component on line {}", top.line),
+            };
+            put("part_of", Some(parent));
+            put("part_bom_ref", part_ref);
+            put("part_line", Some(own_line.to_string()));
+        }
+        item.extra = extra;
+        Ok(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Item>> {
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert!(is_cyclonedx(&v));
+        items(Path::new("bom.json"), &Arc::from("bom.json"), text, &v)
+    }
+
+    fn extra<'a>(i: &'a Item, k: &str) -> Option<&'a str> {
+        i.extra
+            .iter()
+            .find(|(h, _)| &**h == k)
+            .map(|(_, v)| v.as_str())
+    }
+
+    const BOM: &str = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "metadata": {
+    "manufacturer": {"name": "Acme Networks", "address": {"country": "LT"}},
+    "component": {"type": "device", "name": "Edge box", "bom-ref": "edge"}
+  },
+  "components": [
+    {
+      "type": "device",
+      "bom-ref": "rtr-1",
+      "manufacturer": {"name": "Huawei Technologies Co., Ltd.", "address": {"country": "CN"}},
+      "supplier": {"name": "Distri UAB"},
+      "name": "NetEngine 8000",
+      "version": "V800R022",
+      "properties": [
+        {"name": "cdx:device:quantity", "value": "2"},
+        {"name": "tvcheck:site", "value": "Vilnius"},
+        {"name": "tvcheck:domain", "value": "core"},
+        {"name": "colour", "value": "grey"}
+      ],
+      "components": [
+        {"type": "firmware", "name": "VRP", "bom-ref": "fw"},
+        {
+          "type": "device",
+          "bom-ref": "modem",
+          "supplier": {"name": "Quectel"},
+          "name": "RM500Q",
+          "components": [
+            {"type": "hardware", "bom-ref": "chip", "publisher": "HiSilicon", "name": "Balong 5000"}
+          ]
+        }
+      ]
+    },
+    {"type": "library", "name": "openssl", "version": "3.0"},
+    {"type": "device", "bom-ref": "ap", "supplier": {"name": "Ericsson"}, "name": "AIR 3268"}
+  ]
+}"#;
+
+    #[test]
+    fn devices_become_items_with_their_lines() {
+        let items = parse(BOM).unwrap();
+        let summary: Vec<(u64, &str, Option<&str>, Option<&str>)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.line,
+                    i.vendor.as_str(),
+                    i.model.as_deref(),
+                    i.asset_id.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (6, "Acme Networks", Some("Edge box"), Some("edge")),
+                (
+                    9,
+                    "Huawei Technologies Co., Ltd.",
+                    Some("NetEngine 8000"),
+                    Some("rtr-1")
+                ),
+                (9, "Quectel", Some("RM500Q"), Some("rtr-1")),
+                (9, "HiSilicon", Some("Balong 5000"), Some("rtr-1")),
+                (36, "Ericsson", Some("AIR 3268"), Some("ap")),
+            ]
+        );
+        let r = &items[1];
+        assert_eq!(r.country.as_deref(), Some("CN"));
+        assert_eq!(r.quantity, Some(2));
+        assert_eq!(r.site.as_deref(), Some("Vilnius"));
+        assert_eq!(r.domain.as_deref(), Some("core"));
+        assert_eq!(extra(r, "version"), Some("V800R022"));
+        assert_eq!(extra(r, "supplier"), Some("Distri UAB"));
+        assert_eq!(extra(r, "colour"), Some("grey"));
+        assert_eq!(extra(r, "part_of"), None);
+        assert_eq!(items[0].country.as_deref(), Some("LT"));
+        let chip = &items[3];
+        assert_eq!(
+            extra(chip, "part_of"),
+            Some("NetEngine 8000 (bom-ref rtr-1)")
+        );
+        assert_eq!(extra(chip, "part_bom_ref"), Some("chip"));
+        assert_eq!(extra(chip, "part_line"), Some("30"));
+        assert_eq!(extra(chip, "type"), Some("hardware"));
+        assert_eq!(extra(&items[2], "part_line"), Some("24"));
+    }
+
+    #[test]
+    fn software_only_bom_is_not_an_inventory() {
+        let e = parse(r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type": "library", "name": "x"}]}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotAnInventory);
+        assert!(
+            e.message
+                .contains("CycloneDX 1.5 BOM lists 1 component but none of type device"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn malformed_components_are_located() {
+        let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  \"x\"]}").unwrap_err();
+        assert_eq!(e.location, Some(Location::at("bom.json", 3, 3)));
+        let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": {}}").unwrap_err();
+        assert!(e.message.contains("must be an array, not an object"), "{e}");
+        let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"type\": \"device\", \"name\": \"n\", \"properties\": [{\"name\": \"cdx:device:quantity\", \"value\": \"many\"}]}]}").unwrap_err();
+        assert_eq!(e.location, Some(Location::at("bom.json", 3, 3)));
+        assert!(e.message.contains("'many', not a whole number"), "{e}");
+    }
+}
