@@ -12,7 +12,7 @@ use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FindingRow, GroupSummary, InputInfo, PolicySummary,
-    RegistryInfo, Report, RuleInfo, SkippedInput, ToolInfo, WaiverSummary,
+    RegistryInfo, Report, RuleInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -36,6 +36,9 @@ pub struct CheckConfig {
     /// Matching options (`--strict`, `--min-score`).
     pub matching: crate::matcher::MatchOptions,
 }
+
+/// How many skipped rows a report lists (all are counted).
+pub const SKIPPED_ROWS_SHOWN: usize = 1000;
 
 /// What a long run reports while it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +96,7 @@ pub fn run(
         waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
         skipped: Vec::new(),
+        skipped_rows: SkippedRows::default(),
         groups: Vec::new(),
         baseline: None,
         since: None,
@@ -113,7 +117,22 @@ pub fn run(
         };
         progress(Progress::File(&input.display));
         let mut counts = Counts::default();
-        while let Some(item) = reader.next_item()? {
+        let mut rows_skipped = 0u64;
+        loop {
+            let item = match reader.next_item() {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                // A malformed record is skipped and reported; the rest of the file is read.
+                Err(e) if e.kind == ErrorKind::Row => {
+                    rows_skipped += 1;
+                    report.skipped_rows.count += 1;
+                    if report.skipped_rows.shown.len() < SKIPPED_ROWS_SHOWN {
+                        report.skipped_rows.shown.push(e.to_string());
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             if report.summary.items % 8192 == 0 {
                 progress(Progress::Items(report.summary.items));
             }
@@ -133,7 +152,7 @@ pub fn run(
                 report.findings.push(FindingRow::new(&item, &a, None));
             }
         }
-        if counts.items == 0 {
+        if counts.items == 0 && rows_skipped == 0 {
             return Err(Error::at(
                 ErrorKind::Inventory,
                 Location::file(&input.path),
@@ -149,6 +168,7 @@ pub fn run(
             sha256,
             bytes,
             counts,
+            rows_skipped,
         });
     }
     if report.inputs.is_empty() {
@@ -157,6 +177,22 @@ pub fn run(
             "no inventory was read: every file found is something else",
         )
         .hint("pass inventory files: CSV/TSV, TOML with [[asset]] tables, JSON or JSON Lines, CycloneDX, or a workbook (.xlsx, .xls, .ods)"));
+    }
+    if report.summary.items == 0 {
+        let first = report
+            .skipped_rows
+            .shown
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        return Err(Error::new(
+            ErrorKind::Inventory,
+            format!(
+                "no item could be read: all {} records are malformed (first: {first})",
+                report.skipped_rows.count
+            ),
+        )
+        .hint("fix the records, or check that the file is the inventory you meant"));
     }
     if let Some(b) = baseline {
         let mut known = 0;

@@ -79,6 +79,8 @@ pub enum ErrorKind {
     Waiver,
     /// A report could not be written.
     Output,
+    /// One record of an inventory is malformed; the reader can go on with the next one.
+    Row,
     /// A TOML file is valid but holds no inventory (no `[[asset]]` tables): a folder walk
     /// skips such files; named on the command line, they are an error.
     NotAnInventory,

@@ -220,6 +220,9 @@ pub struct CheckArgs {
     /// csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls or ods.
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     pub input_format: Option<tvcheck::inventory::Format>,
+    /// Fail (exit 1) when any malformed record was skipped, even if nothing else fails.
+    #[arg(long)]
+    pub strict_input: bool,
     /// Exact matching only: no fuzzy matches (typos, shortenings, partial names), for CI gates
     /// that must not flag on guesses.
     #[arg(long)]

@@ -275,6 +275,32 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         FailOn::Review => counted(Verdict::Violation) || counted(Verdict::Review),
         FailOn::Never => false,
     };
+    if report.skipped_rows.count > 0 {
+        if !args.quiet {
+            let mut err = std::io::stderr().lock();
+            for row in report.skipped_rows.shown.iter().take(10) {
+                let _ = writeln!(err, "warning: skipped {row}");
+            }
+            let _ = writeln!(
+                err,
+                "warning: {} malformed record{} skipped; the rest was checked{}",
+                report.skipped_rows.count,
+                if report.skipped_rows.count == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                if args.strict_input {
+                    " (--strict-input: the run fails)"
+                } else {
+                    ""
+                }
+            );
+        }
+        if args.strict_input {
+            failed = true;
+        }
+    }
     if let Some(max) = args.max_unidentified {
         let s = &report.summary;
         let pct = if s.items == 0 {

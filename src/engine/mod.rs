@@ -89,10 +89,18 @@ pub struct Timing {
     pub procurement: bool,
 }
 
+/// Most distinct (vendor, model) pairs whose matches are kept; the cache starts over when full,
+/// so memory stays bounded on inventories with millions of distinct strings.
+const MATCH_CACHE_LIMIT: usize = 100_000;
+
+/// Matches per distinct (vendor, model).
+type MatchCache = std::collections::HashMap<(String, Option<String>), std::rc::Rc<MatchResult>>;
+
 /// Evaluates items against a registry and policies.
 pub struct Evaluator<'r> {
     registry: &'r Registry,
     matcher: Matcher,
+    cache: std::cell::RefCell<MatchCache>,
     policies: Vec<Policy>,
     timing: Timing,
     waivers: Option<&'r Waivers>,
@@ -175,6 +183,7 @@ impl<'r> Evaluator<'r> {
             policies,
             timing,
             waivers,
+            cache: std::cell::RefCell::new(std::collections::HashMap::new()),
         })
     }
 
@@ -210,9 +219,23 @@ impl<'r> Evaluator<'r> {
         out
     }
 
-    /// Matches and evaluates one item.
+    /// Matches and evaluates one item. Matches are cached per distinct (vendor, model).
     pub fn assess(&self, item: &Item) -> Assessment {
-        let m = self.matcher.match_item(&item.vendor, item.model.as_deref());
+        let key = (item.vendor.clone(), item.model.clone());
+        let cached = self.cache.borrow().get(&key).cloned();
+        let m = match cached {
+            Some(m) => m,
+            None => {
+                let m =
+                    std::rc::Rc::new(self.matcher.match_item(&item.vendor, item.model.as_deref()));
+                let mut cache = self.cache.borrow_mut();
+                if cache.len() >= MATCH_CACHE_LIMIT {
+                    cache.clear();
+                }
+                cache.insert(key, std::rc::Rc::clone(&m));
+                m
+            }
+        };
         self.assess_matched(item, &m)
     }
 

@@ -278,9 +278,9 @@ impl CsvReader {
                 if is_blank {
                     continue;
                 }
-                return Err(err(
-                    &self.path,
-                    line,
+                return Err(Error::at(
+                    ErrorKind::Row,
+                    Location::line(&self.path, line),
                     format!(
                         "this row has {} fields but the header has {} (ragged row)",
                         self.record.len(),
@@ -296,7 +296,11 @@ impl CsvReader {
             {
                 continue;
             }
-            return self.build_item(line).map(Some);
+            // A malformed field makes the row a skipped row; the reader goes on.
+            return self.build_item(line).map(Some).map_err(|mut e| {
+                e.kind = ErrorKind::Row;
+                e
+            });
         }
     }
 

@@ -184,7 +184,7 @@ impl Reader {
     pub fn next_item(&mut self) -> Result<Option<Item>> {
         match self {
             Reader::Csv(r) => r.next_item(),
-            Reader::Toml(r) => Ok(r.next_item()),
+            Reader::Toml(r) => r.next_item().transpose(),
             Reader::Json { items, .. } => Ok(items.next()),
             Reader::JsonLines(r) => r.next_item(),
             Reader::Workbook(r) => r.next_item(),

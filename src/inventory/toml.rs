@@ -24,7 +24,7 @@ struct RawInventory {
 
 /// A parsed TOML inventory, handed out one item at a time.
 pub struct TomlReader {
-    items: std::vec::IntoIter<Item>,
+    items: std::vec::IntoIter<Result<Item>>,
     digest: (String, u64),
 }
 
@@ -152,76 +152,83 @@ impl TomlReader {
         let assets = raw.asset.unwrap_or_default();
         let mut items = Vec::with_capacity(assets.len());
         for asset in &assets {
-            let (line, _) = line_col(text, asset.span().start);
-            let keys: Vec<String> = asset
-                .get_ref()
-                .keys()
-                .map(|k| k.get_ref().clone())
-                .collect();
-            let map = map_headers(&keys, columns).map_err(|e| {
-                let (msg, hint) = e.describe();
-                at(
-                    path,
-                    text,
-                    asset.span().start,
-                    msg.replace("headers", "keys"),
-                )
-                .hint(hint)
-            })?;
-            let entries: Vec<(&Spanned<String>, &Spanned<toml::Value>)> =
-                asset.get_ref().iter().collect();
-            let get = |f: Field| -> Result<Option<String>> {
-                match map.get(f) {
+            let one = || -> Result<Item> {
+                let (line, _) = line_col(text, asset.span().start);
+                let keys: Vec<String> = asset
+                    .get_ref()
+                    .keys()
+                    .map(|k| k.get_ref().clone())
+                    .collect();
+                let map = map_headers(&keys, columns).map_err(|e| {
+                    let (msg, hint) = e.describe();
+                    at(
+                        path,
+                        text,
+                        asset.span().start,
+                        msg.replace("headers", "keys"),
+                    )
+                    .hint(hint)
+                })?;
+                let entries: Vec<(&Spanned<String>, &Spanned<toml::Value>)> =
+                    asset.get_ref().iter().collect();
+                let get = |f: Field| -> Result<Option<String>> {
+                    match map.get(f) {
+                        Some(i) => {
+                            value_text(path, text, entries[i].0.get_ref(), entries[i].1, Some(f))
+                        }
+                        None => Ok(None),
+                    }
+                };
+                let quantity = match map.get(Field::Quantity) {
+                    None => None,
                     Some(i) => {
-                        value_text(path, text, entries[i].0.get_ref(), entries[i].1, Some(f))
+                        let (k, v) = entries[i];
+                        match v.get_ref() {
+                            toml::Value::Integer(n) if *n >= 0 => Some(*n as u64),
+                            toml::Value::String(s) if super::csv::parse_quantity(s).is_some() => {
+                                super::csv::parse_quantity(s)
+                            }
+                            _ => {
+                                return Err(at(
+                                    path,
+                                    text,
+                                    v.span().start,
+                                    format!("'{}' must be a whole number of units", k.get_ref()),
+                                )
+                                .hint(format!("write it as {} = 4", k.get_ref())))
+                            }
+                        }
                     }
-                    None => Ok(None),
-                }
-            };
-            let quantity = match map.get(Field::Quantity) {
-                None => None,
-                Some(i) => {
+                };
+                let mut extra = Vec::new();
+                for &i in &map.extra {
                     let (k, v) = entries[i];
-                    match v.get_ref() {
-                        toml::Value::Integer(n) if *n >= 0 => Some(*n as u64),
-                        toml::Value::String(s) if super::csv::parse_quantity(s).is_some() => {
-                            super::csv::parse_quantity(s)
-                        }
-                        _ => {
-                            return Err(at(
-                                path,
-                                text,
-                                v.span().start,
-                                format!("'{}' must be a whole number of units", k.get_ref()),
-                            )
-                            .hint(format!("write it as {} = 4", k.get_ref())))
-                        }
+                    if let Some(s) = value_text(path, text, k.get_ref(), v, None)? {
+                        extra.push((Arc::from(k.get_ref().as_str()), s));
                     }
                 }
+                Ok(Item {
+                    file: Arc::clone(&file),
+                    line,
+                    asset_id: get(Field::AssetId)?,
+                    vendor: get(Field::Vendor)?.unwrap_or_default(),
+                    model: get(Field::Model)?,
+                    serial: get(Field::Serial)?,
+                    site: get(Field::Site)?,
+                    domain: get(Field::Domain)?,
+                    quantity,
+                    country: get(Field::Country)?,
+                    installed: get(Field::Installed)?,
+                    purpose: get(Field::Purpose)?,
+                    extra,
+                    sheet: None,
+                })
             };
-            let mut extra = Vec::new();
-            for &i in &map.extra {
-                let (k, v) = entries[i];
-                if let Some(s) = value_text(path, text, k.get_ref(), v, None)? {
-                    extra.push((Arc::from(k.get_ref().as_str()), s));
-                }
-            }
-            items.push(Item {
-                file: Arc::clone(&file),
-                line,
-                asset_id: get(Field::AssetId)?,
-                vendor: get(Field::Vendor)?.unwrap_or_default(),
-                model: get(Field::Model)?,
-                serial: get(Field::Serial)?,
-                site: get(Field::Site)?,
-                domain: get(Field::Domain)?,
-                quantity,
-                country: get(Field::Country)?,
-                installed: get(Field::Installed)?,
-                purpose: get(Field::Purpose)?,
-                extra,
-                sheet: None,
-            });
+            // A malformed [[asset]] table is skipped and reported; the others are read.
+            items.push(one().map_err(|mut e| {
+                e.kind = ErrorKind::Row;
+                e
+            }));
         }
         Ok(TomlReader {
             items: items.into_iter(),
@@ -229,8 +236,8 @@ impl TomlReader {
         })
     }
 
-    /// The next item, `None` after the last.
-    pub fn next_item(&mut self) -> Option<Item> {
+    /// The next item (or the error of a malformed `[[asset]]` table), `None` after the last.
+    pub fn next_item(&mut self) -> Option<Result<Item>> {
         self.items.next()
     }
 

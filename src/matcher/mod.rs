@@ -171,6 +171,10 @@ fn deletions1(t: &str) -> Vec<String> {
 /// Shortest word tried for typos and truncations.
 const FUZZY_MIN_LEN: usize = 5;
 
+/// Longest word tried for typos: no company name has longer words, and the bound keeps a
+/// pathological 100 KB "word" from costing time quadratic in its length.
+const FUZZY_MAX_LEN: usize = 40;
+
 impl Matcher {
     /// Indexes `data` with default options.
     pub fn new(data: &RegistryData) -> Result<Matcher> {
@@ -560,7 +564,10 @@ impl Matcher {
         let mut out = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
             let len = t.chars().count();
-            if len < FUZZY_MIN_LEN || weights::is_generic(t) || self.by_token.contains_key(t) {
+            if !(FUZZY_MIN_LEN..=FUZZY_MAX_LEN).contains(&len)
+                || weights::is_generic(t)
+                || self.by_token.contains_key(t)
+            {
                 continue;
             }
             let mut fixes: Vec<&String> = Vec::new();

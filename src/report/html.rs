@@ -896,11 +896,13 @@ pub(crate) mod tests {
                 sha256: "27f8d62a8e74fb59474f925e39b5e3f2135385e676b5c3c7b8e6fb4db435fea3".into(),
                 bytes: 203,
                 counts: counts.clone(),
+                rows_skipped: 0,
             }],
             groups: Vec::new(),
             baseline: None,
             since: None,
             skipped: Vec::new(),
+            skipped_rows: super::super::SkippedRows::default(),
             summary: counts,
             findings,
         }

@@ -177,6 +177,8 @@ pub struct InputInfo {
     /// Verdict counts for its items.
     #[serde(flatten)]
     pub counts: Counts,
+    /// Malformed records skipped (see the report's `skipped_rows`).
+    pub rows_skipped: u64,
 }
 
 /// One reported item.
@@ -369,6 +371,15 @@ pub struct VerdictChange {
     pub reason: String,
 }
 
+/// Malformed records that were skipped while the rest of their files was read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SkippedRows {
+    /// How many.
+    pub count: u64,
+    /// The first ones (file:line: what is wrong), at most 1000.
+    pub shown: Vec<String>,
+}
+
 /// A file skipped during a folder walk.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SkippedInput {
@@ -492,6 +503,8 @@ pub struct Report {
     /// Files found in scanned folders that are not inventories (e.g. a waivers or registry
     /// file), skipped and never applied.
     pub skipped: Vec<SkippedInput>,
+    /// Malformed records skipped (with `--strict-input` they fail the run).
+    pub skipped_rows: SkippedRows,
     /// Totals.
     pub summary: Counts,
     /// Items that are not ok (all items with `--all`), in input order.

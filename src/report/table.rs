@@ -51,6 +51,21 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             i.counts.unidentified
         )?;
     }
+    if report.skipped_rows.count > 0 {
+        writeln!(
+            out,
+            "skipped rows: {} malformed record{} not checked",
+            report.skipped_rows.count,
+            if report.skipped_rows.count == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )?;
+        for row in &report.skipped_rows.shown {
+            writeln!(out, "  {row}")?;
+        }
+    }
     for s in &report.skipped {
         writeln!(out, "{}: skipped, not an inventory ({})", s.path, s.reason)?;
     }

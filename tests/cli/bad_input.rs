@@ -48,7 +48,63 @@ fn invalid_utf8_names_the_line() {
         "latin1.csv",
         b"vendor,model\nZTE,F660\nSchr\xf6der AG,X1\n".as_slice(),
     );
-    check(&env, "latin1.csv").error(&["latin1.csv:3:", "not valid UTF-8", "re-save", "UTF-8"]);
+    // The row is skipped and reported; the other rows are checked.
+    let out = check(&env, "latin1.csv");
+    out.code(1)
+        .skipped(&["latin1.csv:3:", "not valid UTF-8", "re-save", "UTF-8"]);
+    assert!(
+        out.stderr
+            .contains("warning: 1 malformed record skipped; the rest was checked"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn skipped_rows_are_counted_and_fail_with_strict_input() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "vendor,model,qty\nNokia,A,1\nEricsson,B,x\nNokia,C,1,extra\nCisco,D,2\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(0);
+    let r = out.json();
+    assert_eq!(r["summary"]["items"], 2);
+    assert_eq!(r["skipped_rows"]["count"], 2);
+    assert_eq!(r["inputs"][0]["rows_skipped"], 2);
+    let shown: Vec<&str> = r["skipped_rows"]["shown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(shown[0].starts_with("inv.csv:3: quantity 'x'"), "{shown:?}");
+    assert!(
+        shown[1].starts_with("inv.csv:4: this row has 4 fields"),
+        "{shown:?}"
+    );
+    env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--strict-input",
+    ])
+    .code(1);
+    let quiet = env.run(&["check", "inv.csv", "--as-of", "2026-11-21", "--quiet"]);
+    assert_eq!(quiet.stderr, "");
+    // Nothing readable at all is an error, not a clean result.
+    env.file("bad.csv", "vendor,qty\nNokia,x\nCisco,y\n");
+    check(&env, "bad.csv")
+        .error(&["no item could be read: all 2 records are malformed (first: bad.csv:2:"]);
 }
 
 #[test]
@@ -120,7 +176,7 @@ fn ragged_row() {
         "inv.csv",
         "vendor,model,site\nZTE,F660,Vilnius\nHuawei Technologies Co., Ltd.,BBU,Kaunas\n",
     );
-    check(&env, "inv.csv").error(&[
+    check(&env, "inv.csv").code(1).skipped(&[
         "inv.csv:3: this row has 4 fields but the header has 3 (ragged row)",
         "quote",
     ]);
@@ -141,7 +197,8 @@ fn quantity_that_is_not_a_number() {
     let env = Env::new();
     env.file("inv.csv", "vendor,qty\nZTE,2\nNokia,many\n");
     check(&env, "inv.csv")
-        .error(&["inv.csv:3: quantity 'many' in column 'qty' is not a whole number"]);
+        .code(1)
+        .skipped(&["inv.csv:3: quantity 'many' in column 'qty' is not a whole number"]);
 }
 
 #[test]
@@ -154,13 +211,21 @@ fn toml_syntax_error_names_line_and_column() {
 #[test]
 fn toml_wrong_types_name_line_and_column() {
     let env = Env::new();
-    env.file("inv.toml", "[[asset]]\nvendor = 42\n");
-    check(&env, "inv.toml").error(&["inv.toml:2:10: 'vendor' must be a string, not integer"]);
+    env.file(
+        "inv.toml",
+        "[[asset]]\nvendor = 42\n\n[[asset]]\nvendor = \"ZTE\"\n",
+    );
+    check(&env, "inv.toml")
+        .code(1)
+        .skipped(&["inv.toml:2:10: 'vendor' must be a string, not integer"]);
     env.file(
         "q.toml",
         "[[asset]]\nvendor = \"ZTE\"\nquantity = \"lots\"\n",
     );
-    check(&env, "q.toml").error(&["q.toml:3:12: 'quantity' must be a whole number"]);
+    check(&env, "q.toml").error(&[
+        "no item could be read",
+        "q.toml:3:12: 'quantity' must be a whole number",
+    ]);
     env.file("single.toml", "[asset]\nvendor = \"ZTE\"\n");
     check(&env, "single.toml").error(&["single.toml:1:1:", "[[asset]]"]);
     env.file("top.toml", "title = \"x\"\n[[asset]]\nvendor = \"ZTE\"\n");

@@ -53,6 +53,22 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Asserts that a malformed record was skipped with a warning naming it.
+    #[track_caller]
+    pub fn skipped(&self, fragments: &[&str]) -> &Out {
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("warning: skipped "))
+            .unwrap_or_else(|| panic!("no skipped-row warning in stderr: {}", self.stderr));
+        for f in fragments {
+            assert!(line.contains(f), "warning lacks {f:?}: {line}");
+        }
+        self
+    }
+}
+
 impl Env {
     pub fn new() -> Env {
         Env {
