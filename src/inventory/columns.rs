@@ -170,17 +170,20 @@ pub fn map_headers(
     overrides: &[ColumnOverride],
 ) -> Result<ColumnMap, MapError> {
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    // Linear in the number of columns, even for a 100,000-column header.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, h) in norm.iter().enumerate() {
         if h.is_empty() {
             continue;
         }
-        if let Some(j) = norm[..i].iter().position(|p| p == h) {
+        if let Some(&j) = seen.get(h.as_str()) {
             return Err(MapError::Duplicate {
                 header: headers[i].trim().to_string(),
                 first: j,
                 second: i,
             });
         }
+        seen.insert(h, i);
     }
     let mut fields: BTreeMap<Field, usize> = BTreeMap::new();
     let mut taken = vec![false; headers.len()];

@@ -171,6 +171,9 @@ fn deletions1(t: &str) -> Vec<String> {
 /// Shortest word tried for typos and truncations.
 const FUZZY_MIN_LEN: usize = 5;
 
+/// Words of a vendor string considered for identity (company names are far shorter).
+const MAX_WORDS: usize = 24;
+
 /// Longest word tried for typos: no company name has longer words, and the bound keeps a
 /// pathological 100 KB "word" from costing time quadratic in its length.
 const FUZZY_MAX_LEN: usize = 40;
@@ -470,8 +473,19 @@ impl Matcher {
 
     /// Finds the entities a vendor string and a model point to.
     pub fn match_item(&self, vendor: &str, model: Option<&str>) -> MatchResult {
-        let tokens = normalize::tokens(vendor);
-        let normalized = tokens.join(" ");
+        let all_tokens = normalize::tokens(vendor);
+        let normalized = all_tokens.join(" ");
+        // Identity never depends on repeated words or on more than the first words of a name:
+        // this keeps a pathological string (thousands of words) linear.
+        let mut tokens: Vec<String> = Vec::new();
+        for t in all_tokens {
+            if !tokens.contains(&t) {
+                tokens.push(t);
+            }
+            if tokens.len() == MAX_WORDS {
+                break;
+            }
+        }
         let mut by_vendor: Vec<Candidate> = Vec::new();
         if !tokens.is_empty() {
             let loose = normalize::loose(vendor);

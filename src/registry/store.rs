@@ -139,6 +139,14 @@ impl Store {
             path: Some(path.to_path_buf()),
         };
         store.check_identity()?;
+        if !writable && store.version()? == 0 {
+            return Err(Error::at(
+                ErrorKind::Registry,
+                Location::file(path),
+                "the registry is empty (an empty file or an empty SQLite database)",
+            )
+            .hint("create it with `tvcheck registry import FILE --db PATH`"));
+        }
         if writable {
             let old = store.version()?;
             if old > 0 && old < SCHEMA_VERSION {

@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod catalogue;
 mod check;
 mod formats;
 mod formats_in;
