@@ -294,20 +294,27 @@ impl Store {
                 .map_err(|e| db_err(path.as_deref(), &e))?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)
                 .map_err(|e| db_err(path.as_deref(), &e))?;
+            let mut writes = 0;
+            fault_point(&mut writes);
+            // The first revision of a migrated registry records its content, in the same
+            // transaction as the migration: a crash leaves the old schema or the new one with
+            // its change log, never a mix.
+            if had_content && i + 1 == 2 {
+                let data = load_from(&tx).map_err(|e| db_err(path.as_deref(), &e))?;
+                let meta = ChangeMeta {
+                    at: crate::date::rfc3339_utc(now_secs()),
+                    actor: "tvcheck".into(),
+                    action: "migrate".into(),
+                    summary: format!(
+                        "migrated from schema {current} to {SCHEMA_VERSION}; content as before"
+                    ),
+                    sources: Vec::new(),
+                };
+                let changes = super::diff::diff(&RegistryData::default(), &data);
+                record_tx(&tx, &data, &meta, &changes, &mut writes)
+                    .map_err(|e| db_err(path.as_deref(), &e))?;
+            }
             tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
-        }
-        if had_content && current < 2 && SCHEMA_VERSION >= 2 && self.revision()? == 0 {
-            let data = self.load()?;
-            let meta = ChangeMeta {
-                at: crate::date::rfc3339_utc(now_secs()),
-                actor: "tvcheck".into(),
-                action: "migrate".into(),
-                summary: format!(
-                    "migrated from schema {current} to {SCHEMA_VERSION}; content as before"
-                ),
-                sources: Vec::new(),
-            };
-            self.record_snapshot(&data, &meta)?;
         }
         Ok(())
     }
@@ -318,7 +325,13 @@ impl Store {
     }
 
     fn load_inner(&self) -> rusqlite::Result<RegistryData> {
-        let c = &self.conn;
+        load_from(&self.conn)
+    }
+}
+
+/// Reads the whole content through `c` (a connection or an open transaction).
+fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
+    {
         let mut data = RegistryData::default();
         let mut st = c.prepare(
             "SELECT id, title, jurisdiction, authority, basis, source, confidence, notes FROM list ORDER BY id",
@@ -415,7 +428,9 @@ impl Store {
         data.canonicalize();
         Ok(data)
     }
+}
 
+impl Store {
     /// Commits `new` as the registry's content: in one transaction, the tables are brought up
     /// to date (rows are inserted or updated, never deleted) and a revision is appended with the
     /// changes and a snapshot of the content. Returns the new revision, or `None` when nothing
@@ -464,20 +479,6 @@ impl Store {
         .map_err(|e| db_err(path.as_deref(), &e))?;
         tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
         Ok(Some(rev))
-    }
-
-    fn record_snapshot(&mut self, data: &RegistryData, meta: &ChangeMeta) -> Result<u64> {
-        let changes = super::diff::diff(&RegistryData::default(), data);
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| db_err(path.as_deref(), &e))?;
-        let mut writes = 0;
-        let rev = record_tx(&tx, data, meta, &changes, &mut writes)
-            .map_err(|e| db_err(path.as_deref(), &e))?;
-        tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
-        Ok(rev)
     }
 
     /// The latest revision number (0 for an empty registry).

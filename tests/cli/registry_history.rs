@@ -883,3 +883,68 @@ fn an_import_killed_at_any_point_leaves_old_or_new_content() {
     }
     assert!(killed >= 20, "only {killed} crash points tried");
 }
+
+/// Kills a first-schema database's migration (and the import that triggers it) at every write
+/// point: afterwards the file holds the old schema with the old content, or the new schema with
+/// its change log, never a mix.
+#[test]
+fn a_migration_killed_at_any_point_leaves_a_valid_registry() {
+    let env = Env::new();
+    let conn = rusqlite::Connection::open(env.path("v1.db")).unwrap();
+    conn.execute_batch(include_str!("../../src/registry/migrations/0001_init.sql"))
+        .unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.pragma_update(None, "application_id", 0x7476_6368)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO vendor (id, name, country) VALUES ('acme', 'Acme Radio Ltd', 'GB');
+         INSERT INTO listing (vendor_id, list_id, basis, listed_on) VALUES ('acme', 'old-list', 'Old Act', '2019-01-01');",
+    )
+    .unwrap();
+    drop(conn);
+    env.file(
+        "extra.toml",
+        "[[vendor]]\nid = \"beta\"\nname = \"Beta Ltd\"\n",
+    );
+    let mut outcomes = std::collections::BTreeSet::new();
+    for n in 1..=12 {
+        std::fs::copy(env.path("v1.db"), env.path("m.db")).unwrap();
+        for ext in ["m.db-wal", "m.db-shm", "m.schema1.bak"] {
+            let _ = std::fs::remove_file(env.path(ext));
+        }
+        let out = env.run_env(
+            &["registry", "import", "extra.toml", "--db", "m.db"],
+            &[("TVCHECK_FAULT_AFTER_WRITES", &n.to_string())],
+        );
+        let conn = rusqlite::Connection::open(env.path("m.db")).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        let vendors: i64 = conn
+            .query_row("SELECT count(*) FROM vendor", [], |r| r.get(0))
+            .unwrap();
+        drop(conn);
+        let state = match (out.code, version, vendors) {
+            (0, 2, 2) => "imported",
+            (_, 1, 1) => "old schema, old content",
+            (_, 2, 1) => "migrated, import not committed",
+            other => panic!("write {n}: unexpected state {other:?}: {}", out.stderr),
+        };
+        if version == 2 {
+            env.run(&["registry", "verify", "--db", "m.db"]).code(0);
+            let h = env
+                .run(&["registry", "history", "--db", "m.db", "--format", "json"])
+                .json();
+            assert_eq!(
+                h[0]["action"], "migrate",
+                "write {n}: the migration is logged with it"
+            );
+        }
+        outcomes.insert(state);
+        if state == "imported" {
+            break;
+        }
+    }
+    assert!(outcomes.contains("old schema, old content"), "{outcomes:?}");
+    assert!(outcomes.contains("imported"), "{outcomes:?}");
+}
