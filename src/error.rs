@@ -147,14 +147,35 @@ impl Error {
     }
 }
 
+/// Writes `s` with line breaks and other control characters escaped, so that an error is
+/// always one line even when it quotes a value that holds a line break.
+fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    if !s.chars().any(char::is_control) {
+        return f.write_str(s);
+    }
+    for c in s.chars() {
+        match c {
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
+            write_one_line(f, &loc.to_string())?;
+            f.write_str(": ")?;
         }
-        f.write_str(&self.message)?;
+        write_one_line(f, &self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
+            f.write_str(" (hint: ")?;
+            write_one_line(f, hint)?;
+            f.write_str(")")?;
         }
         Ok(())
     }
@@ -205,6 +226,20 @@ mod tests {
         assert_eq!(e.to_string(), "a.csv:3:7: bad thing (hint: fix it)");
         let e = Error::at(ErrorKind::Inventory, Location::line("a.csv", 3), "x");
         assert_eq!(e.to_string(), "a.csv:3: x");
+    }
+
+    #[test]
+    fn errors_quoting_line_breaks_stay_on_one_line() {
+        let e = Error::at(
+            ErrorKind::Inventory,
+            Location::line("a.csv", 2),
+            "quantity '1\n2' is bad",
+        )
+        .hint("write\r\nit");
+        assert_eq!(
+            e.to_string(),
+            "a.csv:2: quantity '1\\n2' is bad (hint: write\\r\\nit)"
+        );
     }
 
     #[test]

@@ -60,7 +60,8 @@ impl<R: Read> Tracked<R> {
         let rel = usize::try_from(byte.saturating_sub(self.window_start))
             .unwrap_or(usize::MAX)
             .min(self.window.len());
-        self.lines_before_window += count_newlines(&self.window[..rel]);
+        let next = self.window.get(rel).copied();
+        self.lines_before_window += count_line_ends(&self.window[..rel], next);
         self.window.drain(..rel);
         self.window_start += rel as u64;
         let skip = self
@@ -68,13 +69,23 @@ impl<R: Read> Tracked<R> {
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
             .count();
-        let line = self.lines_before_window + count_newlines(&self.window[..skip]) + 1;
+        let next = self.window.get(skip).copied();
+        let line = self.lines_before_window + count_line_ends(&self.window[..skip], next) + 1;
         (line, self.window_start + skip as u64)
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+/// Line ends in `bytes`: LF, CRLF, and a lone CR (old Mac and Excel-for-Mac exports). `next`
+/// is the byte after the slice, so that a CR at its end followed by an LF is counted once.
+fn count_line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let following = bytes.get(i + 1).copied().or(next);
+        if b == b'\n' || (b == b'\r' && following != Some(b'\n')) {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// A streaming reader of one CSV inventory.
@@ -87,6 +98,7 @@ pub struct CsvReader {
     record: csv::ByteRecord,
     delimiter: u8,
     file_len: u64,
+    quotes_checked: bool,
 }
 
 fn err(path: &Path, line: u64, msg: impl Into<String>) -> Error {
@@ -229,6 +241,7 @@ impl CsvReader {
             record: csv::ByteRecord::new(),
             delimiter,
             file_len,
+            quotes_checked: false,
         })
     }
 
@@ -258,7 +271,10 @@ impl CsvReader {
                 .any(|f| f.contains(&b'\n') || f.contains(&b'\r'));
             let at_eof = self.rdr.position().byte() >= self.file_len;
             let ragged = self.record.len() != self.headers.len();
-            if has_newline && (ragged || at_eof) {
+            // One scan to the end of the file settles every later record too (they start in
+            // the same parser state), so the scan runs at most once: never quadratic.
+            if has_newline && (ragged || at_eof) && !self.quotes_checked {
+                self.quotes_checked = true;
                 if let Some(open_line) =
                     find_unclosed_quote(&self.path, start_byte, line, self.delimiter)
                 {
@@ -406,13 +422,15 @@ fn find_unclosed_quote(path: &Path, start: u64, line: u64, delimiter: u8) -> Opt
     let mut st = St::FieldStart;
     let mut cur_line = line;
     let mut open_line = line;
+    let mut pending_cr = false;
     loop {
         let n = r.read(&mut buf).ok()?;
         if n == 0 {
             break;
         }
         for &b in &buf[..n] {
-            if b == b'\n' {
+            // A lone CR ends a line too; CRLF is counted at its LF.
+            if b == b'\n' || (prev_cr_pending(&mut pending_cr, b)) {
                 cur_line += 1;
             }
             st = match (st, b) {
@@ -420,7 +438,9 @@ fn find_unclosed_quote(path: &Path, start: u64, line: u64, delimiter: u8) -> Opt
                     open_line = cur_line;
                     St::Quoted
                 }
-                (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b'\n') => St::FieldStart,
+                (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b'\n' | b'\r') => {
+                    St::FieldStart
+                }
                 (St::FieldStart | St::Unquoted | St::QuoteInQuoted, d) if d == delimiter => {
                     St::FieldStart
                 }
@@ -435,9 +455,24 @@ fn find_unclosed_quote(path: &Path, start: u64, line: u64, delimiter: u8) -> Opt
     (st == St::Quoted).then_some(open_line)
 }
 
+/// Tracks CRs across bytes: returns true when the previous byte was a CR that is not followed
+/// by `b` = LF (a lone CR, which ends a line), and remembers whether `b` is a CR.
+fn prev_cr_pending(pending: &mut bool, b: u8) -> bool {
+    let lone = *pending && b != b'\n';
+    *pending = b == b'\r';
+    lone
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_ends_of_every_kind() {
+        assert_eq!(count_line_ends(b"a\nb\r\nc\rd", None), 3);
+        assert_eq!(count_line_ends(b"a\r", Some(b'\n')), 0);
+        assert_eq!(count_line_ends(b"a\r", Some(b'x')), 1);
+    }
 
     #[test]
     fn sniffs_delimiters_outside_quotes() {

@@ -191,12 +191,13 @@ pub fn tokens(name: &str) -> Vec<String> {
             out.push(cur);
         }
     }
+    // Strip CJK legal suffixes until none is left, so that normalising twice changes nothing.
     for t in &mut out {
-        for suffix in CJK_LEGAL_SUFFIXES {
-            if t.len() > suffix.len() && t.ends_with(suffix) {
-                t.truncate(t.len() - suffix.len());
-                break;
-            }
+        while let Some(suffix) = CJK_LEGAL_SUFFIXES
+            .iter()
+            .find(|s| t.len() > s.len() && t.ends_with(*s))
+        {
+            t.truncate(t.len() - suffix.len());
         }
     }
     let kept: Vec<String> = out.iter().filter(|t| !is_legal_form(t)).cloned().collect();

@@ -181,3 +181,48 @@ fn bad_command_lines() {
         assert!(out.stderr.starts_with("error"), "{args:?}: {}", out.stderr);
     }
 }
+
+#[test]
+fn lone_cr_line_ends_keep_line_numbers() {
+    let env = Env::new();
+    env.file("mac.csv", "vendor,model\rNokia,A\rZTE,F660\r");
+    let out = check(&env, &["mac.csv", "--format", "json"]);
+    out.code(1);
+    assert_eq!(out.json()["findings"][0]["line"], 3);
+}
+
+#[test]
+fn many_ragged_rows_with_line_breaks_are_not_quadratic() {
+    let env = Env::new();
+    let mut text = String::from("vendor,model\n");
+    for _ in 0..20_000 {
+        text.push_str("ZTE,\"x\ny\",z\n");
+    }
+    text.push_str("Nokia,A\n");
+    env.file("ragged.csv", text);
+    let started = std::time::Instant::now();
+    let out = check(&env, &["ragged.csv", "--format", "json", "--quiet"]);
+    out.code(0);
+    let r = out.json();
+    assert_eq!(r["skipped_rows"]["count"], 20_000);
+    assert_eq!(r["summary"]["items"], 1);
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn values_with_line_breaks_are_quoted_on_one_line() {
+    let env = Env::new();
+    env.file("inv.csv", "vendor,qty\nZTE,\"1\n2\"\nNokia,1\n");
+    let out = check(&env, &["inv.csv"]);
+    out.code(0);
+    let warning = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("warning: skipped"))
+        .unwrap();
+    assert!(warning.contains("quantity '1\\n2'"), "{warning}");
+}
