@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod bench_smoke;
 mod catalogue;
 mod check;
 mod formats;
