@@ -16,6 +16,7 @@ mod gating;
 mod inventory;
 mod matching_eval;
 mod policy;
+mod props;
 mod registry;
 mod registry_history;
 mod waivers;
