@@ -129,12 +129,15 @@ fn import(
         tvcheck::error::display_path(&db)
     )?;
     match rev {
-        Some(r) => writeln!(
-            out,
-            "revision {r}: {} change{}",
-            changes_in(&store, r)?,
-            if changes_in(&store, r)? == 1 { "" } else { "s" }
-        )?,
+        Some(r) => {
+            let n = changes_in(&store, r)?;
+            writeln!(
+                out,
+                "revision {r}: {} change{}",
+                n,
+                if n == 1 { "" } else { "s" }
+            )?
+        }
         None => writeln!(
             out,
             "nothing changed: the registry already held this content"

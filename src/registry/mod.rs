@@ -106,12 +106,12 @@ impl Registry {
     /// Builds a registry from a store's current content.
     pub fn from_store(store: &Store, source: String) -> Result<Registry> {
         let data = store.load()?;
-        let revisions = store.revisions(None)?;
+        let revision = store.revision()?;
         Ok(Registry {
             digest: data.digest(),
             schema_version: store.version()?,
-            revision: store.revision()?,
-            last_change: revisions.last().map(|r| r.at.clone()),
+            revision,
+            last_change: store.revision_time(revision)?,
             data,
             source,
         })
@@ -129,11 +129,7 @@ impl Registry {
                 self.revision
             ))
         })?;
-        let at = store
-            .revisions(None)?
-            .into_iter()
-            .find(|r| r.rev == rev)
-            .map(|r| r.at);
+        let at = store.revision_time(rev)?;
         Ok(Registry {
             digest: data.digest(),
             schema_version: self.schema_version,

@@ -491,6 +491,22 @@ impl Store {
             .map_err(|e| db_err(self.path(), &e))
     }
 
+    /// When revision `rev` was committed (RFC 3339), if it exists.
+    pub fn revision_time(&self, rev: u64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT at FROM revision WHERE rev = ?1",
+                params![rev as i64],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| db_err(self.path(), &e))
+    }
+
     /// The revisions, oldest first, with their changes (only those touching `entity` when given).
     pub fn revisions(&self, entity: Option<&str>) -> Result<Vec<Revision>> {
         self.revisions_inner(entity)
