@@ -125,6 +125,23 @@ impl Error {
         self
     }
 
+    /// Why an I/O operation failed, in plain words and without the temporary or internal
+    /// paths some wrappers add: "the disk is full", "permission denied", ...
+    pub fn io_reason(err: &std::io::Error) -> String {
+        use std::io::ErrorKind as K;
+        match err.kind() {
+            K::StorageFull => "the disk is full".to_string(),
+            K::PermissionDenied => "permission denied".to_string(),
+            K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+            K::NotFound => "no such file or folder".to_string(),
+            K::QuotaExceeded => "the disk quota is exceeded".to_string(),
+            _ => match err.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+                None => err.to_string(),
+            },
+        }
+    }
+
     /// An I/O failure on `path`, worded for people.
     pub fn io(kind: ErrorKind, path: &Path, action: &str, err: &std::io::Error) -> Error {
         let (what, hint) = match err.kind() {

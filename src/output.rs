@@ -18,6 +18,20 @@ pub fn write_atomic(
     let fail = |what: String, hint: &str| {
         Error::at(ErrorKind::Output, Location::file(path), what).hint(hint.to_string())
     };
+    // What went wrong while writing, and what to do; an existing file at `path` is untouched
+    // until the rename, so every failure leaves it as it was.
+    let io_fail = |e: &std::io::Error| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "free some disk space or write elsewhere; any existing file at that path is unchanged"
+            }
+            _ => "check that the folder is writable; any existing file at that path is unchanged",
+        };
+        fail(
+            format!("cannot write the report: {}", Error::io_reason(e)),
+            hint,
+        )
+    };
     if !dir.is_dir() {
         return Err(fail(
             format!(
@@ -33,40 +47,26 @@ pub fn write_atomic(
             "name a file, e.g. report.json",
         ));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".tvcheck-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            fail(
-                format!("cannot write the report: {e}"),
-                "check that the folder is writable",
-            )
-        })?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tvcheck-").suffix(".tmp");
+    // A report is an ordinary file: created like any other (0666 less the umask), not with the
+    // owner-only mode of a temporary file; a file it replaces keeps its permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| io_fail(&e))?;
     let mut w = BufWriter::new(tmp);
-    write(&mut w).and_then(|()| w.flush()).map_err(|e| {
-        fail(
-            format!("cannot write the report: {e}"),
-            "check free disk space",
-        )
-    })?;
-    let tmp = w.into_inner().map_err(|e| {
-        fail(
-            format!("cannot write the report: {}", e.error()),
-            "check free disk space",
-        )
-    })?;
-    tmp.as_file().sync_all().map_err(|e| {
-        fail(
-            format!("cannot write the report: {e}"),
-            "check free disk space",
-        )
-    })?;
-    tmp.persist(path).map_err(|e| {
-        fail(
-            format!("cannot write the report: {}", e.error),
-            "check that the folder is writable",
-        )
-    })?;
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| io_fail(&e))?;
+    let tmp = w.into_inner().map_err(|e| io_fail(e.error()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        // Best effort: an unchanged mode is not worth failing the report for.
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.as_file().sync_all().map_err(|e| io_fail(&e))?;
+    tmp.persist(path).map_err(|e| io_fail(&e.error))?;
     Ok(())
 }

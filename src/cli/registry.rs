@@ -117,8 +117,18 @@ fn import(
             .map(|f| (f.path.clone(), f.sha256.clone()))
             .collect(),
     )?;
+    let created = !db.exists();
     let mut store = Store::create_or_open(&db)?;
-    let rev = store.commit(&merged, &m)?;
+    let rev = match store.commit(&merged, &m) {
+        Ok(rev) => rev,
+        Err(e) => {
+            if created {
+                drop(store);
+                tvcheck::registry::store::remove_files(&db);
+            }
+            return Err(e.into());
+        }
+    };
     let after = store.load()?;
     let mut out = std::io::stdout().lock();
     writeln!(

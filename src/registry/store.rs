@@ -85,26 +85,136 @@ pub struct Store {
 
 fn db_err(path: Option<&Path>, e: &rusqlite::Error) -> Error {
     let loc = path.map(Location::file);
-    let not_db = matches!(
-        e,
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase
-    );
-    let mut err = Error {
+    let code = match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    let (message, hint) = match code {
+        Some(rusqlite::ErrorCode::NotADatabase) => (
+            "not an SQLite database (or the file is damaged)".to_string(),
+            "pass a registry created by `tvcheck registry import --db PATH`, or omit --db to use the embedded registry",
+        ),
+        Some(rusqlite::ErrorCode::DiskFull) => (
+            "the disk is full".to_string(),
+            "free some disk space and run the command again; the registry was not changed, as every change is one transaction",
+        ),
+        Some(rusqlite::ErrorCode::ReadOnly) => (
+            "the registry is read-only: the file or its folder cannot be written".to_string(),
+            "copy the registry to a writable folder and pass that path with --db; the registry was not changed",
+        ),
+        Some(rusqlite::ErrorCode::SystemIoFailure) => (
+            "reading or writing the database file failed (disk I/O error)".to_string(),
+            "check that the disk is not full or failing; every change is one transaction, so the registry holds its last committed content",
+        ),
+        Some(rusqlite::ErrorCode::CannotOpen) => (
+            "cannot open the database file".to_string(),
+            "check that the file and its folder are readable (and writable, for registry changes)",
+        ),
+        _ => (
+            format!("registry database error: {e}"),
+            "check that the file is a tvcheck registry and is not locked by another program",
+        ),
+    };
+    Error {
         kind: ErrorKind::Registry,
         location: loc,
-        message: if not_db {
-            "not an SQLite database (or the file is damaged)".to_string()
-        } else {
-            format!("registry database error: {e}")
-        },
-        hint: None,
-    };
-    err.hint = Some(if not_db {
-        "pass a registry created by `tvcheck registry import --db PATH`, or omit --db to use the embedded registry".to_string()
-    } else {
-        "check that the file is a tvcheck registry and is not locked by another program".to_string()
+        message,
+        hint: Some(hint.to_string()),
+    }
+}
+
+/// Whether `e` says SQLite could not open the file (or its `-shm`/`-wal` companions).
+fn is_cannot_open(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen
+    )
+}
+
+/// An SQLite URI naming `path` with `immutable=1`: for reading a registry on read-only media,
+/// where SQLite cannot create the shared-memory file a WAL database otherwise needs.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Opens `path` read-only. A WAL database in a folder that cannot be written (read-only media,
+/// a read-only share) cannot be read the normal way, because SQLite must create its `-shm`
+/// file; then, and only when no `-wal` file holds changes not yet in the main file, it is
+/// opened as immutable, which is exact because nothing can write it.
+fn open_read_only(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?;
+    let probe = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
     });
-    err
+    match probe {
+        Err(e) if is_cannot_open(&e) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(Error::at(
+                    ErrorKind::Registry,
+                    Location::file(path),
+                    "cannot read the registry: its folder is read-only and its -wal file holds changes not yet written to the database file",
+                )
+                .hint("copy the database and its -wal file to a writable folder and pass that path with --db"));
+            }
+            drop(conn);
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+                .map_err(|e| db_err(Some(path), &e))
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// Removes a database file that this process has just created, with its `-wal` and `-shm`
+/// companions: used when creating a new registry fails part-way (a full disk), so that no empty
+/// or partial file is left behind. Never called on a file that existed before.
+pub fn remove_files(path: &Path) {
+    for suffix in ["-wal", "-shm", ""] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Fails with a clear message when `path` cannot be opened for writing (a read-only file or
+/// file system), before SQLite is asked to write.
+fn check_writable(path: &Path) -> Result<()> {
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(Error::at(
+                ErrorKind::Registry,
+                Location::file(path),
+                format!(
+                    "the registry cannot be changed: {}",
+                    if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem {
+                        "it is on a read-only file system"
+                    } else {
+                        "permission denied"
+                    }
+                ),
+            )
+            .hint("copy the registry to a writable folder and pass that path with --db; the registry was not changed"))
+        }
+        Err(e) => Err(Error::io(ErrorKind::Registry, path, "open the registry for writing", &e)),
+    }
 }
 
 impl Store {
@@ -128,12 +238,13 @@ impl Store {
             )
             .hint("pass the path of a registry database file"));
         }
-        let flags = if writable {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        let conn = if writable {
+            check_writable(path)?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?
         } else {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            open_read_only(path)?
         };
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -186,14 +297,20 @@ impl Store {
                 .hint("create the folder first or choose another path"));
             }
         }
-        let conn = Connection::open(path).map_err(|e| db_err(Some(path), &e))?;
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
-        store.set_wal()?;
-        store.migrate()?;
-        Ok(store)
+        let created = (|| {
+            let conn = Connection::open(path).map_err(|e| db_err(Some(path), &e))?;
+            let mut store = Store {
+                conn,
+                path: Some(path.to_path_buf()),
+            };
+            store.set_wal()?;
+            store.migrate()?;
+            Ok(store)
+        })();
+        if created.is_err() {
+            remove_files(path);
+        }
+        created
     }
 
     fn set_wal(&self) -> Result<()> {

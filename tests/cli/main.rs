@@ -12,6 +12,7 @@ mod catalogue;
 mod check;
 mod formats;
 mod formats_in;
+mod fs_faults;
 mod gating;
 mod inventory;
 mod matching_eval;
