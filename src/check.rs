@@ -10,8 +10,9 @@ use crate::inventory::{ReadOptions, Reader};
 use crate::model::Verdict;
 use crate::policy::Policy;
 use crate::registry::Registry;
+use crate::report::stream::Streamed;
 use crate::report::{
-    BaselineInfo, Counts, ExpiredWaiver, FindingRow, GroupSummary, InputInfo, PolicySummary,
+    BaselineInfo, Counts, ExpiredWaiver, FindingRow, Gate, GroupSummary, InputInfo, PolicySummary,
     RegistryInfo, Report, RuleInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
@@ -35,6 +36,9 @@ pub struct CheckConfig {
     pub group_by_dir: bool,
     /// Matching options (`--strict`, `--min-score`).
     pub matching: crate::matcher::MatchOptions,
+    /// Render findings in these formats as they are found instead of keeping them in memory
+    /// (each must be [`crate::report::stream::streamable`]); empty: keep them in memory.
+    pub stream: Vec<crate::report::Format>,
 }
 
 /// How many skipped rows a report lists (all are counted).
@@ -102,6 +106,20 @@ pub fn run(
         since: None,
         summary: Counts::default(),
         findings: Vec::new(),
+        streamed: (!cfg.stream.is_empty()).then(|| Streamed::new(&cfg.stream)),
+        gate: Gate::default(),
+    };
+    let mut in_baseline = 0u64;
+    let mut not_ok = 0u64;
+    let spill_err = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::Output,
+            format!(
+                "cannot keep the findings in a temporary file: {}",
+                Error::io_reason(&e)
+            ),
+        )
+        .hint("free some disk space in the temporary folder, or point TMPDIR at another one")
     };
     for input in &inputs {
         let mut reader = match Reader::open(input, &cfg.read) {
@@ -145,11 +163,25 @@ pub fn run(
                     summary.counts.unidentified += 1;
                 }
             }
-            for f in &a.findings {
-                report.findings.push(FindingRow::new(&item, &a, Some(f)));
-            }
-            if cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok {
-                report.findings.push(FindingRow::new(&item, &a, None));
+            let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
+            let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
+            for f in rows {
+                let mut row = FindingRow::new(&item, &a, f);
+                if row.verdict != Verdict::Ok {
+                    not_ok += 1;
+                    if baseline.is_some_and(|b| b.contains(&row)) {
+                        row.in_baseline = true;
+                        in_baseline += 1;
+                    } else if row.verdict == Verdict::Violation {
+                        report.gate.violations += 1;
+                    } else if row.verdict == Verdict::Review {
+                        report.gate.reviews += 1;
+                    }
+                }
+                match &mut report.streamed {
+                    Some(s) => s.push(&row).map_err(spill_err)?,
+                    None => report.findings.push(row),
+                }
             }
         }
         if counts.items == 0 && rows_skipped == 0 {
@@ -194,24 +226,15 @@ pub fn run(
         )
         .hint("fix the records, or check that the file is the inventory you meant"));
     }
+    if let Some(s) = &mut report.streamed {
+        s.finish().map_err(spill_err)?;
+    }
     if let Some(b) = baseline {
-        let mut known = 0;
-        for f in &mut report.findings {
-            if f.verdict != Verdict::Ok && b.contains(f) {
-                f.in_baseline = true;
-                known += 1;
-            }
-        }
-        let total = report
-            .findings
-            .iter()
-            .filter(|f| f.verdict != Verdict::Ok)
-            .count() as u64;
         report.baseline = Some(BaselineInfo {
             path: b.path.clone(),
             sha256: b.sha256.clone(),
-            known,
-            new: total - known,
+            known: in_baseline,
+            new: not_ok - in_baseline,
         });
     }
     if cfg.group_by_dir {

@@ -141,7 +141,37 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             .into());
         }
     }
+    let outputs = if args.outputs.is_empty() {
+        vec![OutputSpec {
+            format: None,
+            path: None,
+        }]
+    } else {
+        args.outputs.clone()
+    };
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(tvcheck::Error::new(
+            tvcheck::ErrorKind::Usage,
+            "more than one report is sent to standard output",
+        )
+        .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
+        .into());
+    }
+    let formats: Vec<report::Format> = outputs
+        .iter()
+        .map(|o| o.format.unwrap_or(args.format))
+        .collect();
+    // Findings are streamed (constant memory) when every rendering can take them that way
+    // and nothing needs them all at once afterwards.
+    let stream = if args.since_registry.is_none()
+        && formats.iter().all(|f| report::stream::streamable(*f))
+    {
+        formats.clone()
+    } else {
+        Vec::new()
+    };
     let cfg = CheckConfig {
+        stream,
         paths: args.paths.clone(),
         read: ReadOptions {
             csv: CsvOptions {
@@ -222,22 +252,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                 .retain(|f| !(f.verdict == Verdict::Ok && f.policy.is_none()));
         }
     }
-    let outputs = if args.outputs.is_empty() {
-        vec![OutputSpec {
-            format: None,
-            path: None,
-        }]
-    } else {
-        args.outputs.clone()
-    };
-    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
-        return Err(tvcheck::Error::new(
-            tvcheck::ErrorKind::Usage,
-            "more than one report is sent to standard output",
-        )
-        .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
-        .into());
-    }
     for o in &outputs {
         let format = o.format.unwrap_or(args.format);
         match &o.path {
@@ -264,15 +278,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     // Only findings that are not in the baseline count; waived findings never do.
-    let counted = |v: Verdict| {
-        report
-            .findings
-            .iter()
-            .any(|f| !f.in_baseline && f.verdict == v)
-    };
+    let gate = report.gate;
     let mut failed = match args.fail_on {
-        FailOn::Violation => counted(Verdict::Violation),
-        FailOn::Review => counted(Verdict::Violation) || counted(Verdict::Review),
+        FailOn::Violation => gate.violations > 0,
+        FailOn::Review => gate.violations > 0 || gate.reviews > 0,
         FailOn::Never => false,
     };
     if report.skipped_rows.count > 0 {

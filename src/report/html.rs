@@ -905,6 +905,8 @@ pub(crate) mod tests {
             skipped_rows: super::super::SkippedRows::default(),
             summary: counts,
             findings,
+            streamed: None,
+            gate: Default::default(),
         }
     }
 

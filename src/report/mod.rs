@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod stream;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -474,8 +475,17 @@ pub struct ExpiredWaiver {
     pub findings: u64,
 }
 
+/// Findings that fail a CI gate: not waived and not in the baseline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// Violations not in the baseline.
+    pub violations: u64,
+    /// Reviews not in the baseline.
+    pub reviews: u64,
+}
+
 /// A whole run's result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Report {
     /// The tool.
     pub tool: ToolInfo,
@@ -507,8 +517,15 @@ pub struct Report {
     pub skipped_rows: SkippedRows,
     /// Totals.
     pub summary: Counts,
-    /// Items that are not ok (all items with `--all`), in input order.
+    /// Items that are not ok (all items with `--all`), in input order; empty when they are
+    /// streamed. Must stay the last member: streamed JSON findings are spliced in there.
     pub findings: Vec<FindingRow>,
+    /// The findings, already rendered, when they were streamed instead of kept in memory.
+    #[serde(skip)]
+    pub streamed: Option<stream::Streamed>,
+    /// What the exit code is decided on.
+    #[serde(skip)]
+    pub gate: Gate,
 }
 
 impl Report {
@@ -520,6 +537,14 @@ impl Report {
 
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(s) = &report.streamed {
+        if s.get(format).is_none() {
+            return Err(std::io::Error::other(format!(
+                "internal error: the findings were streamed without a {} rendering",
+                format.name()
+            )));
+        }
+    }
     match format {
         Format::Json => json::render(report, out),
         Format::Table => table::render(report, out),
