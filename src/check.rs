@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::engine::{Evaluator, Timing};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::inventory::{ReadOptions, Reader};
-use crate::model::Verdict;
+use crate::model::{Item, Verdict};
 use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::stream::Streamed;
@@ -36,13 +36,57 @@ pub struct CheckConfig {
     pub group_by_dir: bool,
     /// Matching options (`--strict`, `--min-score`).
     pub matching: crate::matcher::MatchOptions,
-    /// Render findings in these formats as they are found instead of keeping them in memory
-    /// (each must be [`crate::report::stream::streamable`]); empty: keep them in memory.
-    pub stream: Vec<crate::report::Format>,
 }
 
 /// How many skipped rows a report lists (all are counted).
 pub const SKIPPED_ROWS_SHOWN: usize = 1000;
+
+/// Items per batch handed from the reader thread to the evaluating thread.
+const BATCH_ITEMS: usize = 1024;
+
+/// Batches in flight between the reader thread and the evaluating thread (memory bound).
+const CHANNEL_BATCHES: usize = 4;
+
+/// Records (or the errors reading them) handed from the reader thread to the evaluating one.
+type Batch = Vec<Result<Item>>;
+
+/// Reads every record of `reader` into batches sent to `tx`, stopping after the end of the file,
+/// a fatal error (sent as the last element) or when the receiver has gone. Batches coming back
+/// on `back` are emptied here and reused. Returns the reader, whose digest is complete when the
+/// whole file was read.
+fn read_batches(
+    mut reader: Reader,
+    tx: &std::sync::mpsc::SyncSender<Batch>,
+    back: &std::sync::mpsc::Receiver<Batch>,
+) -> Reader {
+    let fresh = || -> Batch {
+        match back.try_recv() {
+            Ok(mut b) => {
+                b.clear();
+                b
+            }
+            Err(_) => Vec::with_capacity(BATCH_ITEMS),
+        }
+    };
+    let mut batch = fresh();
+    loop {
+        let (next, last) = match reader.next_item() {
+            Ok(Some(item)) => (Some(Ok(item)), false),
+            Ok(None) => (None, true),
+            Err(e) => {
+                let fatal = e.kind != ErrorKind::Row;
+                (Some(Err(e)), fatal)
+            }
+        };
+        batch.extend(next);
+        if last || batch.len() == BATCH_ITEMS {
+            let full = std::mem::replace(&mut batch, fresh());
+            if (!full.is_empty() && tx.send(full).is_err()) || last {
+                return reader;
+            }
+        }
+    }
+}
 
 /// What a long run reports while it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +98,15 @@ pub enum Progress<'a> {
 }
 
 /// Runs a check and returns the report. Inputs are streamed item by item. With no policy the
-/// built-in `any-list` policy applies.
+/// built-in `any-list` policy applies. With `stream`, findings are written into its reports as
+/// they are found and the returned report holds none; the caller commits the reports.
 pub fn run(
     cfg: &CheckConfig,
     registry: &Registry,
     policies: Vec<Policy>,
     waivers: Option<&Waivers>,
     baseline: Option<&Baseline>,
+    mut stream: Option<&mut Streamed>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
     let inputs = crate::inventory::discover::discover_with(&cfg.paths, cfg.read.input_format)?;
@@ -106,23 +152,15 @@ pub fn run(
         since: None,
         summary: Counts::default(),
         findings: Vec::new(),
-        streamed: (!cfg.stream.is_empty()).then(|| Streamed::new(&cfg.stream)),
         gate: Gate::default(),
     };
     let mut in_baseline = 0u64;
     let mut not_ok = 0u64;
-    let spill_err = |e: std::io::Error| {
-        Error::new(
-            ErrorKind::Output,
-            format!(
-                "cannot keep the findings in a temporary file: {}",
-                Error::io_reason(&e)
-            ),
-        )
-        .hint("free some disk space in the temporary folder, or point TMPDIR at another one")
-    };
+    if let Some(s) = stream.as_deref_mut() {
+        s.start(&report)?;
+    }
     for input in &inputs {
-        let mut reader = match Reader::open(input, &cfg.read) {
+        let reader = match Reader::open(input, &cfg.read) {
             Ok(r) => r,
             Err(e) if e.kind == ErrorKind::NotAnInventory && input.from_folder => {
                 report.skipped.push(SkippedInput {
@@ -136,54 +174,78 @@ pub fn run(
         progress(Progress::File(&input.display));
         let mut counts = Counts::default();
         let mut rows_skipped = 0u64;
-        loop {
-            let item = match reader.next_item() {
-                Ok(Some(item)) => item,
-                Ok(None) => break,
-                // A malformed record is skipped and reported; the rest of the file is read.
-                Err(e) if e.kind == ErrorKind::Row => {
-                    rows_skipped += 1;
-                    report.skipped_rows.count += 1;
-                    if report.skipped_rows.shown.len() < SKIPPED_ROWS_SHOWN {
-                        report.skipped_rows.shown.push(e.to_string());
+        // A reader thread parses records into batches while this thread judges and renders
+        // them: the two halves of the work run on two cores, in input order.
+        let (reader, outcome) = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(CHANNEL_BATCHES);
+            // Judged batches go back to the reader, which frees their items (freeing is cheaper
+            // on the thread that allocated them) and reuses their buffers.
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(CHANNEL_BATCHES + 2);
+            let handle = scope.spawn(move || read_batches(reader, &tx, &back_rx));
+            let outcome = (|| -> Result<()> {
+                for batch in rx {
+                    for next in &batch {
+                        let item = match next {
+                            Ok(item) => item,
+                            // A malformed record is skipped and reported; the rest is read.
+                            Err(e) if e.kind == ErrorKind::Row => {
+                                rows_skipped += 1;
+                                report.skipped_rows.count += 1;
+                                if report.skipped_rows.shown.len() < SKIPPED_ROWS_SHOWN {
+                                    report.skipped_rows.shown.push(e.to_string());
+                                }
+                                continue;
+                            }
+                            Err(e) => return Err(e.clone()),
+                        };
+                        if report.summary.items % 8192 == 0 {
+                            progress(Progress::Items(report.summary.items));
+                        }
+                        let a = evaluator.assess(item);
+                        counts.add(&a);
+                        report.summary.add(&a);
+                        for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
+                            summary.counts.add_verdict(*v);
+                            if !a.identified {
+                                summary.counts.unidentified += 1;
+                            }
+                        }
+                        let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
+                        let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
+                        for f in rows {
+                            let mut row = FindingRow::new(item, &a, f);
+                            if row.verdict != Verdict::Ok {
+                                not_ok += 1;
+                                if baseline.is_some_and(|b| b.contains(&row)) {
+                                    row.in_baseline = true;
+                                    in_baseline += 1;
+                                } else if row.verdict == Verdict::Violation {
+                                    report.gate.violations += 1;
+                                } else if row.verdict == Verdict::Review {
+                                    report.gate.reviews += 1;
+                                }
+                            }
+                            match stream.as_deref_mut() {
+                                Some(s) => s.push(&row)?,
+                                None => report.findings.push(row),
+                            }
+                        }
                     }
-                    continue;
+                    let _ = back_tx.try_send(batch);
                 }
-                Err(e) => return Err(e),
-            };
-            if report.summary.items % 8192 == 0 {
-                progress(Progress::Items(report.summary.items));
-            }
-            let a = evaluator.assess(&item);
-            counts.add(&a);
-            report.summary.add(&a);
-            for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
-                summary.counts.add_verdict(*v);
-                if !a.identified {
-                    summary.counts.unidentified += 1;
-                }
-            }
-            let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
-            let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
-            for f in rows {
-                let mut row = FindingRow::new(&item, &a, f);
-                if row.verdict != Verdict::Ok {
-                    not_ok += 1;
-                    if baseline.is_some_and(|b| b.contains(&row)) {
-                        row.in_baseline = true;
-                        in_baseline += 1;
-                    } else if row.verdict == Verdict::Violation {
-                        report.gate.violations += 1;
-                    } else if row.verdict == Verdict::Review {
-                        report.gate.reviews += 1;
-                    }
-                }
-                match &mut report.streamed {
-                    Some(s) => s.push(&row).map_err(spill_err)?,
-                    None => report.findings.push(row),
-                }
-            }
-        }
+                Ok(())
+            })();
+            // On an error the receiver is gone, so the reader stops at its next batch.
+            let reader = handle.join().map_err(|_| {
+                Error::new(
+                    ErrorKind::Inventory,
+                    "internal error: the reader thread failed",
+                )
+            });
+            (reader, outcome)
+        });
+        outcome?;
+        let reader = reader?;
         if counts.items == 0 && rows_skipped == 0 {
             return Err(Error::at(
                 ErrorKind::Inventory,
@@ -225,9 +287,6 @@ pub fn run(
             ),
         )
         .hint("fix the records, or check that the file is the inventory you meant"));
-    }
-    if let Some(s) = &mut report.streamed {
-        s.finish().map_err(spill_err)?;
     }
     if let Some(b) = baseline {
         report.baseline = Some(BaselineInfo {
@@ -279,6 +338,9 @@ pub fn run(
                 })
                 .collect(),
         });
+    }
+    if let Some(s) = stream {
+        s.finish(&report)?;
     }
     Ok(report)
 }

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
 
     let m = matcher();
     let r = m.match_item(s, Some(s));
-    for c in r.by_vendor.iter().chain(&r.by_model) {
+    for c in r.by_vendor.iter().chain(r.by_model.iter()) {
         assert!(
             (0.0..=1.0).contains(&c.score),
             "score {} outside [0, 1] for {s:?}",

@@ -39,8 +39,15 @@ fn since(
             .as_deref()
             .map(tvcheck::waiver::Waivers::load)
             .transpose()?;
-        let old_report =
-            tvcheck::check::run(cfg, &old, policies, waivers.as_ref(), None, &mut |_| {})?;
+        let old_report = tvcheck::check::run(
+            cfg,
+            &old,
+            policies,
+            waivers.as_ref(),
+            None,
+            None,
+            &mut |_| {},
+        )?;
         (
             tvcheck::check::verdict_map(&old_report),
             format!("revision {rev} of {}", tvcheck::error::display_path(db)),
@@ -163,15 +170,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .collect();
     // Findings are streamed (constant memory) when every rendering can take them that way
     // and nothing needs them all at once afterwards.
-    let stream = if args.since_registry.is_none()
+    let mut streamed = if args.since_registry.is_none()
         && formats.iter().all(|f| report::stream::streamable(*f))
     {
-        formats.clone()
+        let mut s = report::stream::Streamed::new();
+        for (o, format) in outputs.iter().zip(&formats) {
+            match &o.path {
+                Some(path) => s.file(*format, path)?,
+                None => s.stdout(*format),
+            }
+        }
+        Some(s)
     } else {
-        Vec::new()
+        None
     };
     let cfg = CheckConfig {
-        stream,
         paths: args.paths.clone(),
         read: ReadOptions {
             csv: CsvOptions {
@@ -230,6 +243,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         policies,
         waivers.as_ref(),
         baseline.as_ref(),
+        streamed.as_mut(),
         &mut on_progress,
     );
     if let Some(bar) = &bar {
@@ -252,7 +266,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                 .retain(|f| !(f.verdict == Verdict::Ok && f.policy.is_none()));
         }
     }
-    for o in &outputs {
+    // Streamed reports were written while checking; they only need to be put in place.
+    let rendered = match streamed {
+        Some(s) => {
+            s.commit(&mut std::io::stdout().lock())?;
+            &outputs[..0]
+        }
+        None => &outputs[..],
+    };
+    for o in rendered {
         let format = o.format.unwrap_or(args.format);
         match &o.path {
             Some(path) => {

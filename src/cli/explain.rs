@@ -57,7 +57,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let cands: Vec<serde_json::Value> = m
         .by_vendor
         .iter()
-        .chain(&m.by_model)
+        .chain(m.by_model.iter())
         .map(|c| {
             let v = &registry.data.vendors[c.vendor];
             json!({
@@ -80,7 +80,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         let v = json!({
             "vendor": args.vendor,
             "model": args.model,
-            "normalized": m.normalized,
+            "normalized": &*m.normalized,
             "words": words,
             "candidates": cands,
             "verdict": a.verdict,

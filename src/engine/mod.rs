@@ -93,14 +93,40 @@ pub struct Timing {
 /// so memory stays bounded on inventories with millions of distinct strings.
 const MATCH_CACHE_LIMIT: usize = 100_000;
 
-/// Matches per distinct (vendor, model).
-type MatchCache = std::collections::HashMap<(String, Option<String>), std::rc::Rc<MatchResult>>;
+/// A bounded cache of match results per distinct string (vendor strings, model strings).
+struct Cache<V> {
+    map: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
+}
+
+impl<V: Clone> Cache<V> {
+    fn new() -> Cache<V> {
+        Cache {
+            map: std::collections::HashMap::default(),
+        }
+    }
+
+    /// The value for `key`, computed with `make` on a miss; the cache starts over when full.
+    fn get_or(&mut self, key: &str, make: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.map.get(key) {
+            return v.clone();
+        }
+        let v = make();
+        if self.map.len() >= MATCH_CACHE_LIMIT {
+            self.map.clear();
+        }
+        self.map.insert(key.into(), v.clone());
+        v
+    }
+}
 
 /// Evaluates items against a registry and policies.
 pub struct Evaluator<'r> {
     registry: &'r Registry,
     matcher: Matcher,
-    cache: std::cell::RefCell<MatchCache>,
+    /// Matches per distinct vendor string.
+    vendors: std::cell::RefCell<Cache<std::rc::Rc<crate::matcher::VendorMatch>>>,
+    /// Model-pattern matches per distinct model string.
+    models: std::cell::RefCell<Cache<std::rc::Rc<[crate::matcher::Candidate]>>>,
     policies: Vec<Policy>,
     timing: Timing,
     waivers: Option<&'r Waivers>,
@@ -183,7 +209,8 @@ impl<'r> Evaluator<'r> {
             policies,
             timing,
             waivers,
-            cache: std::cell::RefCell::new(std::collections::HashMap::new()),
+            vendors: std::cell::RefCell::new(Cache::new()),
+            models: std::cell::RefCell::new(Cache::new()),
         })
     }
 
@@ -219,29 +246,25 @@ impl<'r> Evaluator<'r> {
         out
     }
 
-    /// Matches and evaluates one item. Matches are cached per distinct (vendor, model).
+    /// Matches and evaluates one item. Matches are cached per distinct vendor string and per
+    /// distinct model string.
     pub fn assess(&self, item: &Item) -> Assessment {
-        let key = (item.vendor.clone(), item.model.clone());
-        let cached = self.cache.borrow().get(&key).cloned();
-        let m = match cached {
-            Some(m) => m,
-            None => {
-                let m =
-                    std::rc::Rc::new(self.matcher.match_item(&item.vendor, item.model.as_deref()));
-                let mut cache = self.cache.borrow_mut();
-                if cache.len() >= MATCH_CACHE_LIMIT {
-                    cache.clear();
-                }
-                cache.insert(key, std::rc::Rc::clone(&m));
-                m
-            }
-        };
+        let vendor = self.vendors.borrow_mut().get_or(&item.vendor, || {
+            std::rc::Rc::new(self.matcher.match_vendor(&item.vendor))
+        });
+        let model = self
+            .models
+            .borrow_mut()
+            .get_or(item.model.as_deref().unwrap_or(""), || {
+                self.matcher.match_model(item.model.as_deref()).into()
+            });
+        let m = vendor.with_model(&model);
         self.assess_matched(item, &m)
     }
 
     /// Evaluates one item whose matches are known.
     pub fn assess_matched(&self, item: &Item, m: &MatchResult) -> Assessment {
-        let identity = m.by_vendor.iter().chain(&m.by_model).next().map(|c| {
+        let identity = m.by_vendor.iter().chain(m.by_model.iter()).next().map(|c| {
             let v = self.vendor(c.vendor);
             (v.id.clone(), v.name.clone(), c.kind, c.score)
         });
@@ -559,7 +582,7 @@ impl<'r> Evaluator<'r> {
         match &rule.kind {
             RuleKind::ListedEntity { lists } => self.listed(item, m, policy, lists.as_deref()),
             RuleKind::NamedEntities { entities } => {
-                for c in m.by_vendor.iter().chain(&m.by_model) {
+                for c in m.by_vendor.iter().chain(m.by_model.iter()) {
                     let chain = self.chain(self.vendor(c.vendor));
                     if let Some(pos) = chain.iter().position(|v| entities.contains(&v.id)) {
                         let mut why = self.identity_text(item, c);
@@ -609,7 +632,7 @@ impl<'r> Evaluator<'r> {
     ) -> Coverage {
         let as_of = self.timing.as_of;
         let mut review: Option<Coverage> = None;
-        for c in m.by_vendor.iter().chain(&m.by_model) {
+        for c in m.by_vendor.iter().chain(m.by_model.iter()) {
             let chain = self.chain(self.vendor(c.vendor));
             for (pos, holder) in chain.iter().enumerate() {
                 let applicable: Vec<&crate::registry::Listing> = holder
@@ -696,7 +719,7 @@ impl<'r> Evaluator<'r> {
         fails: &dyn Fn(&str) -> bool,
         test: &str,
     ) -> Coverage {
-        let cands: Vec<&Candidate> = m.by_vendor.iter().chain(&m.by_model).collect();
+        let cands: Vec<&Candidate> = m.by_vendor.iter().chain(m.by_model.iter()).collect();
         let country_name =
             |cc: &str| format!("{cc} ({})", crate::countries::name(cc).unwrap_or("?"));
         for c in &cands {

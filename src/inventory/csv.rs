@@ -31,7 +31,11 @@ pub struct CsvOptions {
 /// lines and CRLF line ends inconsistently, so tvcheck counts newlines itself.)
 struct Tracked<R> {
     inner: HashingReader<R>,
+    /// Bytes read but not yet located start at `window[head]`, which is file offset
+    /// `window_start`; the located prefix is dropped only once it is half the buffer, so
+    /// locating a record does not move the bytes after it.
     window: Vec<u8>,
+    head: usize,
     window_start: u64,
     lines_before_window: u64,
 }
@@ -39,6 +43,10 @@ struct Tracked<R> {
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if self.head > 0 && self.head >= self.window.len() / 2 {
+            self.window.drain(..self.head);
+            self.head = 0;
+        }
         self.window.extend_from_slice(&buf[..n]);
         Ok(n)
     }
@@ -49,6 +57,7 @@ impl<R: Read> Tracked<R> {
         Tracked {
             inner: HashingReader::new(inner),
             window: Vec::with_capacity(64 * 1024),
+            head: 0,
             window_start: 0,
             lines_before_window: 0,
         }
@@ -57,20 +66,21 @@ impl<R: Read> Tracked<R> {
     /// For a record the parser says starts at `byte` (which may point at blank lines before
     /// it), returns its physical line (1-based) and the offset of its first real byte.
     fn locate(&mut self, byte: u64) -> (u64, u64) {
+        let pending = &self.window[self.head..];
         let rel = usize::try_from(byte.saturating_sub(self.window_start))
             .unwrap_or(usize::MAX)
-            .min(self.window.len());
-        let next = self.window.get(rel).copied();
-        self.lines_before_window += count_line_ends(&self.window[..rel], next);
-        self.window.drain(..rel);
+            .min(pending.len());
+        let next = pending.get(rel).copied();
+        self.lines_before_window += count_line_ends(&pending[..rel], next);
+        self.head += rel;
         self.window_start += rel as u64;
-        let skip = self
-            .window
+        let pending = &self.window[self.head..];
+        let skip = pending
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
             .count();
-        let next = self.window.get(skip).copied();
-        let line = self.lines_before_window + count_line_ends(&self.window[..skip], next) + 1;
+        let next = pending.get(skip).copied();
+        let line = self.lines_before_window + count_line_ends(&pending[..skip], next) + 1;
         (line, self.window_start + skip as u64)
     }
 }
@@ -78,6 +88,15 @@ impl<R: Read> Tracked<R> {
 /// Line ends in `bytes`: LF, CRLF, and a lone CR (old Mac and Excel-for-Mac exports). `next`
 /// is the byte after the slice, so that a CR at its end followed by an LF is counted once.
 fn count_line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
+    // Fast path (one vectorisable pass): without a CR, line ends are the LFs.
+    let (mut lf, mut cr) = (0u64, 0u64);
+    for &b in bytes {
+        lf += u64::from(b == b'\n');
+        cr += u64::from(b == b'\r');
+    }
+    if cr == 0 {
+        return lf;
+    }
     let mut n = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let following = bytes.get(i + 1).copied().or(next);

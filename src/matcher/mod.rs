@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod weights;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
@@ -70,15 +71,51 @@ pub struct Candidate {
     pub note: String,
 }
 
-/// Everything the matcher found for one (vendor, model) pair.
+/// Everything the matcher found for one (vendor, model) pair. The parts are shared (`Rc`), so
+/// that results cached per vendor and per model combine without copying.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchResult {
     /// The normalised vendor string.
-    pub normalized: String,
+    pub normalized: Rc<str>,
     /// Entities the vendor string names, best first.
-    pub by_vendor: Vec<Candidate>,
+    pub by_vendor: Rc<[Candidate]>,
     /// Entities whose model patterns match the model (or a model-like word of the vendor field).
-    pub by_model: Vec<Candidate>,
+    pub by_model: Rc<[Candidate]>,
+}
+
+/// What the vendor string alone says: the part of a [`MatchResult`] that depends only on it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VendorMatch {
+    /// The normalised vendor string.
+    pub normalized: Rc<str>,
+    /// Entities the vendor string names, best first.
+    pub by_vendor: Rc<[Candidate]>,
+    /// Entities whose model patterns match a model-like word of the vendor field.
+    pub by_vendor_words: Rc<[Candidate]>,
+}
+
+impl VendorMatch {
+    /// The whole result, given the candidates of the model field ([`Matcher::match_model`]).
+    pub fn with_model(&self, by_model: &Rc<[Candidate]>) -> MatchResult {
+        let by_model = if self.by_vendor_words.is_empty() {
+            Rc::clone(by_model)
+        } else if by_model.is_empty() {
+            Rc::clone(&self.by_vendor_words)
+        } else {
+            let mut all = by_model.to_vec();
+            for c in self.by_vendor_words.iter() {
+                if !all.iter().any(|a| a.vendor == c.vendor) {
+                    all.push(c.clone());
+                }
+            }
+            all.into()
+        };
+        MatchResult {
+            normalized: Rc::clone(&self.normalized),
+            by_vendor: Rc::clone(&self.by_vendor),
+            by_model,
+        }
+    }
 }
 
 impl MatchResult {
@@ -471,8 +508,8 @@ impl Matcher {
         out
     }
 
-    /// Finds the entities a vendor string and a model point to.
-    pub fn match_item(&self, vendor: &str, model: Option<&str>) -> MatchResult {
+    /// Finds the entities a vendor string names (and model numbers written into it).
+    pub fn match_vendor(&self, vendor: &str) -> VendorMatch {
         let all_tokens = normalize::tokens(vendor);
         let normalized = all_tokens.join(" ");
         // Identity never depends on repeated words or on more than the first words of a name:
@@ -542,21 +579,45 @@ impl Matcher {
                 true
             }
         });
-        let mut by_model: Vec<Candidate> = Vec::new();
+        let vendor_words = vendor
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
+        let mut by_vendor_words = Vec::new();
+        self.pattern_candidates(vendor_words, &mut by_vendor_words);
+        VendorMatch {
+            normalized: normalized.into(),
+            by_vendor: by_vendor.into(),
+            by_vendor_words: by_vendor_words.into(),
+        }
+    }
+
+    /// Entities whose model patterns match the model field: the whole field, then each of its
+    /// words.
+    pub fn match_model(&self, model: Option<&str>) -> Vec<Candidate> {
         let model_words = model
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .into_iter()
             .flat_map(|m| std::iter::once(m).chain(m.split_whitespace().filter(move |w| *w != m)));
-        // Model numbers written into the vendor field ("Hikvision DS-2CD2143G0-I") count too.
-        let vendor_words = vendor
-            .split_whitespace()
-            .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
-        for candidate in model_words.chain(vendor_words) {
+        let mut out = Vec::new();
+        self.pattern_candidates(model_words, &mut out);
+        out
+    }
+
+    /// Adds a candidate for each entity (once) whose model pattern matches one of `words`.
+    fn pattern_candidates<'w>(
+        &self,
+        words: impl Iterator<Item = &'w str>,
+        out: &mut Vec<Candidate>,
+    ) {
+        for candidate in words {
+            if !self.patterns.is_match(candidate) {
+                continue;
+            }
             for idx in self.patterns.matches(candidate) {
                 let (v, pattern) = &self.pattern_owner[idx];
-                if !by_model.iter().any(|c| c.vendor == *v) {
-                    by_model.push(Candidate {
+                if !out.iter().any(|c| c.vendor == *v) {
+                    out.push(Candidate {
                         vendor: *v,
                         kind: MatchKind::Model,
                         matched: pattern.clone(),
@@ -566,11 +627,14 @@ impl Matcher {
                 }
             }
         }
-        MatchResult {
-            normalized,
-            by_vendor,
-            by_model,
-        }
+    }
+
+    /// Matches one (vendor, model) pair: [`Matcher::match_vendor`] and [`Matcher::match_model`]
+    /// combined. Model numbers written into the vendor field ("Hikvision DS-2CD2143G0-I")
+    /// count as models too, after those of the model field.
+    pub fn match_item(&self, vendor: &str, model: Option<&str>) -> MatchResult {
+        self.match_vendor(vendor)
+            .with_model(&self.match_model(model).into())
     }
 
     /// One-edit typos of distinctive words ("hauwei", "hikvison", "dahau").

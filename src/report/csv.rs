@@ -41,20 +41,18 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(out);
     w.write_record(HEADER)?;
-    if let Some(spill) = report
-        .streamed
-        .as_ref()
-        .and_then(|s| s.get(super::Format::Csv))
-    {
-        w.flush()?;
-        let out = w
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.error().to_string()))?;
-        return spill.copy_to(out);
-    }
     for f in &report.findings {
         w.write_record(record(f))?;
     }
+    w.flush()
+}
+
+/// The header row, as [`render`] writes it (for streamed findings).
+pub fn head(out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    w.write_record(HEADER)?;
     w.flush()
 }
 

@@ -905,7 +905,6 @@ pub(crate) mod tests {
             skipped_rows: super::super::SkippedRows::default(),
             summary: counts,
             findings,
-            streamed: None,
             gate: Default::default(),
         }
     }

@@ -1,59 +1,142 @@
 //! JSON rendering: the report's serde serialisation, pretty-printed, with a trailing newline.
-//! Streamed findings (see [`super::stream`]) are spliced in as the last member, `findings`,
-//! byte for byte as serde would have written them.
+//! The members come in three parts so that findings can be streamed: the head (what is known
+//! before any item is read: tool, dates, registry), the `findings`, and the tail (everything
+//! counted: policies, inputs, summary...). Rendered from memory or streamed, the bytes are the
+//! same.
 
 use std::io::Write;
 
-use super::{FindingRow, Report};
+use serde::Serialize;
 
-/// How the pretty serialisation of a report ends when it has no findings in memory.
-const EMPTY_TAIL: &[u8] = b"\"findings\": []\n}";
+use super::{
+    BaselineInfo, Counts, FindingRow, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report,
+    SinceInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
+};
+use crate::date::Date;
 
-/// Writes `report` as JSON.
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let Some(spill) = report
-        .streamed
-        .as_ref()
-        .and_then(|s| s.get(super::Format::Json))
-    else {
-        serde_json::to_writer_pretty(&mut *out, report)?;
-        return out.write_all(b"\n");
-    };
-    let head = serde_json::to_vec_pretty(report)?;
-    let Some(head) = head.strip_suffix(EMPTY_TAIL) else {
-        return Err(std::io::Error::other(
-            "internal error: the report's last member is not its findings",
-        ));
-    };
-    out.write_all(head)?;
-    if spill.count == 0 {
-        return out.write_all(b"\"findings\": []\n}\n");
-    }
-    out.write_all(b"\"findings\": [\n")?;
-    spill.copy_to(out)?;
-    out.write_all(b"\n  ]\n}\n")
+/// The members before `findings`, in [`Report`]'s order.
+#[derive(Serialize)]
+struct Head<'a> {
+    tool: &'a ToolInfo,
+    as_of: Date,
+    generated_at: &'a str,
+    registry: &'a RegistryInfo,
+    procurement: bool,
 }
 
-/// One finding as an element of the report's `findings` array: indented as the pretty
-/// serialisation of the whole report indents it, preceded by `,\n` unless it is the first.
-pub fn finding(f: &FindingRow, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
-    if !first {
-        out.extend_from_slice(b",\n");
+/// The members after `findings`, in [`Report`]'s order.
+#[derive(Serialize)]
+struct Tail<'a> {
+    policies: &'a [PolicySummary],
+    waivers: &'a Option<WaiverSummary>,
+    inputs: &'a [InputInfo],
+    groups: &'a [GroupSummary],
+    baseline: &'a Option<BaselineInfo>,
+    since: &'a Option<SinceInfo>,
+    skipped: &'a [SkippedInput],
+    skipped_rows: &'a SkippedRows,
+    summary: &'a Counts,
+}
+
+/// Writes `report` (with the findings it holds in memory) as JSON.
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    head(report, out)?;
+    let mut buf = Vec::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        buf.clear();
+        finding(f, i == 0, &mut buf)?;
+        out.write_all(&buf)?;
     }
+    tail(report, report.findings.len() as u64, out)
+}
+
+/// The pretty serialisation of `value`, an object, without its closing `\n}`... and, when
+/// `open` is false, without its opening `{\n` either.
+fn members(value: &impl Serialize, open: bool) -> std::io::Result<Vec<u8>> {
+    let mut v = serde_json::to_vec_pretty(value)?;
+    if v.ends_with(b"\n}") {
+        v.truncate(v.len() - 2);
+    }
+    if !open && v.starts_with(b"{\n") {
+        v.drain(..2);
+    }
+    Ok(v)
+}
+
+/// Writes the head and opens the `findings` array.
+pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let h = Head {
+        tool: &report.tool,
+        as_of: report.as_of,
+        generated_at: &report.generated_at,
+        registry: &report.registry,
+        procurement: report.procurement,
+    };
+    out.write_all(&members(&h, true)?)?;
+    out.write_all(b",\n  \"findings\": [")
+}
+
+/// One finding as an element of the `findings` array, indented as the pretty serialisation of
+/// the whole report indents it (`first`: no separating comma).
+pub fn finding(f: &FindingRow, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+    out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let start = out.len();
-    out.extend_from_slice(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(
         &mut *out,
         serde_json::ser::PrettyFormatter::with_indent(b"  "),
     );
-    serde::Serialize::serialize(f, &mut ser)?;
+    f.serialize(&mut ser)?;
     // JSON strings never hold a raw line break, so every one starts a line to indent.
-    let body = out.split_off(start);
-    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b"\n    ");
+    let breaks = out[start..].iter().filter(|&&b| b == b'\n').count();
+    if breaks > 0 {
+        let body = out.split_off(start);
+        out.reserve(body.len() + breaks * 4);
+        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\n    ");
+            }
+            out.extend_from_slice(line);
         }
-        out.extend_from_slice(line);
     }
     Ok(())
+}
+
+/// Closes the `findings` array (`count` elements were written) and writes the tail.
+pub fn tail(report: &Report, count: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(if count == 0 { b"],\n" } else { b"\n  ],\n" })?;
+    let t = Tail {
+        policies: &report.policies,
+        waivers: &report.waivers,
+        inputs: &report.inputs,
+        groups: &report.groups,
+        baseline: &report.baseline,
+        since: &report.since,
+        skipped: &report.skipped,
+        skipped_rows: &report.skipped_rows,
+        summary: &report.summary,
+    };
+    out.write_all(&members(&t, false)?)?;
+    out.write_all(b"\n}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_parts_equal_serde_serialisation_of_the_whole_report() {
+        let mut r = super::super::html::tests::sample_report();
+        for n in [0, 1, 3] {
+            r.findings.truncate(n);
+            let mut parts = Vec::new();
+            render(&r, &mut parts).unwrap();
+            let mut whole = serde_json::to_vec_pretty(&r).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(parts).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "{n} findings"
+            );
+        }
+    }
 }

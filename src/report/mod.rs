@@ -498,6 +498,10 @@ pub struct Report {
     pub registry: RegistryInfo,
     /// Whether items were judged as new purchases.
     pub procurement: bool,
+    /// Items that are not ok (all items with `--all`), in input order; empty when they were
+    /// streamed into the reports as they were found. (JSON writes the members before it, the
+    /// findings and the members after it separately: see [`json`].)
+    pub findings: Vec<FindingRow>,
     /// Policies evaluated, with their counts.
     pub policies: Vec<PolicySummary>,
     /// The waivers file, when one was given.
@@ -517,12 +521,6 @@ pub struct Report {
     pub skipped_rows: SkippedRows,
     /// Totals.
     pub summary: Counts,
-    /// Items that are not ok (all items with `--all`), in input order; empty when they are
-    /// streamed. Must stay the last member: streamed JSON findings are spliced in there.
-    pub findings: Vec<FindingRow>,
-    /// The findings, already rendered, when they were streamed instead of kept in memory.
-    #[serde(skip)]
-    pub streamed: Option<stream::Streamed>,
     /// What the exit code is decided on.
     #[serde(skip)]
     pub gate: Gate,
@@ -537,14 +535,6 @@ impl Report {
 
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
-    if let Some(s) = &report.streamed {
-        if s.get(format).is_none() {
-            return Err(std::io::Error::other(format!(
-                "internal error: the findings were streamed without a {} rendering",
-                format.name()
-            )));
-        }
-    }
     match format {
         Format::Json => json::render(report, out),
         Format::Table => table::render(report, out),

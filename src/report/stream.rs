@@ -1,7 +1,9 @@
-//! Streamed findings: each finding rendered once, as it is found, into the text of every
-//! streamed output format, and kept in a bounded memory buffer that moves to an anonymous
-//! temporary file once it grows; the renderer then writes the report's head, copies the
-//! findings' text and writes its tail. Memory stays constant however many findings there are.
+//! Streamed reports: findings rendered once, as they are found, straight into each output, so
+//! memory stays constant however many findings there are. A report file is written through an
+//! [`AtomicFile`] (a temporary file renamed into place only when the whole run succeeded); a
+//! report for standard output goes into a bounded memory buffer that moves to an anonymous
+//! temporary file once it grows, and is copied out only when the run succeeded, so a failed
+//! run never prints half a report.
 //!
 //! Only formats whose findings are a flat run of text between a head and a tail stream (JSON
 //! and CSV); the others (table, Markdown, HTML, SARIF, JUnit) group or index findings and keep
@@ -9,64 +11,49 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
 
-use super::{FindingRow, Format};
+use super::{FindingRow, Format, Report};
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::AtomicFile;
 
-/// Bytes of rendered findings kept in memory before they move to a temporary file.
-const MEMORY_LIMIT: usize = 8 << 20;
+/// Bytes kept in memory before a report for standard output moves to a temporary file.
+const MEMORY_LIMIT: usize = 4 << 20;
 
 /// Whether findings in `format` can be streamed.
 pub fn streamable(format: Format) -> bool {
     matches!(format, Format::Json | Format::Csv)
 }
 
-/// The rendered findings of one format.
+/// A report held back until the run is over: in memory, then in an anonymous temporary file.
 #[derive(Debug)]
 pub struct Spill {
-    /// The format they are rendered in.
-    pub format: Format,
-    /// Findings rendered.
-    pub count: u64,
     mem: Vec<u8>,
     file: Option<BufWriter<File>>,
     limit: usize,
 }
 
 impl Spill {
-    fn new(format: Format, limit: usize) -> Spill {
+    /// An empty spill that moves to a temporary file after `limit` bytes.
+    pub fn new(limit: usize) -> Spill {
         Spill {
-            format,
-            count: 0,
             mem: Vec::new(),
             file: None,
             limit,
         }
     }
 
-    /// Appends one finding.
-    fn push(&mut self, f: &FindingRow) -> std::io::Result<()> {
-        if let Some(file) = &mut self.file {
-            self.mem.clear();
-            render(self.format, f, self.count == 0, &mut self.mem)?;
-            file.write_all(&self.mem)?;
-        } else {
-            render(self.format, f, self.count == 0, &mut self.mem)?;
-            if self.mem.len() > self.limit {
-                let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-                file.write_all(&self.mem)?;
-                self.mem = Vec::with_capacity(4096);
-                self.file = Some(file);
-            }
-        }
-        self.count += 1;
-        Ok(())
+    /// Whether it moved to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.file.is_some()
     }
 
-    /// Writes every finding's text, in order, to `out`.
-    pub fn copy_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        match &self.file {
+    /// Writes everything held, in order, to `out`.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        match &mut self.file {
             None => out.write_all(&self.mem),
             Some(file) => {
+                file.flush()?;
                 let mut f = file.get_ref();
                 f.seek(SeekFrom::Start(0))?;
                 std::io::copy(&mut f, out)?;
@@ -74,75 +61,221 @@ impl Spill {
             }
         }
     }
+}
 
-    /// Flushes the temporary file.
-    fn finish(&mut self) -> std::io::Result<()> {
+impl Write for Spill {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         if let Some(file) = &mut self.file {
-            file.flush()?;
+            return file.write_all(buf);
+        }
+        self.mem.extend_from_slice(buf);
+        if self.mem.len() > self.limit {
+            let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+            file.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some(file);
         }
         Ok(())
     }
-}
 
-/// Renders one finding as `format` writes it inside the list of findings.
-fn render(format: Format, f: &FindingRow, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
-    match format {
-        Format::Json => super::json::finding(f, first, out),
-        Format::Csv => super::csv::finding(f, out),
-        _ => Err(std::io::Error::other(format!(
-            "findings cannot be streamed as {}",
-            format.name()
-        ))),
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
     }
 }
 
-/// The streamed findings of a run, one [`Spill`] per streamed format.
+/// Where a streamed report goes.
+#[derive(Debug)]
+enum Target {
+    /// A report file.
+    File(AtomicFile),
+    /// Standard output, held back until the run is over.
+    Stdout(Spill),
+}
+
+/// One streamed report.
+#[derive(Debug)]
+struct Sink {
+    format: Format,
+    target: Target,
+    /// Findings written.
+    count: u64,
+    /// Reused buffer for one finding's text.
+    buf: Vec<u8>,
+}
+
+impl Sink {
+    fn out(&mut self) -> &mut dyn Write {
+        match &mut self.target {
+            Target::File(f) => f,
+            Target::Stdout(s) => s,
+        }
+    }
+
+    /// The error for a failed write.
+    fn error(&self, e: &std::io::Error) -> Error {
+        match &self.target {
+            Target::File(f) => f.error(e),
+            Target::Stdout(_) => Error::new(
+                ErrorKind::Output,
+                format!(
+                    "cannot hold the report back in a temporary file: {}",
+                    Error::io_reason(e)
+                ),
+            )
+            .hint("free some disk space in the temporary folder, point TMPDIR at another one, or write the report to a file with -o"),
+        }
+    }
+
+    fn start(&mut self, report: &Report) -> std::io::Result<()> {
+        let format = self.format;
+        let out = self.out();
+        match format {
+            Format::Json => super::json::head(report, out),
+            Format::Csv => super::csv::head(out),
+            _ => Err(unstreamable(format)),
+        }
+    }
+
+    fn push(&mut self, f: &FindingRow) -> std::io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        match self.format {
+            Format::Json => super::json::finding(f, self.count == 0, &mut buf)?,
+            Format::Csv => super::csv::finding(f, &mut buf)?,
+            format => return Err(unstreamable(format)),
+        }
+        self.out().write_all(&buf)?;
+        self.buf = buf;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, report: &Report) -> std::io::Result<()> {
+        let (format, count) = (self.format, self.count);
+        let out = self.out();
+        match format {
+            Format::Json => super::json::tail(report, count, out)?,
+            Format::Csv => {}
+            _ => return Err(unstreamable(format)),
+        }
+        out.flush()
+    }
+}
+
+fn unstreamable(format: Format) -> std::io::Error {
+    std::io::Error::other(format!(
+        "internal error: findings cannot be streamed as {}",
+        format.name()
+    ))
+}
+
+/// The streamed reports of a run. [`crate::check::run`] calls `start` once the report's
+/// provenance is known, `push` for every finding and `finish` with the final counts; the caller
+/// then calls [`Streamed::commit`].
 #[derive(Debug, Default)]
 pub struct Streamed {
-    spills: Vec<Spill>,
+    sinks: Vec<Sink>,
+    limit: Option<usize>,
 }
 
 impl Streamed {
-    /// Streams findings in each of `formats` (each must be [`streamable`]).
-    pub fn new(formats: &[Format]) -> Streamed {
-        Streamed::with_memory_limit(formats, MEMORY_LIMIT)
+    /// No streamed reports yet.
+    pub fn new() -> Streamed {
+        Streamed::default()
     }
 
-    /// Like [`Streamed::new`], moving to a temporary file after `limit` bytes per format.
-    pub fn with_memory_limit(formats: &[Format], limit: usize) -> Streamed {
-        let mut spills: Vec<Spill> = Vec::new();
-        for f in formats {
-            if !spills.iter().any(|s| s.format == *f) {
-                spills.push(Spill::new(*f, limit));
+    /// Like [`Streamed::new`], holding standard-output reports in memory up to `limit` bytes.
+    pub fn with_memory_limit(limit: usize) -> Streamed {
+        Streamed {
+            sinks: Vec::new(),
+            limit: Some(limit),
+        }
+    }
+
+    /// Adds a report file (`format` must be [`streamable`]); its temporary file is created now.
+    pub fn file(&mut self, format: Format, path: &Path) -> Result<()> {
+        self.sinks.push(Sink {
+            format,
+            target: Target::File(AtomicFile::create(path)?),
+            count: 0,
+            buf: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Adds a report for standard output (`format` must be [`streamable`]).
+    pub fn stdout(&mut self, format: Format) {
+        self.sinks.push(Sink {
+            format,
+            target: Target::Stdout(Spill::new(self.limit.unwrap_or(MEMORY_LIMIT))),
+            count: 0,
+            buf: Vec::new(),
+        });
+    }
+
+    /// Whether any report is streamed.
+    pub fn is_empty(&self) -> bool {
+        self.sinks.is_empty()
+    }
+
+    /// Writes the heads: what comes before the findings.
+    pub fn start(&mut self, report: &Report) -> Result<()> {
+        for s in &mut self.sinks {
+            s.start(report).map_err(|e| s.error(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one finding into every report.
+    pub fn push(&mut self, f: &FindingRow) -> Result<()> {
+        for s in &mut self.sinks {
+            s.push(f).map_err(|e| s.error(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the tails: what comes after the findings (the counts).
+    pub fn finish(&mut self, report: &Report) -> Result<()> {
+        for s in &mut self.sinks {
+            s.finish(report).map_err(|e| s.error(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Renames the report files into place and copies the standard-output report to `stdout`.
+    pub fn commit(self, stdout: &mut dyn Write) -> Result<()> {
+        for s in self.sinks {
+            match s.target {
+                Target::File(f) => f.commit()?,
+                Target::Stdout(mut spill) => {
+                    spill
+                        .copy_to(stdout)
+                        .and_then(|()| stdout.flush())
+                        .map_err(|e| {
+                            Error::new(
+                                ErrorKind::Output,
+                                format!("cannot write the report: {}", Error::io_reason(&e)),
+                            )
+                        })?;
+                }
             }
         }
-        Streamed { spills }
+        Ok(())
     }
 
-    /// Whether any format's findings went to a temporary file.
+    /// Whether a standard-output report moved to a temporary file.
     pub fn spilled(&self) -> bool {
-        self.spills.iter().any(|s| s.file.is_some())
-    }
-
-    /// Renders one finding into every format.
-    pub fn push(&mut self, f: &FindingRow) -> std::io::Result<()> {
-        for s in &mut self.spills {
-            s.push(f)?;
-        }
-        Ok(())
-    }
-
-    /// Flushes the temporary files.
-    pub fn finish(&mut self) -> std::io::Result<()> {
-        for s in &mut self.spills {
-            s.finish()?;
-        }
-        Ok(())
-    }
-
-    /// The findings rendered as `format`.
-    pub fn get(&self, format: Format) -> Option<&Spill> {
-        self.spills.iter().find(|s| s.format == format)
+        self.sinks
+            .iter()
+            .any(|s| matches!(&s.target, Target::Stdout(sp) if sp.spilled()))
     }
 }
 
@@ -151,21 +284,26 @@ mod tests {
     use super::*;
     use crate::report::{render, Report};
 
-    /// Renders the report's in-memory findings, then the same findings streamed with a memory
-    /// `limit`, and returns both renderings.
-    fn both(mut report: Report, format: Format, limit: usize) -> (Vec<u8>, Vec<u8>, bool) {
+    /// Renders the report's in-memory findings, then the same findings streamed to standard
+    /// output with a memory `limit`, and returns both renderings.
+    fn both(mut report: Report, format: Format, limit: usize) -> (String, String, bool) {
         let mut kept = Vec::new();
         render(&report, format, &mut kept).unwrap();
-        let mut s = Streamed::with_memory_limit(&[format, format], limit);
+        let mut s = Streamed::with_memory_limit(limit);
+        s.stdout(format);
+        s.start(&report).unwrap();
         for f in std::mem::take(&mut report.findings) {
             s.push(&f).unwrap();
         }
-        s.finish().unwrap();
+        s.finish(&report).unwrap();
         let spilled = s.spilled();
-        report.streamed = Some(s);
         let mut streamed = Vec::new();
-        render(&report, format, &mut streamed).unwrap();
-        (kept, streamed, spilled)
+        s.commit(&mut streamed).unwrap();
+        (
+            String::from_utf8(kept).unwrap(),
+            String::from_utf8(streamed).unwrap(),
+            spilled,
+        )
     }
 
     fn sample(n: usize) -> Report {
@@ -180,35 +318,67 @@ mod tests {
     }
 
     #[test]
-    fn streamed_json_and_csv_are_byte_identical_in_memory_and_spilled() {
+    fn streamed_json_and_csv_are_byte_identical_to_rendering_from_memory() {
         for format in [Format::Json, Format::Csv] {
             for (n, limit, spills) in [
-                (0, 1, false),
+                (0, 1 << 20, false),
                 (1, 1 << 20, false),
                 (7, 1 << 20, false),
                 (300, 512, true),
             ] {
                 let (kept, streamed, spilled) = both(sample(n), format, limit);
                 assert_eq!(spilled, spills, "{format:?} n={n}");
-                assert_eq!(
-                    String::from_utf8(kept).unwrap(),
-                    String::from_utf8(streamed).unwrap(),
-                    "{format:?} n={n} limit={limit}"
-                );
+                assert_eq!(kept, streamed, "{format:?} n={n} limit={limit}");
             }
         }
     }
 
     #[test]
-    fn other_formats_refuse_streamed_findings() {
-        let mut r = sample(2);
-        r.findings.clear();
-        r.streamed = Some(Streamed::new(&[Format::Json]));
-        let mut out = Vec::new();
-        let err = render(&r, Format::Html, &mut out).unwrap_err();
-        assert!(
-            err.to_string().contains("without a html rendering"),
-            "{err}"
-        );
+    fn streamed_json_is_the_report_with_every_member() {
+        let (kept, _, _) = both(sample(3), Format::Json, 1 << 20);
+        let v: serde_json::Value = serde_json::from_str(&kept).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/report.schema.json")).unwrap();
+        let mut want: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut got = keys.clone();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want);
+        assert_eq!(v["findings"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_report_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let r = sample(2);
+        let mut s = Streamed::new();
+        s.file(Format::Csv, &path).unwrap();
+        s.start(&r).unwrap();
+        for f in &r.findings {
+            s.push(f).unwrap();
+        }
+        s.finish(&r).unwrap();
+        assert!(!path.exists());
+        s.commit(&mut std::io::sink()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let records = ::csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .count();
+        assert_eq!(records, 2, "{text}");
+        // Dropped without a commit (a failed run): nothing is left.
+        let other = dir.path().join("other.json");
+        let mut s = Streamed::new();
+        s.file(Format::Json, &other).unwrap();
+        s.start(&r).unwrap();
+        drop(s);
+        assert!(!other.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
