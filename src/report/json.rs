@@ -80,25 +80,104 @@ pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// the whole report indents it (`first`: no separating comma).
 pub fn finding(f: &FindingRow, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-    let start = out.len();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut *out,
-        serde_json::ser::PrettyFormatter::with_indent(b"  "),
-    );
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
     f.serialize(&mut ser)?;
-    // JSON strings never hold a raw line break, so every one starts a line to indent.
-    let breaks = out[start..].iter().filter(|&&b| b == b'\n').count();
-    if breaks > 0 {
-        let body = out.split_off(start);
-        out.reserve(body.len() + breaks * 4);
-        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                out.extend_from_slice(b"\n    ");
-            }
-            out.extend_from_slice(line);
+    Ok(())
+}
+
+/// serde_json's pretty layout (two-space indent) for a value nested `level` deep, so that an
+/// element of the findings array is written in place, already indented.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
         }
     }
-    Ok(())
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = b"                                                                ";
+        let mut n = self.level * 2;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Closes the `findings` array (`count` elements were written) and writes the tail.
