@@ -353,13 +353,21 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                     Ok,
                 )?,
             };
-            if scope == Scope::All && !l.purposes.is_empty() {
+            // Blank purposes are dropped, as blank aliases and sources are (a CSV cell cannot
+            // carry an empty value, and an empty purpose never matches a domain).
+            let purposes: Vec<String> = l
+                .purposes
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if scope == Scope::All && !purposes.is_empty() {
                 return cx.err(
                     lstart,
                     "'purposes' only applies to scope = \"purpose-limited\"",
                 );
             }
-            if scope == Scope::PurposeLimited && l.purposes.is_empty() {
+            if scope == Scope::PurposeLimited && purposes.is_empty() {
                 return cx.err(lstart, "a purpose-limited listing must name its 'purposes'");
             }
             let listed_on = cx.date(&l.listed_on, "listed_on")?;
@@ -399,7 +407,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                 delisted_on,
                 delisted_reason: non_empty(l.delisted_reason.clone()),
                 scope,
-                purposes: l.purposes.iter().map(|p| p.trim().to_string()).collect(),
+                purposes,
                 confidence: cx.confidence(l.confidence.as_ref())?,
                 notes: non_empty(l.notes.clone()),
             });
@@ -855,6 +863,19 @@ model_patterns = ["OptiX*"]
         let e = toml("[[vendor]]\nid = \"a\"\nname = \"A\"\n[[vendor.listing]]\nlist = \"l\"\nlisted_on = 2025-02-30\n")
             .unwrap_err();
         assert_eq!(e.location.as_ref().unwrap().line, Some(6), "{e}");
+    }
+
+    #[test]
+    fn blank_purposes_are_dropped_like_blank_aliases() {
+        let listing = |scope: &str, purposes: &str| {
+            toml(&format!("[[vendor]]\nid = \"a\"\nname = \"A\"\naliases = [\" \", \" A \"]\n[[vendor.listing]]\nlist = \"l\"\nbasis = \"b\"\nlisted_on = 2020-01-01\nscope = \"{scope}\"\npurposes = {purposes}\n"))
+        };
+        let f = listing("purpose-limited", "[\" x \", \"\", \"  \"]").unwrap();
+        assert_eq!(f.data.vendors[0].aliases, ["A"]);
+        assert_eq!(f.data.vendors[0].listings[0].purposes, ["x"]);
+        let e = listing("purpose-limited", "[\" \"]").unwrap_err();
+        assert!(e.message.contains("must name its 'purposes'"), "{e}");
+        listing("all", "[\"\"]").unwrap();
     }
 
     #[test]
