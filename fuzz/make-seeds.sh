@@ -40,6 +40,7 @@ if [ -x "$root"/target/debug/tvcheck ]; then
   "$root"/target/debug/tvcheck registry export --format csv -o "$c"/registry_import/export.csv
 fi
 w registry_import/small.csv 'id,name,country,aliases,model_patterns,parent,lists\nacme,Acme Ltd.,CN,Acme|ACME Co,AC-*,,\nacme-sub,Acme Sub,CN,,,acme,\n'
+w registry_import/long.csv 'kind,id,vendor,list,name,title,jurisdiction,aliases,model_patterns,parent,parent_until,listed_on,scope,purposes,basis,source,notes,delisted_on,delisted_reason\nlisting,,a,l1,,,,,,,,2021-03-12,purpose-limited,public-safety|a\\|b,,,,2022-01-01,Ruling\nlist,l1,,,,\x27=L,LT,,,,,,,,b,s,,,\nvendor,a,,,\x27-A,,,A\\\\B|\x27\x27=C,AC\\\\*,b,2020-11-17,,,,,,"two\nlines",,\nvendor,b,,,B,,,,,,,,,,,,,,\n'
 w registry_import/mixed.toml '[[list]]\nid = "l1"\ntitle = "L"\njurisdiction = "LT"\nbasis = "b"\nsource = "s"\n\n[[vendor]]\nid = "a"\nname = "A"\ncountry = "CN"\nparent = "b"\nparent_until = 2020-11-17\n[[vendor.listing]]\nlist = "l1"\nlisted_on = 2021-03-12\nscope = "purpose-limited"\npurposes = ["public-safety"]\n\n[[vendor]]\nid = "b"\nname = "B"\n'
 
 # --- Policies: the shipped ones.

@@ -1,10 +1,14 @@
-//! Writing the registry back out in its import formats: TOML (lossless: everything the
-//! registry holds, so that export then import reproduces the same content digest) and CSV
-//! (the simple interchange format: ids, names, countries, aliases, patterns, parents and
-//! `LIST@DATE` listings only).
+//! Writing the registry back out in its import formats, both lossless (everything the
+//! registry holds, so that export then import into an empty database reproduces the same
+//! content digest): TOML, and CSV in the long format: a `kind` column and the [`CSV_HEADER`]
+//! columns, one row per list definition, then per vendor followed by one row per listing, in
+//! canonical order. Multi-valued cells are joined with `|` and escaped
+//! ([`join_multi`]: `\|`, `\\`); cells a spreadsheet would read as formulas (`=`, `+`, `-`,
+//! `@`) get a leading `'` that the import removes ([`protect_cell`]).
 
 use serde::Serialize;
 
+use super::import::{join_multi, protect_cell};
 use super::model::{Confidence, RegistryData, Scope};
 use crate::date::Date;
 
@@ -158,36 +162,125 @@ pub fn to_toml(data: &RegistryData) -> String {
     format!("# tvcheck registry export: import with `tvcheck registry import FILE --db PATH`.\n\n{body}")
 }
 
-/// The registry as a CSV import file (vendors only; list definitions, sources, notes,
-/// scopes, retirements and delistings are not part of the CSV format).
+/// The columns of the CSV export, in order: a `kind` column, then the union of the columns of
+/// list, vendor and listing rows (each row fills only its own).
+pub const CSV_HEADER: [&str; 26] = [
+    "kind",
+    "id",
+    "vendor",
+    "list",
+    "title",
+    "name",
+    "jurisdiction",
+    "country",
+    "authority",
+    "aliases",
+    "model_patterns",
+    "parent",
+    "parent_since",
+    "parent_until",
+    "listed_on",
+    "scope",
+    "purposes",
+    "basis",
+    "source",
+    "sources",
+    "confidence",
+    "notes",
+    "delisted_on",
+    "delisted_reason",
+    "retired_on",
+    "retired_reason",
+];
+
+/// One row of the CSV export, filled by column name.
+struct CsvRow([String; CSV_HEADER.len()]);
+
+impl CsvRow {
+    fn new(kind: &str) -> CsvRow {
+        let mut row = CsvRow(std::array::from_fn(|_| String::new()));
+        row.set("kind", kind);
+        row
+    }
+
+    /// Sets a cell, protected from being read as a formula.
+    fn set(&mut self, col: &str, value: &str) {
+        if let Some(i) = CSV_HEADER.iter().position(|c| *c == col) {
+            self.0[i] = protect_cell(value);
+        }
+    }
+
+    fn opt(&mut self, col: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.set(col, v);
+        }
+    }
+
+    fn date(&mut self, col: &str, value: Option<Date>) {
+        if let Some(d) = value {
+            self.set(col, &d.to_string());
+        }
+    }
+
+    /// Sets a multi-valued cell: the values joined with `|`, escaped.
+    fn multi(&mut self, col: &str, values: &[String]) {
+        self.set(col, &join_multi(values));
+    }
+}
+
+/// The registry as a CSV import file in the long format: a `kind` column, the list rows, then
+/// each vendor's row followed by its listing rows, in canonical order. It holds everything
+/// the registry holds: exported, then imported into an empty database, it gives the same
+/// digest. Cells that a spreadsheet would read as a formula get a leading `'`, which the
+/// import removes ([`protect_cell`]).
 pub fn to_csv(data: &RegistryData) -> std::io::Result<Vec<u8>> {
     let mut canon = data.clone();
     canon.canonicalize();
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "name",
-        "country",
-        "aliases",
-        "model_patterns",
-        "parent",
-        "lists",
-    ])?;
+    w.write_record(CSV_HEADER)?;
+    for l in &canon.lists {
+        let mut row = CsvRow::new("list");
+        row.set("id", &l.id);
+        row.set("title", &l.title);
+        row.set("jurisdiction", &l.jurisdiction);
+        row.opt("authority", l.authority.as_deref());
+        row.set("basis", &l.basis);
+        row.set("source", &l.source);
+        row.set("confidence", l.confidence.as_str());
+        row.opt("notes", l.notes.as_deref());
+        w.write_record(&row.0)?;
+    }
     for v in &canon.vendors {
-        let lists: Vec<String> = v
-            .listings
-            .iter()
-            .map(|l| format!("{}@{}", l.list, l.listed_on))
-            .collect();
-        w.write_record([
-            v.id.as_str(),
-            v.name.as_str(),
-            v.country.as_deref().unwrap_or(""),
-            &v.aliases.join("|"),
-            &v.model_patterns.join("|"),
-            v.parent.as_deref().unwrap_or(""),
-            &lists.join("|"),
-        ])?;
+        let mut row = CsvRow::new("vendor");
+        row.set("id", &v.id);
+        row.set("name", &v.name);
+        row.opt("country", v.country.as_deref());
+        row.multi("aliases", &v.aliases);
+        row.multi("model_patterns", &v.model_patterns);
+        row.opt("parent", v.parent.as_deref());
+        row.date("parent_since", v.parent_since);
+        row.date("parent_until", v.parent_until);
+        row.set("confidence", v.confidence.as_str());
+        row.multi("sources", &v.sources);
+        row.opt("notes", v.notes.as_deref());
+        row.date("retired_on", v.retired_on);
+        row.opt("retired_reason", v.retired_reason.as_deref());
+        w.write_record(&row.0)?;
+        for l in &v.listings {
+            let mut row = CsvRow::new("listing");
+            row.set("vendor", &v.id);
+            row.set("list", &l.list);
+            row.date("listed_on", Some(l.listed_on));
+            row.opt("basis", l.basis.as_deref());
+            row.opt("source", l.source.as_deref());
+            row.set("scope", l.scope.as_str());
+            row.multi("purposes", &l.purposes);
+            row.set("confidence", l.confidence.as_str());
+            row.opt("notes", l.notes.as_deref());
+            row.date("delisted_on", l.delisted_on);
+            row.opt("delisted_reason", l.delisted_reason.as_deref());
+            w.write_record(&row.0)?;
+        }
     }
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))

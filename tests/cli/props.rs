@@ -1,5 +1,6 @@
 //! Property tests (proptest): name normalisation, the CSV and TOML inventory readers on
-//! arbitrary bytes, a CSV round trip with physical line numbers, and dates.
+//! arbitrary bytes, a CSV round trip with physical line numbers, dates, and the registry's
+//! CSV export round trip.
 //!
 //! Cases are few (at most 256 per property) and the seed is fixed, so the file runs in a few
 //! seconds and gives the same cases on every run; set `PROPTEST_RNG_SEED=N` to explore others
@@ -148,6 +149,24 @@ fn toml_bytes() -> impl Strategy<Value = Vec<u8>> {
         b"#",
     ]);
     prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+/// Pieces of registry text that a CSV must carry: the multi-value separator and its escape,
+/// formula characters and the apostrophe that protects them, quotes, commas, line ends,
+/// tabs, non-breaking and other spaces, non-ASCII letters and glob characters.
+const REGISTRY_PIECES: &[&str] = &[
+    "a", "Z", "7", " ", "  ", "|", "||", "\\", "\\|", "'", "=", "+", "-", "@", "\"", ",", "\n",
+    "\r\n", "\r", "\t", "\u{a0}", "é", "华", "#", "*", "?",
+];
+
+/// Registry text made of [`REGISTRY_PIECES`], possibly blank.
+fn registry_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(REGISTRY_PIECES), 0..7).prop_map(|v| v.concat())
+}
+
+/// Registry text that is not blank.
+fn registry_word() -> impl Strategy<Value = String> {
+    (registry_text(), registry_text()).prop_map(|(a, b)| format!("{a}x{b}"))
 }
 
 /// Line ends in `bytes` as tvcheck counts them: LF, CRLF (once) and a lone CR.
@@ -330,6 +349,101 @@ proptest! {
             .map(|i| (i.line, i.vendor, i.model, i.serial))
             .collect();
         prop_assert_eq!(got, want, "file: {:?}", String::from_utf8_lossy(&bytes));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Whatever survives a TOML export and import survives a CSV export and import with the
+    /// same digest, and exporting the result again gives the same bytes.
+    #[test]
+    fn registry_csv_export_round_trips_what_toml_does(
+        words in prop::collection::vec(registry_word(), 8),
+        texts in prop::collection::vec(registry_text(), 6),
+        many in prop::collection::vec(prop::collection::vec(registry_text(), 0..4), 4),
+        weak in any::<bool>(),
+        delisted in any::<bool>(),
+    ) {
+        use tvcheck::registry::export::{to_csv, to_toml};
+        use tvcheck::registry::import::{merge_and_validate, parse_csv, parse_toml};
+        use tvcheck::registry::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
+        let opt = |s: &String| Some(s.clone());
+        let date = |y: i32| Date::new(y, 1, 1);
+        let confidence = if weak { Confidence::Weak } else { Confidence::Confirmed };
+        let b = Vendor {
+            id: "b".into(),
+            name: "B".into(),
+            country: None,
+            aliases: Vec::new(),
+            model_patterns: Vec::new(),
+            parent: None,
+            parent_since: None,
+            parent_until: None,
+            confidence: Confidence::Confirmed,
+            sources: Vec::new(),
+            notes: None,
+            listings: Vec::new(),
+            retired_on: None,
+            retired_reason: None,
+        };
+        let mut purposes = many[3].clone();
+        purposes.push("p".into());
+        let raw = RegistryData {
+            lists: vec![ListDef {
+                id: "l".into(),
+                title: words[0].clone(),
+                jurisdiction: "EU".into(),
+                authority: opt(&texts[0]),
+                basis: words[1].clone(),
+                source: words[2].clone(),
+                confidence,
+                notes: opt(&texts[1]),
+            }],
+            vendors: vec![
+                Vendor {
+                    id: "a".into(),
+                    name: words[3].clone(),
+                    aliases: many[0].clone(),
+                    model_patterns: many[1].clone(),
+                    parent: Some("b".into()),
+                    parent_since: date(2019),
+                    parent_until: date(2020),
+                    confidence,
+                    sources: many[2].clone(),
+                    notes: opt(&texts[2]),
+                    listings: vec![Listing {
+                        list: "l".into(),
+                        basis: opt(&texts[3]),
+                        source: opt(&texts[4]),
+                        listed_on: date(2021).unwrap(),
+                        scope: Scope::PurposeLimited,
+                        purposes,
+                        confidence,
+                        notes: opt(&texts[5]),
+                        delisted_on: if delisted { date(2022) } else { None },
+                        delisted_reason: delisted.then(|| words[4].clone()),
+                    }],
+                    retired_on: date(2024),
+                    retired_reason: opt(&words[5]),
+                    ..b.clone()
+                },
+                b,
+            ],
+        };
+        let empty = RegistryData::default();
+        let toml = to_toml(&raw);
+        let data = parse_toml(Path::new("r.toml"), &toml).and_then(|f| merge_and_validate(&empty, &[f]));
+        // Model patterns that are not globs are refused by either format.
+        prop_assume!(data.is_ok());
+        let data = data.unwrap();
+        let csv = to_csv(&data).unwrap();
+        let back = parse_csv(Path::new("r.csv"), &csv).and_then(|f| merge_and_validate(&empty, &[f]));
+        let text = String::from_utf8_lossy(&csv).into_owned();
+        prop_assert!(back.is_ok(), "{} in {}", back.unwrap_err(), text);
+        let back = back.unwrap();
+        prop_assert_eq!(back.digest(), data.digest(), "{}", text);
+        prop_assert_eq!(to_csv(&back).unwrap(), csv);
     }
 }
 

@@ -322,3 +322,222 @@ fn embedded_registry_list_and_show() {
     env.run(&["registry", "show", "huawe"])
         .error(&["no registry entry with id 'huawe'", "did you mean huawei"]);
 }
+
+/// The equivalent of `OLD_CSV` in TOML, with the list definition of `LISTS`.
+const OLD_CSV_AS_TOML: &str = r#"
+[[list]]
+id = "test-list"
+title = "T"
+jurisdiction = "EU"
+basis = "B"
+source = "S"
+
+[[vendor]]
+id = "acme"
+name = "Acme Radio Ltd"
+country = "GB"
+aliases = ["Acme", "ACME Radio"]
+model_patterns = ["AR-*", "AX-*"]
+
+  [[vendor.listing]]
+  list = "test-list"
+  listed_on = 2021-05-01
+
+  [[vendor.listing]]
+  list = "test-list"
+  listed_on = 2023-01-01
+
+[[vendor]]
+id = "acme-labs"
+name = "Acme Labs"
+country = "DE"
+parent = "acme"
+"#;
+
+const LISTS: &str = "[[list]]\nid = \"test-list\"\ntitle = \"T\"\njurisdiction = \"EU\"\nbasis = \"B\"\nsource = \"S\"\n";
+
+#[test]
+fn old_seven_column_csv_still_imports_the_same_content() {
+    let env = Env::new();
+    env.file("lists.toml", LISTS);
+    env.file("same.toml", OLD_CSV_AS_TOML);
+    env.run(&["registry", "import", "same.toml", "--db", "toml.db"])
+        .code(0);
+    // The original format, with CRLF line ends, a blank line, spaces around values and
+    // empty values between bars.
+    env.file(
+        "old.csv",
+        "id,name,country,aliases,model_patterns,parent,lists\r\nacme, Acme Radio Ltd ,GB, Acme || ACME Radio ,AR-*|AX-*,,test-list@2021-05-01| test-list@2023-01-01\r\n\r\nacme-labs,Acme Labs,DE,,,acme,\r\n",
+    );
+    env.run(&[
+        "registry",
+        "import",
+        "lists.toml",
+        "old.csv",
+        "--db",
+        "csv.db",
+    ])
+    .code(0);
+    assert_eq!(
+        env.registry_digest(Some("csv.db")),
+        env.registry_digest(Some("toml.db"))
+    );
+    // Columns in another order, only some of them.
+    env.file(
+        "short.csv",
+        "lists,name,id,parent,country,aliases,model_patterns\ntest-list@2021-05-01|test-list@2023-01-01,Acme Radio Ltd,acme,,GB,Acme|ACME Radio,AR-*|AX-*\n",
+    );
+    env.file(
+        "labs.csv",
+        "id,name,parent,country\nacme-labs,Acme Labs,acme,DE\n",
+    );
+    env.run(&[
+        "registry",
+        "import",
+        "lists.toml",
+        "short.csv",
+        "labs.csv",
+        "--db",
+        "short.db",
+    ])
+    .code(0);
+    assert_eq!(
+        env.registry_digest(Some("short.db")),
+        env.registry_digest(Some("toml.db"))
+    );
+}
+
+#[test]
+fn long_csv_with_kind_rows_imports_lists_vendors_and_listings() {
+    let env = Env::new();
+    env.file(
+        "same.toml",
+        r#"
+[[list]]
+id = "test-list"
+title = "Test list, with a comma"
+jurisdiction = "LT"
+authority = "RRT"
+basis = "Act 1"
+source = "https://example.org/list"
+confidence = "weak"
+notes = "A note"
+
+[[vendor]]
+id = "acme"
+name = "Acme Radio Ltd"
+country = "GB"
+aliases = ["Acme", "A|B"]
+sources = ["register", "press"]
+confidence = "weak"
+notes = "Identity from the register"
+
+  [[vendor.listing]]
+  list = "test-list"
+  listed_on = 2021-05-01
+  scope = "purpose-limited"
+  purposes = ["public-safety", "national-security"]
+  source = "gazette"
+  notes = "first"
+
+  [[vendor.listing]]
+  list = "test-list"
+  listed_on = 2019-01-01
+
+  [[vendor.listing]]
+  list = "other-act"
+  basis = "Other Act, s.2"
+  listed_on = 2020-01-01
+  delisted_on = 2022-01-01
+  delisted_reason = "Repealed"
+
+[[vendor]]
+id = "acme-labs"
+name = "Acme Labs"
+parent = "acme"
+parent_since = 2018-01-01
+parent_until = 2024-01-01
+retired_on = 2025-01-01
+retired_reason = "Dissolved"
+"#,
+    );
+    env.run(&["registry", "import", "same.toml", "--db", "toml.db"])
+        .code(0);
+    // Columns in any order and any case; a listing row before its vendor row; a vendor row
+    // with the short `lists` cell; a listing row in a second file of the same command.
+    env.file(
+        "long.csv",
+        "Kind,vendor,list,listed_on,scope,purposes,id,name,title,jurisdiction,authority,basis,source,country,aliases,sources,confidence,notes,lists\n\
+         listing,acme,test-list,2021-05-01,purpose-limited,public-safety|national-security,,,,,,,gazette,,,,,first,\n\
+         list,,,,,,test-list,,\"Test list, with a comma\",LT,RRT,Act 1,https://example.org/list,,,,weak,A note,\n\
+         vendor,,,,,,acme,Acme Radio Ltd,,,,,,GB,Acme|A\\|B,register|press,weak,Identity from the register,test-list@2019-01-01\n",
+    );
+    env.file(
+        "more.csv",
+        "kind,id,name,parent,parent_since,parent_until,retired_on,retired_reason,vendor,list,listed_on,basis,delisted_on,delisted_reason\n\
+         listing,,,,,,,,acme,other-act,2020-01-01,\"Other Act, s.2\",2022-01-01,Repealed\n\
+         vendor,acme-labs,Acme Labs,acme,2018-01-01,2024-01-01,2025-01-01,Dissolved,,,,,,\n",
+    );
+    env.run(&[
+        "registry", "import", "long.csv", "more.csv", "--db", "csv.db",
+    ])
+    .code(0);
+    assert_eq!(
+        env.registry_digest(Some("csv.db")),
+        env.registry_digest(Some("toml.db"))
+    );
+}
+
+#[test]
+fn registry_csv_errors_name_file_line_and_column() {
+    let env = Env::new();
+    let import = |name: &str, text: &str| {
+        env.file(name, text);
+        env.run(&["registry", "import", name, "--db", "reg.db"])
+    };
+    const HEAD: &str = "kind,id,name,vendor,list,listed_on,basis,scope,purposes,title\n";
+    const ACME: &str = "vendor,acme,Acme,,,,,,,\n";
+    import("kind.csv", &format!("{HEAD}{ACME}vendors,x,X,,,,,,,\n")).error_exactly(
+        "kind.csv:3:1: kind 'vendors' is not 'list', 'vendor' or 'listing' (hint: each row is a list definition, a vendor or one listing of a vendor)",
+    );
+    import("unknown.csv", &format!("{HEAD}{ACME}listing,,,zte,l,2021-01-01,Act,,,\n")).error_exactly(
+        "unknown.csv:3:11: a listing row for vendor 'zte', which no vendor row of this import defines (hint: add a vendor row (kind vendor, id zte) to this file, or import the file that has it in the same command)",
+    );
+    import("cell.csv", &format!("{HEAD}vendor,acme,Acme,,,,,,,Chief\n")).error_exactly(
+        "cell.csv:2:24: the 'title' cell of a vendor row must be empty (hint: a vendor row uses the columns id,name,country,aliases,model_patterns,parent,lists,parent_since,parent_until,confidence,sources,notes,retired_on,retired_reason)",
+    );
+    import("cell2.csv", &format!("{HEAD}{ACME}listing,,Acme,acme,l,2021-01-01,Act,,,\n")).error_exactly(
+        "cell2.csv:3:10: the 'name' cell of a listing row must be empty (hint: a listing row uses the columns vendor,list,listed_on,basis,source,scope,purposes,confidence,notes,delisted_on,delisted_reason)",
+    );
+    import("escape.csv", "id,name,aliases\nacme,Acme,Acme|C:\\Acme\n").error_exactly(
+        "escape.csv:2:11: bad escape '\\A' in 'aliases': a backslash must be followed by \\ or | (hint: values are separated by |; inside a value write \\| for a bar and \\\\ for a backslash)",
+    );
+    import("escape2.csv", &format!("{HEAD}{ACME}listing,,,acme,l,2021-01-01,Act,purpose-limited,a|b\\,\n")).error_exactly(
+        "escape2.csv:3:49: bad escape '\\' in 'purposes': a backslash must be followed by \\ or | (hint: values are separated by |; inside a value write \\| for a bar and \\\\ for a backslash)",
+    );
+    import("date.csv", &format!("{HEAD}{ACME}listing,,,acme,l,2025-02-30,Act,,,\n")).error_exactly(
+        "date.csv:3:18: 'listed_on': '2025-02-30' is not a real calendar day (hint: write a calendar date as YYYY-MM-DD, e.g. 2021-03-12)",
+    );
+    import("date2.csv", "id,name,parent,parent_since\nacme,Acme,x,2025-13-01\n").error_exactly(
+        "date2.csv:2:13: 'parent_since': '2025-13-01' is not a real calendar day (hint: write a calendar date as YYYY-MM-DD, e.g. 2021-03-12)",
+    );
+    import("scope.csv", &format!("{HEAD}{ACME}listing,,,acme,l,2021-01-01,Act,some,,\n")).error_exactly(
+        "scope.csv:3:33: scope 'some' is not 'all' or 'purpose-limited' (hint: leave it empty for all, or write purpose-limited and name the purposes)",
+    );
+    import("dup.csv", &format!("{HEAD}listing,,,acme,l,2021-01-01,Act,,,\n{ACME}listing,,,acme,l,2021-01-01,Other Act,,,\n")).error_exactly(
+        "dup.csv:4:16: vendor 'acme' is listed on 'l' on 2021-01-01 twice (hint: give each vendor, list and listed_on one listing)",
+    );
+    import(
+        "nobasis.csv",
+        &format!("{HEAD}{ACME}listing,,,acme,l,2021-01-01,,,,\n"),
+    )
+    .error(&["nobasis.csv:3:16: the listing of 'acme' on 'l' has no legal basis"]);
+    import("nokind.csv", "id,name,listed_on\nacme,Acme,2021-01-01\n").error_exactly(
+        "nokind.csv:1:3: unknown column 'listed_on' in a registry CSV (hint: 'listed_on' belongs to list or listing rows: add a 'kind' column saying what each row is (list, vendor or listing))",
+    );
+    assert!(!env.path("reg.db").exists());
+    // A listing row must name a vendor of the same import, not one already in the database.
+    import("acme.csv", "id,name\nacme,Acme\n").code(0);
+    import("later.csv", "kind,vendor,list,listed_on,basis\nlisting,acme,l,2021-01-01,Act\n")
+        .error(&["later.csv:2:9: a listing row for vendor 'acme', which no vendor row of this import defines"]);
+}

@@ -610,20 +610,231 @@ fn toml_export_round_trips_to_the_same_digest() {
         &["registry", "status", "--db", "emb.db", "--format", "json"],
     );
     assert_eq!(emb["sha256"], copy["sha256"]);
-    // CSV export carries vendors and their listings.
+    // CSV export: one row per list, vendor and listing (its round trip is tested below).
     let csv = env.run(&["registry", "export", "--db", "reg.db", "--format", "csv"]);
     csv.code(0);
     assert!(
-        csv.stdout
-            .starts_with("id,name,country,aliases,model_patterns,parent,lists\n"),
+        csv.stdout.starts_with("kind,id,vendor,list,"),
         "{}",
         csv.stdout
     );
     assert!(
         csv.stdout
-            .contains("beta,\"Beta Networks Co., Ltd.\",CN,,,,test-list@2021-06-01\n"),
+            .contains("\nvendor,beta,,,,\"Beta Networks Co., Ltd.\",,CN,"),
         "{}",
         csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .contains("\nlisting,,beta,test-list,,,,,,,,,,,2021-06-01,all,"),
+        "{}",
+        csv.stdout
+    );
+}
+
+/// The registry of `setup()` with an update, a retired entry and a delisted listing.
+fn retired_and_delisted() -> Env {
+    let env = setup();
+    env.run(&["registry", "import", "update.toml", "--db", "reg.db"])
+        .code(0);
+    env.run(&[
+        "registry",
+        "retire",
+        "acme-labs",
+        "--reason",
+        "Merged into acme",
+        "--on",
+        "2026-01-01",
+        "--db",
+        "reg.db",
+    ])
+    .code(0);
+    env.run(&[
+        "registry",
+        "delist",
+        "acme",
+        "--list",
+        "test-list",
+        "--reason",
+        "Ruling, appeal | pending",
+        "--on",
+        "2026-02-01",
+        "--db",
+        "reg.db",
+    ])
+    .code(0);
+    env
+}
+
+#[test]
+fn csv_export_with_retirement_and_delisting_round_trips_to_the_same_digest() {
+    let env = retired_and_delisted();
+    env.run(&[
+        "registry",
+        "export",
+        "--db",
+        "reg.db",
+        "--format",
+        "csv",
+        "-o",
+        "export.csv",
+    ])
+    .code(0);
+    let csv = std::fs::read_to_string(env.path("export.csv")).unwrap();
+    assert!(
+        csv.contains("\nlist,test-list,,,Test designation list,,LT,,,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",2026-01-01,Merged into acme\n"), "{csv}");
+    assert!(
+        csv.contains(",2026-02-01,\"Ruling, appeal | pending\",,\n"),
+        "{csv}"
+    );
+    env.run(&["registry", "import", "export.csv", "--db", "copy.db"])
+        .code(0);
+    assert_eq!(
+        env.registry_digest(Some("copy.db")),
+        env.registry_digest(Some("reg.db"))
+    );
+    // The copy says the same: retired and delisted on the same dates.
+    let v = json(
+        &env,
+        &[
+            "registry", "show", "acme", "--db", "copy.db", "--format", "json",
+        ],
+    );
+    assert_eq!(v["listings"][0]["delisted_on"], "2026-02-01");
+    assert_eq!(
+        v["listings"][0]["delisted_reason"],
+        "Ruling, appeal | pending"
+    );
+    // Exporting the copy gives the same bytes.
+    let again = env.run(&["registry", "export", "--db", "copy.db", "--format", "csv"]);
+    again.code(0);
+    assert_eq!(again.stdout, csv);
+}
+
+#[test]
+fn csv_export_of_the_embedded_registry_round_trips_to_the_same_digest() {
+    let env = Env::new();
+    let out = env.run(&["registry", "export", "--format", "csv"]);
+    out.code(0);
+    let csv = &out.stdout;
+    // What the old CSV format could not carry: list definitions, weak facts, notes, parent
+    // dates (Honor's ended link), purpose-limited listings with their basis and source.
+    assert!(
+        csv.contains("\nlist,us-fcc-covered,,,FCC Covered List,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",weak,"), "{csv}");
+    assert!(
+        csv.contains("\nvendor,honor,,,,Honor,,,,荣耀|荣耀终端有限公司,,huawei,,2020-11-17,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\nlisting,,hikvision,us-fcc-covered,,,,,,,,,,,2021-03-12,purpose-limited,critical-infrastructure|government-facilities|national-security|public-safety,\"Covered List entry:"),
+        "{csv}"
+    );
+    env.file("embedded.csv", csv);
+    env.run(&["registry", "import", "embedded.csv", "--db", "emb.db"])
+        .code(0);
+    assert_eq!(
+        env.registry_digest(Some("emb.db")),
+        env.registry_digest(None)
+    );
+    // Checks against the copy find the same.
+    let inv = repo().join("data/examples/operator-inventory.csv");
+    let inv = inv.to_string_lossy();
+    let check = |db: Option<&str>| {
+        let mut args = vec!["check", &inv, "--format", "json", "--as-of", "2026-11-21"];
+        if let Some(db) = db {
+            args.extend(["--db", db]);
+        }
+        json(&env, &args)["findings"].clone()
+    };
+    assert_eq!(check(Some("emb.db")), check(None));
+}
+
+#[test]
+fn csv_export_protects_formula_cells_and_keeps_bars_and_backslashes() {
+    let env = Env::new();
+    env.file(
+        "tricky.toml",
+        r#"
+[[list]]
+id = "l"
+title = "=HYPERLINK(\"http://example.org\")"
+jurisdiction = "EU"
+basis = "+1 | basis \\ with a backslash"
+source = "@source"
+notes = "'=already protected"
+
+[[vendor]]
+id = "a"
+name = "-Acme"
+aliases = ["=SUM(A1)", "a|b", "c\\d", "\\", "'", "''", "trailing\\"]
+model_patterns = ["AR\\*", "-X*"]
+sources = ["-first", "second | third"]
+notes = "line one\nline two, \"quoted\""
+
+  [[vendor.listing]]
+  list = "l"
+  listed_on = 2021-01-01
+  scope = "purpose-limited"
+  purposes = ["=p", "q|r"]
+"#,
+    );
+    env.run(&["registry", "import", "tricky.toml", "--db", "reg.db"])
+        .code(0);
+    let out = env.run(&["registry", "export", "--db", "reg.db", "--format", "csv"]);
+    out.code(0);
+    let csv = &out.stdout;
+    // No cell begins with a formula character; an apostrophe that could be mistaken for the
+    // protection is doubled.
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?} in {csv}");
+        }
+    }
+    for cell in [
+        "'=HYPERLINK(\"http://example.org\")",
+        "'+1 | basis \\ with a backslash",
+        "'@source",
+        "''=already protected",
+        "'-Acme",
+        "'-X*|AR\\\\*",
+        "'-first|second \\| third",
+        "'=p|q\\|r",
+        "'|''|=SUM(A1)|\\\\|a\\|b|c\\\\d|trailing\\\\",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.iter().any(|c| c == cell)),
+            "no cell {cell:?} in {csv}"
+        );
+    }
+    env.file("tricky.csv", csv);
+    env.run(&["registry", "import", "tricky.csv", "--db", "copy.db"])
+        .code(0);
+    assert_eq!(
+        env.registry_digest(Some("copy.db")),
+        env.registry_digest(Some("reg.db"))
+    );
+    let v = json(
+        &env,
+        &[
+            "registry", "show", "a", "--db", "copy.db", "--format", "json",
+        ],
+    );
+    assert_eq!(v["name"], "-Acme");
+    assert_eq!(
+        v["aliases"],
+        serde_json::json!(["'", "''", "=SUM(A1)", "\\", "a|b", "c\\d", "trailing\\"])
     );
 }
 

@@ -54,6 +54,14 @@ impl Out {
 }
 
 impl Out {
+    /// Asserts an error exit (2) whose stderr is exactly `error: {want}` on one line.
+    #[track_caller]
+    pub fn error_exactly(&self, want: &str) -> &Out {
+        self.code(2);
+        assert_eq!(self.stderr, format!("error: {want}\n"));
+        self
+    }
+
     /// Asserts that a malformed record was skipped with a warning naming it.
     #[track_caller]
     pub fn skipped(&self, fragments: &[&str]) -> &Out {
@@ -93,6 +101,22 @@ impl Env {
     /// Runs tvcheck in the folder with `args`.
     pub fn run(&self, args: &[&str]) -> Out {
         self.run_env(args, &[])
+    }
+
+    /// The content digest `registry status` reports for the database `db`, or for the
+    /// embedded registry when `db` is `None`.
+    #[track_caller]
+    pub fn registry_digest(&self, db: Option<&str>) -> String {
+        let mut args = vec!["registry", "status", "--format", "json"];
+        if let Some(db) = db {
+            args.extend(["--db", db]);
+        }
+        let out = self.run(&args);
+        out.code(0);
+        out.json()["sha256"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no sha256 in {}", out.stdout))
+            .to_string()
     }
 
     /// Runs tvcheck with extra environment variables.
