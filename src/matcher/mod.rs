@@ -18,7 +18,9 @@
 pub mod normalize;
 pub mod weights;
 
-use std::collections::HashMap;
+/// Hash maps with ahash: faster than the default SipHash and still randomly keyed; lookups
+/// run once per distinct inventory string.
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 use std::rc::Rc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -157,7 +159,11 @@ pub struct Matcher {
     compact: HashMap<String, Vec<usize>>,
     by_token: HashMap<String, Vec<usize>>,
     sorted_tokens: Vec<String>,
-    deletions: HashMap<String, Vec<String>>,
+    /// One-deletion index for typos: (hash of a token of at least [`FUZZY_MIN_LEN`] characters,
+    /// or of the token with one character deleted; the token's index in `sorted_tokens`),
+    /// sorted. A hash collision only proposes a word that the edit-distance check then drops.
+    deletions: Vec<(u64, u32)>,
+    hasher: ahash::RandomState,
     cjk: Vec<(String, usize)>,
     patterns: GlobSet,
     pattern_owner: Vec<(usize, String)>,
@@ -191,18 +197,14 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
     d[n][m]
 }
 
-fn deletions1(t: &str) -> Vec<String> {
-    let chars: Vec<char> = t.chars().collect();
-    (0..chars.len())
-        .map(|i| {
-            chars
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, c)| c)
-                .collect()
-        })
-        .collect()
+/// Calls `f` with each string made by deleting one character of `t` (built in `buf`).
+fn for_each_deletion(t: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for (i, c) in t.char_indices() {
+        buf.clear();
+        buf.push_str(&t[..i]);
+        buf.push_str(&t[i + c.len_utf8()..]);
+        f(buf);
+    }
 }
 
 /// Shortest word tried for typos and truncations.
@@ -235,11 +237,12 @@ impl Matcher {
     ) -> Result<Matcher> {
         let mut m = Matcher {
             names: Vec::new(),
-            exact: HashMap::new(),
-            compact: HashMap::new(),
-            by_token: HashMap::new(),
+            exact: HashMap::default(),
+            compact: HashMap::default(),
+            by_token: HashMap::default(),
             sorted_tokens: Vec::new(),
-            deletions: HashMap::new(),
+            deletions: Vec::new(),
+            hasher: ahash::RandomState::new(),
             cjk: Vec::new(),
             patterns: GlobSet::empty(),
             pattern_owner: Vec::new(),
@@ -289,12 +292,19 @@ impl Matcher {
         }
         let mut sorted: Vec<String> = m.by_token.keys().cloned().collect();
         sorted.sort();
-        for t in sorted.iter().filter(|t| t.chars().count() >= FUZZY_MIN_LEN) {
-            m.deletions.entry(t.clone()).or_default().push(t.clone());
-            for d in deletions1(t) {
-                m.deletions.entry(d).or_default().push(t.clone());
+        let mut buf = String::new();
+        for (i, t) in sorted.iter().enumerate() {
+            if t.chars().count() < FUZZY_MIN_LEN {
+                continue;
             }
+            let Ok(i) = u32::try_from(i) else { break };
+            m.deletions.push((m.hasher.hash_one(t.as_str()), i));
+            for_each_deletion(t, &mut buf, |d| {
+                m.deletions.push((m.hasher.hash_one(d), i));
+            });
         }
+        m.deletions.sort_unstable();
+        m.deletions.dedup();
         m.sorted_tokens = sorted;
         let mut builder = GlobSetBuilder::new();
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
@@ -378,7 +388,7 @@ impl Matcher {
             .filter(|t| !weights::is_generic(t) && !normalize::is_cjk(t))
             .collect();
         let mut names: Vec<usize> = Vec::new();
-        let mut truncated: HashMap<&str, &str> = HashMap::new();
+        let mut truncated: HashMap<&str, &str> = HashMap::default();
         for t in &distinct_in {
             if let Some(list) = self.by_token.get(t.as_str()) {
                 names.extend(list);
@@ -649,11 +659,20 @@ impl Matcher {
                 continue;
             }
             let mut fixes: Vec<&String> = Vec::new();
-            for key in std::iter::once(t.clone()).chain(deletions1(t)) {
-                if let Some(list) = self.deletions.get(&key) {
-                    fixes.extend(list.iter().filter(|r| osa_distance(t, r) == 1));
+            let mut lookup = |key: &str| {
+                let h = self.hasher.hash_one(key);
+                let start = self.deletions.partition_point(|&(k, _)| k < h);
+                for &(_, i) in self.deletions[start..].iter().take_while(|&&(k, _)| k == h) {
+                    if let Some(r) = self.sorted_tokens.get(i as usize) {
+                        if osa_distance(t, r) == 1 {
+                            fixes.push(r);
+                        }
+                    }
                 }
-            }
+            };
+            lookup(t);
+            let mut buf = String::new();
+            for_each_deletion(t, &mut buf, &mut lookup);
             // A typo rarely changes the first letter: "nautel" is not a misspelt "autel".
             fixes.retain(|r| r.chars().next() == t.chars().next());
             fixes.sort();

@@ -5,7 +5,7 @@
 //! they never carry a match on their own. Words with digits (model numbers) and words of one
 //! or two letters are generic too.
 
-use std::collections::HashMap;
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 use std::sync::OnceLock;
 
 const COMPANY_WORDS: &str = include_str!("../../data/company-words.csv");
@@ -21,7 +21,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let mut df = HashMap::new();
+        let mut df = HashMap::default();
         let mut docs = 0;
         for line in COMPANY_WORDS.lines().skip(1) {
             if let Some((w, c)) = line.split_once(',') {

@@ -142,7 +142,13 @@ impl Registry {
 
     /// The vendor with this id.
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {
-        self.data.vendors.iter().find(|v| v.id == id)
+        // Vendors are kept in id order (canonical order), so a binary search finds them; the
+        // scan covers content that was not canonicalised (ids are unique, so a hit is right).
+        let vendors = &self.data.vendors;
+        match vendors.binary_search_by(|v| v.id.as_str().cmp(id)) {
+            Ok(i) => vendors.get(i),
+            Err(_) => vendors.iter().find(|v| v.id == id),
+        }
     }
 
     /// The list definition with this id.
