@@ -12,6 +12,9 @@
 #   tvcheck-big-registry  the same with --db (shipped registry + a generated one, 5,000 entries
 #                         and 20,000 aliases by default)
 #   sqlite3               sqlite3 :memory: .import of the CSV + join on lower(trim(vendor))
+#   write-json            writing as many bytes as tvcheck's JSON report (head -c N /dev/zero),
+#   write-json-lt-5g      and as the lt-5g one: the cost of the output alone, a lower bound for
+#                         any tool that writes that report
 # then the startup time (check of a 10-row file) and, for ROWS > 1000000 when the 1M results
 # of the same seed exist, the scaling factor.
 #
@@ -175,7 +178,7 @@ EOF
 fi
 
 # --- runs ------------------------------------------------------------------------------------
-ALL="floor tvcheck tvcheck-lt-5g tvcheck-shipped-db tvcheck-big-registry"
+ALL="floor tvcheck tvcheck-lt-5g tvcheck-shipped-db tvcheck-big-registry write-json write-json-lt-5g"
 if [ "$HAVE_SQLITE" = 1 ]; then ALL="$ALL sqlite3"; fi
 CONTENDERS=floor
 for c in ${BENCH_CONTENDERS:-$ALL}; do
@@ -236,6 +239,7 @@ tv_check() {
     # Exit 1 means "violations found": expected here.
     run "$name" "$round" "0 1" "$TV" check "$INV" --as-of "$AS_OF" --format json --output "$json" "$@"
     summary_of "$json" >"$OUT/$name.summary"
+    wc -c <"$json" >"$OUT/$name.bytes"
     rm -f "$json"
 }
 
@@ -252,6 +256,11 @@ for round in $(seq 1 "$ROUNDS"); do
     if want tvcheck-lt-5g; then tv_check tvcheck-lt-5g "$round" --policy lt-5g; fi
     if want tvcheck-shipped-db; then tv_check tvcheck-shipped-db "$round" --db "$SHIPPED_DB"; fi
     if want tvcheck-big-registry; then tv_check tvcheck-big-registry "$round" --db "$BIG_DB"; fi
+    for w in tvcheck tvcheck-lt-5g; do
+        if want "write-json${w#tvcheck}" && [ -s "$OUT/$w.bytes" ]; then
+            run "write-json${w#tvcheck}" "$round" 0 head -c "$(cat "$OUT/$w.bytes")" /dev/zero
+        fi
+    done
     if want sqlite3; then run sqlite3 "$round" 0 sqlite3 :memory: ".read $SQL"; fi
 done
 LOAD_AFTER=$(load_now)
@@ -337,6 +346,12 @@ for c in tvcheck tvcheck-lt-5g tvcheck-shipped-db tvcheck-big-registry; do
     if want "$c"; then printf '  %-20s %s\n' "$c" "$(cat "$OUT/$c.summary")"; fi
 done
 if want sqlite3; then printf '  %-20s %s\n' sqlite3 "$(cat "$OUT/sqlite3.stdout")"; fi
+for w in tvcheck tvcheck-lt-5g; do
+    if want "write-json${w#tvcheck}" && [ -s "$OUT/$w.bytes" ]; then
+        printf '  %-20s bytes=%s (the size of the %s report)\n' "write-json${w#tvcheck}" \
+            "$(cat "$OUT/$w.bytes")" "$w"
+    fi
+done
 
 # --- targets ---------------------------------------------------------------------------------
 verdict() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN {
@@ -357,6 +372,10 @@ target "tvcheck / floor <= 1.5 (paired)" '<=' 1.5 tvcheck floor
 target "tvcheck --policy lt-5g / floor <= 1.5 (paired)" '<=' 1.5 tvcheck-lt-5g floor
 target "sqlite3 / tvcheck >= 10 (paired)" '>=' 10 sqlite3 tvcheck
 target "sqlite3 / tvcheck --policy lt-5g >= 10 (paired)" '>=' 10 sqlite3 tvcheck-lt-5g
+printf '  %-50s %8s %8s  %s\n' "  (writing the report's bytes alone / floor)" \
+    "$(fmt "$(paired write-json floor)" '%.2f')" "" "lower bound"
+printf '  %-50s %8s %8s  %s\n' "  (the same for the lt-5g report)" \
+    "$(fmt "$(paired write-json-lt-5g floor)" '%.2f')" "" "lower bound"
 target "big registry / embedded registry <= 1.2 (paired)" '<=' 1.2 tvcheck-big-registry tvcheck
 target "  (big registry / shipped registry, both --db)" '<=' 1.2 tvcheck-big-registry tvcheck-shipped-db
 for c in tvcheck tvcheck-lt-5g tvcheck-big-registry; do

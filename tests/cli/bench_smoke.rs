@@ -92,6 +92,8 @@ fn bench_script_runs_and_prints_the_table() {
         "tvcheck-lt-5g",
         "tvcheck-shipped-db",
         "tvcheck-big-registry",
+        "write-json",
+        "write-json-lt-5g",
     ] {
         let row = table_row(&stdout, name).unwrap_or_else(|| panic!("no row for {name}{ctx}"));
         // median_s, min_s, ratio, paired: numbers; cpu_s, peak_MiB: numbers, or "-" when
@@ -161,6 +163,19 @@ fn bench_script_runs_and_prints_the_table() {
         // The same naive lookup in SQL finds exactly what the floor finds.
         assert_eq!(found(&stdout, "sqlite3", "hits"), Some(floor_hits), "{ctx}");
     }
+    // The output-writing bound writes as many bytes as the reports had.
+    for (name, report) in [("write-json", "tvcheck"), ("write-json-lt-5g", "tvcheck-lt-5g")] {
+        let bytes = found(&stdout, name, "bytes").unwrap_or_else(|| panic!("{name}{ctx}"));
+        assert!(bytes > 1_000_000, "{name}: {bytes} bytes{ctx}");
+        assert!(
+            stdout.contains(&format!("(the size of the {report} report)")),
+            "{name}{ctx}"
+        );
+    }
+    assert!(
+        stdout.contains("(writing the report's bytes alone / floor)"),
+        "{ctx}"
+    );
     assert!(
         stdout.contains("startup (10-row file, 5 runs): median "),
         "{ctx}"
