@@ -208,6 +208,9 @@ run() {
     shift 3
     local so="$OUT/$name.stdout" se="$OUT/$name.stderr" tf="$OUT/$name.time"
     local rc=0 t0 t1 secs rss=- cpu=-
+    # Flush what earlier runs wrote (hundreds of MB of reports), so that one contender does
+    # not pay for another's disk writes.
+    sync
     t0=$(now_us)
     if [ "$HAVE_TIME" = 1 ]; then
         /usr/bin/time -v -o "$tf" "$@" >"$so" 2>"$se" || rc=$?

@@ -89,32 +89,41 @@ pub struct Timing {
     pub procurement: bool,
 }
 
-/// Most distinct (vendor, model) pairs whose matches are kept; the cache starts over when full,
-/// so memory stays bounded on inventories with millions of distinct strings.
-const MATCH_CACHE_LIMIT: usize = 100_000;
+/// Entries per generation of a match cache: a cache holds at most two generations, so memory
+/// stays bounded on inventories with millions of distinct strings.
+const MATCH_CACHE_GENERATION: usize = 50_000;
 
-/// A bounded cache of match results per distinct string (vendor strings, model strings).
+/// A bounded cache of match results per distinct string (vendor strings, model strings), in
+/// two generations: new entries go into the current one; when it is full, the previous one is
+/// dropped and the current one becomes the previous one. A hit in the previous generation moves
+/// the entry back into the current one, so the strings that keep coming back (the head of the
+/// distribution) stay cached while one-off strings age out.
 struct Cache<V> {
-    map: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
+    current: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
+    previous: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
 }
 
 impl<V: Clone> Cache<V> {
     fn new() -> Cache<V> {
         Cache {
-            map: std::collections::HashMap::default(),
+            current: std::collections::HashMap::default(),
+            previous: std::collections::HashMap::default(),
         }
     }
 
-    /// The value for `key`, computed with `make` on a miss; the cache starts over when full.
+    /// The value for `key`, computed with `make` on a miss.
     fn get_or(&mut self, key: &str, make: impl FnOnce() -> V) -> V {
-        if let Some(v) = self.map.get(key) {
+        if let Some(v) = self.current.get(key) {
             return v.clone();
         }
-        let v = make();
-        if self.map.len() >= MATCH_CACHE_LIMIT {
-            self.map.clear();
+        let (key, v) = match self.previous.remove_entry(key) {
+            Some(kv) => kv,
+            None => (key.into(), make()),
+        };
+        if self.current.len() >= MATCH_CACHE_GENERATION {
+            self.previous = std::mem::take(&mut self.current);
         }
-        self.map.insert(key.into(), v.clone());
+        self.current.insert(key, v.clone());
         v
     }
 }
@@ -795,5 +804,35 @@ fn join_or(items: &[String]) -> String {
         0 => String::new(),
         1 => items[0].clone(),
         n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_cache_is_bounded_and_keeps_what_keeps_coming_back() {
+        let mut cache: Cache<usize> = Cache::new();
+        let made = std::cell::Cell::new(0usize);
+        let get = |cache: &mut Cache<usize>, k: &str| {
+            cache.get_or(k, || {
+                made.set(made.get() + 1);
+                k.len()
+            })
+        };
+        assert_eq!(get(&mut cache, "hot"), 3);
+        for i in 0..(5 * MATCH_CACHE_GENERATION) {
+            get(&mut cache, &format!("one-off {i}"));
+            if i % 1000 == 0 {
+                get(&mut cache, "hot");
+            }
+            assert!(cache.current.len() + cache.previous.len() <= 2 * MATCH_CACHE_GENERATION);
+        }
+        // "hot" was computed once: every later lookup found it in one of the generations.
+        assert_eq!(made.get(), 1 + 5 * MATCH_CACHE_GENERATION);
+        // A one-off string from long ago has aged out and is computed again.
+        get(&mut cache, "one-off 0");
+        assert_eq!(made.get(), 2 + 5 * MATCH_CACHE_GENERATION);
     }
 }

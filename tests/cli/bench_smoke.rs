@@ -164,7 +164,10 @@ fn bench_script_runs_and_prints_the_table() {
         assert_eq!(found(&stdout, "sqlite3", "hits"), Some(floor_hits), "{ctx}");
     }
     // The output-writing bound writes as many bytes as the reports had.
-    for (name, report) in [("write-json", "tvcheck"), ("write-json-lt-5g", "tvcheck-lt-5g")] {
+    for (name, report) in [
+        ("write-json", "tvcheck"),
+        ("write-json-lt-5g", "tvcheck-lt-5g"),
+    ] {
         let bytes = found(&stdout, name, "bytes").unwrap_or_else(|| panic!("{name}{ctx}"));
         assert!(bytes > 1_000_000, "{name}: {bytes} bytes{ctx}");
         assert!(

@@ -20,4 +20,5 @@ mod policy;
 mod props;
 mod registry;
 mod registry_history;
+mod streaming;
 mod waivers;
