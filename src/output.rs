@@ -1,7 +1,9 @@
 //! Writing output files atomically: a temporary file in the target folder, renamed into place
-//! only once it is complete, so a report is never left half-written.
+//! only once it is complete, so a report is never left half-written. A symbolic link is kept
+//! (the file it points to is replaced); a FIFO or a device (`/dev/stdout`) is written directly.
 
-use std::io::{BufWriter, Write};
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{display_path, Error, ErrorKind, Location, Result};
@@ -11,7 +13,21 @@ use crate::error::{display_path, Error, ErrorKind, Location, Result};
 /// it is deleted and any earlier file at the target path is left as it was.
 pub struct AtomicFile {
     path: PathBuf,
-    out: BufWriter<tempfile::NamedTempFile>,
+    out: Out,
+}
+
+/// Where the bytes go.
+enum Out {
+    /// A temporary file next to the target, renamed over it on commit.
+    Temp {
+        out: BufWriter<tempfile::NamedTempFile>,
+        /// The file to replace: the target, or where the target's symbolic link points.
+        target: PathBuf,
+    },
+    /// A FIFO, a device (`/dev/stdout`, `/dev/null`) or a socket, which cannot be replaced
+    /// (that would replace the pipe or device node itself): the bytes are held back and written
+    /// to it on commit, so that a failed run writes nothing there either.
+    Direct(std::fs::File, Spill),
 }
 
 impl std::fmt::Debug for AtomicFile {
@@ -19,6 +35,75 @@ impl std::fmt::Debug for AtomicFile {
         f.debug_struct("AtomicFile")
             .field("path", &self.path)
             .finish_non_exhaustive()
+    }
+}
+
+/// Bytes a held-back output keeps in memory before it moves to an anonymous temporary file.
+pub const SPILL_MEMORY: usize = 4 << 20;
+
+/// A report held back until the run is over: in memory, then in an anonymous temporary file.
+#[derive(Debug)]
+pub struct Spill {
+    mem: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    limit: usize,
+}
+
+impl Spill {
+    /// An empty spill that moves to a temporary file after `limit` bytes.
+    pub fn new(limit: usize) -> Spill {
+        Spill {
+            mem: Vec::new(),
+            file: None,
+            limit,
+        }
+    }
+
+    /// Whether it moved to a temporary file.
+    pub fn spilled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Writes everything held, in order, to `out`.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        match &mut self.file {
+            None => out.write_all(&self.mem),
+            Some(file) => {
+                file.flush()?;
+                let mut f = file.get_ref();
+                f.seek(SeekFrom::Start(0))?;
+                std::io::copy(&mut f, out)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Spill {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(file) = &mut self.file {
+            return file.write_all(buf);
+        }
+        self.mem.extend_from_slice(buf);
+        if self.mem.len() > self.limit {
+            let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+            file.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some(file);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -63,6 +148,37 @@ impl AtomicFile {
                 "name a file, e.g. report.json",
             ));
         }
+        // metadata() follows symbolic links: this is what the path finally names.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| io_fail(path, &e))?;
+                return Ok(AtomicFile {
+                    path: path.to_path_buf(),
+                    out: Out::Direct(file, Spill::new(SPILL_MEMORY)),
+                });
+            }
+        }
+        // A symbolic link stays a link: the file it points to is replaced.
+        let target = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => resolve_link(path),
+            _ => path.to_path_buf(),
+        };
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(fail(
+                format!(
+                    "cannot write the report: the folder '{}' does not exist",
+                    display_path(dir)
+                ),
+                "create the folder first or choose another output path",
+            ));
+        }
         let mut builder = tempfile::Builder::new();
         builder.prefix(".tvcheck-").suffix(".tmp");
         // A report is an ordinary file: created like any other (0666 less the umask), not with
@@ -75,7 +191,10 @@ impl AtomicFile {
         let tmp = builder.tempfile_in(dir).map_err(|e| io_fail(path, &e))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            out: BufWriter::with_capacity(1 << 16, tmp),
+            out: Out::Temp {
+                out: BufWriter::with_capacity(1 << 16, tmp),
+                target,
+            },
         })
     }
 
@@ -89,34 +208,62 @@ impl AtomicFile {
         io_fail(&self.path, e)
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place (a FIFO or device: flushes).
     pub fn commit(self) -> Result<()> {
         let path = self.path;
-        let tmp = self
-            .out
-            .into_inner()
-            .map_err(|e| io_fail(&path, e.error()))?;
-        if let Ok(meta) = std::fs::metadata(&path) {
+        let (out, target) = match self.out {
+            Out::Direct(mut file, mut held) => {
+                return held
+                    .copy_to(&mut file)
+                    .and_then(|()| file.flush())
+                    .map_err(|e| io_fail(&path, &e))
+            }
+            Out::Temp { out, target } => (out, target),
+        };
+        let tmp = out.into_inner().map_err(|e| io_fail(&path, e.error()))?;
+        if let Ok(meta) = std::fs::metadata(&target) {
             // Best effort: an unchanged mode is not worth failing the report for.
             let _ = tmp.as_file().set_permissions(meta.permissions());
         }
         tmp.as_file().sync_all().map_err(|e| io_fail(&path, &e))?;
-        tmp.persist(&path).map_err(|e| io_fail(&path, &e.error))?;
+        tmp.persist(&target).map_err(|e| io_fail(&path, &e.error))?;
         Ok(())
+    }
+}
+
+/// Where the symbolic link `link` points, as a path usable from here (its target may not
+/// exist yet: a dangling link names the file to create).
+fn resolve_link(link: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(link) {
+        return real;
+    }
+    match std::fs::read_link(link) {
+        Ok(t) if t.is_absolute() => t,
+        Ok(t) => link.parent().unwrap_or(Path::new(".")).join(t),
+        Err(_) => link.to_path_buf(),
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.write(buf)
+        match &mut self.out {
+            Out::Temp { out, .. } => out.write(buf),
+            Out::Direct(_, held) => held.write(buf),
+        }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(buf)
+        match &mut self.out {
+            Out::Temp { out, .. } => out.write_all(buf),
+            Out::Direct(_, held) => held.write_all(buf),
+        }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+        match &mut self.out {
+            Out::Temp { out, .. } => out.flush(),
+            Out::Direct(_, held) => held.flush(),
+        }
     }
 }
 

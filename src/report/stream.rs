@@ -9,86 +9,16 @@
 //! and CSV); the others (table, Markdown, HTML, SARIF, JUnit) group or index findings and keep
 //! them in memory.
 
-use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::{FindingRow, Format, Report};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::AtomicFile;
-
-/// Bytes kept in memory before a report for standard output moves to a temporary file.
-const MEMORY_LIMIT: usize = 4 << 20;
+use crate::output::{AtomicFile, Spill};
 
 /// Whether findings in `format` can be streamed.
 pub fn streamable(format: Format) -> bool {
     matches!(format, Format::Json | Format::Csv)
-}
-
-/// A report held back until the run is over: in memory, then in an anonymous temporary file.
-#[derive(Debug)]
-pub struct Spill {
-    mem: Vec<u8>,
-    file: Option<BufWriter<File>>,
-    limit: usize,
-}
-
-impl Spill {
-    /// An empty spill that moves to a temporary file after `limit` bytes.
-    pub fn new(limit: usize) -> Spill {
-        Spill {
-            mem: Vec::new(),
-            file: None,
-            limit,
-        }
-    }
-
-    /// Whether it moved to a temporary file.
-    pub fn spilled(&self) -> bool {
-        self.file.is_some()
-    }
-
-    /// Writes everything held, in order, to `out`.
-    pub fn copy_to(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
-        match &mut self.file {
-            None => out.write_all(&self.mem),
-            Some(file) => {
-                file.flush()?;
-                let mut f = file.get_ref();
-                f.seek(SeekFrom::Start(0))?;
-                std::io::copy(&mut f, out)?;
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Write for Spill {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        if let Some(file) = &mut self.file {
-            return file.write_all(buf);
-        }
-        self.mem.extend_from_slice(buf);
-        if self.mem.len() > self.limit {
-            let mut file = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-            file.write_all(&self.mem)?;
-            self.mem = Vec::new();
-            self.file = Some(file);
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Where a streamed report goes.
@@ -215,7 +145,9 @@ impl Streamed {
     pub fn stdout(&mut self, format: Format) {
         self.sinks.push(Sink {
             format,
-            target: Target::Stdout(Spill::new(self.limit.unwrap_or(MEMORY_LIMIT))),
+            target: Target::Stdout(Spill::new(
+                self.limit.unwrap_or(crate::output::SPILL_MEMORY),
+            )),
             count: 0,
             buf: Vec::new(),
         });
