@@ -91,7 +91,7 @@ pub struct Timing {
 
 /// Entries per generation of a match cache: a cache holds at most two generations, so memory
 /// stays bounded on inventories with millions of distinct strings.
-const MATCH_CACHE_GENERATION: usize = 32_768;
+const MATCH_CACHE_GENERATION: usize = 50_000;
 
 /// A bounded cache of match results per distinct string (vendor strings, model strings), in
 /// two generations: new entries go into the current one; when it is full, the previous one is
