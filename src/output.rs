@@ -126,22 +126,9 @@ fn io_fail(path: &Path, e: &std::io::Error) -> Error {
 impl AtomicFile {
     /// Starts writing `path`: checks the folder and creates the temporary file.
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
         let fail = |what: String, hint: &str| {
             Error::at(ErrorKind::Output, Location::file(path), what).hint(hint.to_string())
         };
-        if !dir.is_dir() {
-            return Err(fail(
-                format!(
-                    "cannot write the report: the folder '{}' does not exist",
-                    display_path(dir)
-                ),
-                "create the folder first or choose another output path",
-            ));
-        }
         if path.is_dir() {
             return Err(fail(
                 "cannot write the report: the output path is a folder".to_string(),
