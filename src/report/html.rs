@@ -141,18 +141,6 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Days left as words: "213 days left", "due today", "passed 152 days ago"; empty when unknown.
-fn days_text(days: Option<i64>) -> String {
-    match days {
-        Some(1) => "1 day left".to_string(),
-        Some(n) if n > 0 => format!("{n} days left"),
-        Some(0) => "due today".to_string(),
-        Some(-1) => "passed 1 day ago".to_string(),
-        Some(n) => format!("passed {} days ago", n.unsigned_abs()),
-        None => String::new(),
-    }
-}
-
 /// Writes `report` as one self-contained HTML page.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
@@ -583,7 +571,7 @@ fn findings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 match f.deadline {
                     Some(d) => format!(
                         "<span class=\"nowrap\">{d}</span><br><span class=\"small\">{}</span>",
-                        days_text(f.days_left)
+                        super::days_left_text(f.days_left)
                     ),
                     None => "–".to_string(),
                 },

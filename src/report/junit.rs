@@ -59,11 +59,12 @@ fn case_name(f: &FindingRow) -> String {
     parts.join(" ")
 }
 
+/// " (deadline 2025-12-31, passed 152 days ago)", or nothing without a deadline.
 fn deadline_note(f: &FindingRow) -> String {
     match (f.deadline, f.days_left) {
-        (Some(d), Some(n)) if n > 0 => format!(" (deadline {d}, {n} days left)"),
-        (Some(d), _) => format!(" (deadline {d} passed)"),
-        _ => String::new(),
+        (Some(d), Some(_)) => format!(" (deadline {d}, {})", super::days_left_text(f.days_left)),
+        (Some(d), None) => format!(" (deadline {d})"),
+        (None, _) => String::new(),
     }
 }
 
@@ -240,7 +241,7 @@ mod tests {
         render(&r, &mut out).unwrap();
         let xml = String::from_utf8(out).unwrap();
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"1\">"), "{xml}");
-        assert!(xml.contains("<failure message=\"violation of lt-5g/non-member-manufacturer (deadline 2025-12-31 passed)\" type=\"violation\">badchar &lt;tag&gt; &amp; &quot;quotes&quot;</failure>"), "{xml}");
+        assert!(xml.contains("<failure message=\"violation of lt-5g/non-member-manufacturer (deadline 2025-12-31, passed 152 days ago)\" type=\"violation\">badchar &lt;tag&gt; &amp; &quot;quotes&quot;</failure>"), "{xml}");
         assert!(
             xml.contains("<skipped message=\"waived by W-2026-017\"/>"),
             "{xml}"

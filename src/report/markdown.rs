@@ -67,15 +67,7 @@ fn short(digest: &str) -> &str {
 
 /// "2026-12-31 (213 days left)", "2025-12-31 (passed 152 days ago)".
 fn deadline(f: &FindingRow) -> String {
-    match (f.deadline, f.days_left) {
-        (Some(d), Some(1)) => format!("{d} (1 day left)"),
-        (Some(d), Some(n)) if n > 0 => format!("{d} ({n} days left)"),
-        (Some(d), Some(0)) => format!("{d} (due today)"),
-        (Some(d), Some(-1)) => format!("{d} (passed 1 day ago)"),
-        (Some(d), Some(n)) => format!("{d} (passed {} days ago)", n.unsigned_abs()),
-        (Some(d), None) => d.to_string(),
-        (None, _) => "–".to_string(),
-    }
+    super::deadline_text(f).unwrap_or_else(|| "–".to_string())
 }
 
 /// Writes `report` as Markdown.

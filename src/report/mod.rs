@@ -533,6 +533,29 @@ impl Report {
     }
 }
 
+/// Time to a deadline in words, the same in every format: "213 days left", "1 day left",
+/// "due today", "passed 1 day ago", "passed 152 days ago"; empty when unknown.
+pub fn days_left_text(days: Option<i64>) -> String {
+    match days {
+        Some(1) => "1 day left".to_string(),
+        Some(n) if n > 0 => format!("{n} days left"),
+        Some(0) => "due today".to_string(),
+        Some(-1) => "passed 1 day ago".to_string(),
+        Some(n) => format!("passed {} days ago", n.unsigned_abs()),
+        None => String::new(),
+    }
+}
+
+/// A finding's deadline with the time to it: "2026-12-31 (213 days left)"; `None` without a
+/// deadline.
+pub fn deadline_text(f: &FindingRow) -> Option<String> {
+    let d = f.deadline?;
+    Some(match f.days_left {
+        Some(_) => format!("{d} ({})", days_left_text(f.days_left)),
+        None => d.to_string(),
+    })
+}
+
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
@@ -543,5 +566,34 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::
         Format::Html => html::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Junit => junit::render(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_to_a_deadline_reads_the_same_in_every_format() {
+        let cases = [
+            (Some(213), "213 days left"),
+            (Some(1), "1 day left"),
+            (Some(0), "due today"),
+            (Some(-1), "passed 1 day ago"),
+            (Some(-152), "passed 152 days ago"),
+            (None, ""),
+        ];
+        for (days, want) in cases {
+            assert_eq!(days_left_text(days), want, "{days:?}");
+        }
+        let mut f = html::tests::sample_report().findings.remove(0);
+        assert_eq!(
+            deadline_text(&f).as_deref(),
+            Some("2025-12-31 (passed 152 days ago)")
+        );
+        f.days_left = None;
+        assert_eq!(deadline_text(&f).as_deref(), Some("2025-12-31"));
+        f.deadline = None;
+        assert_eq!(deadline_text(&f), None);
     }
 }

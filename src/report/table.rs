@@ -142,11 +142,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
                 (Some(p), Some(r)) => format!("{p}/{r}"),
                 _ => "-".to_string(),
             };
-            let deadline = match (f.deadline, f.days_left) {
-                (Some(d), Some(n)) if n > 0 => format!("{d} ({n} days left)"),
-                (Some(d), _) => format!("{d} (passed)"),
-                _ => "-".to_string(),
-            };
+            let deadline = super::deadline_text(f).unwrap_or_else(|| "-".to_string());
             t.add_row(vec![
                 Cell::new(location),
                 Cell::new(or_dash(f.asset_id.as_deref())),
