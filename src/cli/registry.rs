@@ -191,6 +191,28 @@ fn no_entry(reg: &RegistryData, id: &str) -> Error {
     .hint(hint)
 }
 
+/// What `retire` and `delist` share: the database opened for writing, its content, and the
+/// date the record ends (`--on`, else today), after checking that a reason was given.
+fn ending(
+    db: Option<&Path>,
+    command: &str,
+    reason: &str,
+    on: Option<Date>,
+    why: &str,
+) -> anyhow::Result<(Store, tvcheck::registry::RegistryData, Date)> {
+    if reason.trim().is_empty() {
+        bail!(Error::new(ErrorKind::Usage, "--reason is empty").hint(why));
+    }
+    let db = need_db(db, command)?;
+    let store = Store::open(&db, true)?;
+    let data = store.load()?;
+    let on = match on {
+        Some(d) => d,
+        None => today()?,
+    };
+    Ok((store, data, on))
+}
+
 fn retire(
     id: &str,
     reason: &str,
@@ -198,18 +220,8 @@ fn retire(
     db: Option<&Path>,
     actor: Option<String>,
 ) -> anyhow::Result<ExitStatus> {
-    let db = need_db(db, "retire")?;
-    let mut store = Store::open(&db, true)?;
-    let mut data = store.load()?;
-    let on = match on {
-        Some(d) => d,
-        None => today()?,
-    };
-    if reason.trim().is_empty() {
-        bail!(
-            Error::new(ErrorKind::Usage, "--reason is empty").hint("say why the entry is retired")
-        );
-    }
+    let (mut store, mut data, on) =
+        ending(db, "retire", reason, on, "say why the entry is retired")?;
     let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
         bail!(no_entry(&data, id));
     };
@@ -245,16 +257,7 @@ fn delist(
     db: Option<&Path>,
     actor: Option<String>,
 ) -> anyhow::Result<ExitStatus> {
-    let db = need_db(db, "delist")?;
-    let mut store = Store::open(&db, true)?;
-    let mut data = store.load()?;
-    let on = match on {
-        Some(d) => d,
-        None => today()?,
-    };
-    if reason.trim().is_empty() {
-        bail!(Error::new(ErrorKind::Usage, "--reason is empty").hint("say why the listing ends"));
-    }
+    let (mut store, mut data, on) = ending(db, "delist", reason, on, "say why the listing ends")?;
     let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
         bail!(no_entry(&data, id));
     };
