@@ -201,7 +201,7 @@ pub fn run(
                         if report.summary.items % 8192 == 0 {
                             progress(Progress::Items(report.summary.items));
                         }
-                        let a = evaluator.assess(item);
+                        let mut a = evaluator.assess(item);
                         counts.add(&a);
                         report.summary.add(&a);
                         for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
@@ -211,7 +211,8 @@ pub fn run(
                             }
                         }
                         let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
-                        let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
+                        let findings = std::mem::take(&mut a.findings);
+                        let rows = findings.into_iter().map(Some).chain(ok_row.then_some(None));
                         for f in rows {
                             let mut row = FindingRow::new(item, &a, f);
                             if row.verdict != Verdict::Ok {

@@ -255,10 +255,10 @@ pub struct Evidence {
 
 impl FindingRow {
     /// Builds a row from an item, its assessment and one of its findings (`None` for an item
-    /// without findings, listed with `--all`).
-    pub fn new(item: &Item, a: &Assessment, f: Option<&Finding>) -> FindingRow {
+    /// without findings, listed with `--all`). The finding's strings move into the row.
+    pub fn new(item: &Item, a: &Assessment, f: Option<Finding>) -> FindingRow {
         let id = a.identity.as_ref();
-        FindingRow {
+        let mut row = FindingRow {
             file: item.file.to_string(),
             line: item.line,
             sheet: item.sheet.clone(),
@@ -271,45 +271,57 @@ impl FindingRow {
             quantity: item.quantity,
             country: item.country.clone(),
             installed: item.installed.clone(),
-            policy: f.map(|f| f.policy.clone()),
-            rule: f.map(|f| f.rule.clone()),
-            verdict: f.map_or(a.verdict, |f| f.verdict),
-            deadline: f.and_then(|f| f.deadline),
-            days_left: f.and_then(|f| f.days_left),
-            waiver: f.and_then(|f| f.waiver.clone()),
-            entry: f
-                .and_then(|f| f.entry.clone())
-                .or_else(|| id.map(|i| i.0.clone())),
-            entry_name: f
-                .and_then(|f| f.entry_name.clone())
-                .or_else(|| id.map(|i| i.1.clone())),
-            match_kind: f.and_then(|f| f.match_kind).or(id.map(|i| i.2)),
-            score: f.and_then(|f| f.score).or(id.map(|i| i.3)),
-            evidence: f.and_then(|f| {
-                Some(Evidence {
-                    matched_by: f.matched_by?,
-                    matched: f.matched.clone()?,
-                    chain: f.chain.clone(),
-                })
-            }),
-            listings: f.map(|f| f.listings.clone()).unwrap_or_default(),
-            reason: f.map_or_else(
-                || {
-                    if a.identified {
-                        "identified; no rule applies to it as of the check date".to_string()
-                    } else {
-                        "vendor not in the registry".to_string()
-                    }
-                },
-                |f| f.reason.clone(),
-            ),
+            policy: None,
+            rule: None,
+            verdict: a.verdict,
+            deadline: None,
+            days_left: None,
+            waiver: None,
+            entry: id.map(|i| i.0.clone()),
+            entry_name: id.map(|i| i.1.clone()),
+            match_kind: id.map(|i| i.2),
+            score: id.map(|i| i.3),
+            evidence: None,
+            listings: Vec::new(),
+            reason: if a.identified {
+                "identified; no rule applies to it as of the check date".to_string()
+            } else {
+                "vendor not in the registry".to_string()
+            },
             extra: item
                 .extra
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
             in_baseline: false,
+        };
+        if let Some(f) = f {
+            row.policy = Some(f.policy);
+            row.rule = Some(f.rule);
+            row.verdict = f.verdict;
+            row.deadline = f.deadline;
+            row.days_left = f.days_left;
+            row.waiver = f.waiver;
+            if f.entry.is_some() {
+                row.entry = f.entry;
+            }
+            if f.entry_name.is_some() {
+                row.entry_name = f.entry_name;
+            }
+            row.match_kind = f.match_kind.or(row.match_kind);
+            row.score = f.score.or(row.score);
+            row.evidence = match (f.matched_by, f.matched) {
+                (Some(matched_by), Some(matched)) => Some(Evidence {
+                    matched_by,
+                    matched,
+                    chain: f.chain,
+                }),
+                _ => None,
+            };
+            row.listings = f.listings;
+            row.reason = f.reason;
         }
+        row
     }
 }
 
