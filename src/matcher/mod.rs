@@ -163,6 +163,8 @@ pub struct Matcher {
     /// or of the token with one character deleted; the token's index in `sorted_tokens`),
     /// sorted. A hash collision only proposes a word that the edit-distance check then drops.
     deletions: Vec<(u64, u32)>,
+    /// Where each hash's run starts in `deletions` and how long it is: one probe per lookup.
+    deletion_runs: HashMap<u64, (u32, u32)>,
     hasher: ahash::RandomState,
     cjk: Vec<(String, usize)>,
     patterns: GlobSet,
@@ -242,6 +244,7 @@ impl Matcher {
             by_token: HashMap::default(),
             sorted_tokens: Vec::new(),
             deletions: Vec::new(),
+            deletion_runs: HashMap::default(),
             hasher: ahash::RandomState::new(),
             cjk: Vec::new(),
             patterns: GlobSet::empty(),
@@ -305,6 +308,18 @@ impl Matcher {
         }
         m.deletions.sort_unstable();
         m.deletions.dedup();
+        let mut start = 0;
+        while start < m.deletions.len() {
+            let h = m.deletions[start].0;
+            let len = m.deletions[start..]
+                .iter()
+                .take_while(|&&(k, _)| k == h)
+                .count();
+            if let (Ok(s), Ok(l)) = (u32::try_from(start), u32::try_from(len)) {
+                m.deletion_runs.insert(h, (s, l));
+            }
+            start += len;
+        }
         m.sorted_tokens = sorted;
         let mut builder = GlobSetBuilder::new();
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
@@ -661,8 +676,14 @@ impl Matcher {
             let mut fixes: Vec<&String> = Vec::new();
             let mut lookup = |key: &str| {
                 let h = self.hasher.hash_one(key);
-                let start = self.deletions.partition_point(|&(k, _)| k < h);
-                for &(_, i) in self.deletions[start..].iter().take_while(|&&(k, _)| k == h) {
+                let Some(&(start, len)) = self.deletion_runs.get(&h) else {
+                    return;
+                };
+                let run = self
+                    .deletions
+                    .get(start as usize..(start + len) as usize)
+                    .unwrap_or_default();
+                for &(_, i) in run {
                     if let Some(r) = self.sorted_tokens.get(i as usize) {
                         if osa_distance(t, r) == 1 {
                             fixes.push(r);
