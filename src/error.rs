@@ -135,8 +135,16 @@ impl Error {
             K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
             K::NotFound => "no such file or folder".to_string(),
             K::QuotaExceeded => "the disk quota is exceeded".to_string(),
+            K::IsADirectory => "it is a folder".to_string(),
+            K::BrokenPipe => "the reader closed the pipe".to_string(),
             _ => match err.raw_os_error() {
-                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+                Some(code) => {
+                    let text = std::io::Error::from_raw_os_error(code).to_string();
+                    match text.rfind(" (os error ") {
+                        Some(i) => text[..i].to_string(),
+                        None => text,
+                    }
+                }
                 None => err.to_string(),
             },
         }

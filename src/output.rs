@@ -135,45 +135,54 @@ impl AtomicFile {
                 "name a file, e.g. report.json",
             ));
         }
-        // metadata() follows symbolic links: this is what the path finally names.
-        if let Ok(meta) = std::fs::metadata(path) {
-            if !meta.is_file() {
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(|e| io_fail(path, &e))?;
-                return Ok(AtomicFile {
-                    path: path.to_path_buf(),
-                    out: Out::Direct(file, Spill::new(SPILL_MEMORY)),
-                });
-            }
+        // A device, FIFO or socket (metadata() follows links), and anything under /dev or
+        // /proc (`/dev/stderr`, `/dev/fd/3`: links to whatever the descriptor is, maybe a file
+        // opened for appending), is written to, never replaced.
+        let (target, via_system) = resolve_links(path);
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file()) || via_system;
+        if special {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| io_fail(path, &e))?;
+            return Ok(AtomicFile {
+                path: path.to_path_buf(),
+                out: Out::Direct(file, Spill::new(SPILL_MEMORY)),
+            });
         }
         // A symbolic link stays a link: the file it points to is replaced.
-        let target = match std::fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => resolve_link(path),
-            _ => path.to_path_buf(),
-        };
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
         if !dir.is_dir() {
-            return Err(fail(
+            let what = if dir.exists() {
+                format!(
+                    "cannot write the report: '{}' is not a folder",
+                    display_path(dir)
+                )
+            } else {
                 format!(
                     "cannot write the report: the folder '{}' does not exist",
                     display_path(dir)
-                ),
+                )
+            };
+            return Err(fail(
+                what,
                 "create the folder first or choose another output path",
             ));
         }
         let mut builder = tempfile::Builder::new();
         builder.prefix(".tvcheck-").suffix(".tmp");
         // A report is an ordinary file: created like any other (0666 less the umask), not with
-        // the owner-only mode of a temporary file; a file it replaces keeps its permissions.
+        // the owner-only mode of a temporary file; a file it replaces keeps its permissions,
+        // from the start, since the temporary file fills with the report during the run.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
+            let mode =
+                std::fs::metadata(&target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
         }
         let tmp = builder.tempfile_in(dir).map_err(|e| io_fail(path, &e))?;
         Ok(AtomicFile {
@@ -195,40 +204,91 @@ impl AtomicFile {
         io_fail(&self.path, e)
     }
 
-    /// Flushes, syncs and renames the file into place (a FIFO or device: flushes).
-    pub fn commit(self) -> Result<()> {
+    /// Flushes and syncs the temporary file: after this, only the rename is left
+    /// ([`Prepared::persist`]).
+    pub fn prepare(self) -> Result<Prepared> {
         let path = self.path;
-        let (out, target) = match self.out {
-            Out::Direct(mut file, mut held) => {
-                return held
-                    .copy_to(&mut file)
-                    .and_then(|()| file.flush())
-                    .map_err(|e| io_fail(&path, &e))
+        match self.out {
+            Out::Direct(file, held) => Ok(Prepared {
+                path,
+                kind: PreparedKind::Direct(file, held),
+            }),
+            Out::Temp { out, target } => {
+                let tmp = out.into_inner().map_err(|e| io_fail(&path, e.error()))?;
+                if let Ok(meta) = std::fs::metadata(&target) {
+                    // Best effort: an unchanged mode is not worth failing the report for.
+                    let _ = tmp.as_file().set_permissions(meta.permissions());
+                }
+                tmp.as_file().sync_all().map_err(|e| io_fail(&path, &e))?;
+                Ok(Prepared {
+                    path,
+                    kind: PreparedKind::Temp(tmp, target),
+                })
             }
-            Out::Temp { out, target } => (out, target),
-        };
-        let tmp = out.into_inner().map_err(|e| io_fail(&path, e.error()))?;
-        if let Ok(meta) = std::fs::metadata(&target) {
-            // Best effort: an unchanged mode is not worth failing the report for.
-            let _ = tmp.as_file().set_permissions(meta.permissions());
         }
-        tmp.as_file().sync_all().map_err(|e| io_fail(&path, &e))?;
-        tmp.persist(&target).map_err(|e| io_fail(&path, &e.error))?;
-        Ok(())
+    }
+
+    /// Flushes, syncs and renames the file into place (a FIFO or device: writes it).
+    pub fn commit(self) -> Result<()> {
+        self.prepare()?.persist()
     }
 }
 
-/// Where the symbolic link `link` points, as a path usable from here (its target may not
-/// exist yet: a dangling link names the file to create).
-fn resolve_link(link: &Path) -> PathBuf {
-    if let Ok(real) = std::fs::canonicalize(link) {
-        return real;
+/// A complete output file waiting for its rename ([`AtomicFile::prepare`]).
+pub struct Prepared {
+    path: PathBuf,
+    kind: PreparedKind,
+}
+
+enum PreparedKind {
+    Temp(tempfile::NamedTempFile, PathBuf),
+    Direct(File, Spill),
+}
+
+impl Prepared {
+    /// Whether persisting writes into a FIFO or device (which cannot be undone or renamed).
+    pub fn is_direct(&self) -> bool {
+        matches!(self.kind, PreparedKind::Direct(..))
     }
-    match std::fs::read_link(link) {
-        Ok(t) if t.is_absolute() => t,
-        Ok(t) => link.parent().unwrap_or(Path::new(".")).join(t),
-        Err(_) => link.to_path_buf(),
+
+    /// Renames the file into place (a FIFO or device: writes what was held back).
+    pub fn persist(self) -> Result<()> {
+        let path = self.path;
+        match self.kind {
+            PreparedKind::Temp(tmp, target) => tmp
+                .persist(&target)
+                .map(|_| ())
+                .map_err(|e| io_fail(&path, &e.error)),
+            PreparedKind::Direct(mut file, mut held) => held
+                .copy_to(&mut file)
+                .and_then(|()| file.flush())
+                .map_err(|e| io_fail(&path, &e)),
+        }
     }
+}
+
+/// The file `path` finally names when it is a symbolic link (or a chain of them), as a path
+/// usable from here (its target may not exist yet: a dangling link names the file to create),
+/// and whether the path or a link on the way is under `/dev` or `/proc` (`/dev/stdout` is a
+/// link to `/proc/self/fd/1`, itself a link to whatever standard output is).
+fn resolve_links(path: &Path) -> (PathBuf, bool) {
+    let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+    let mut cur = path.to_path_buf();
+    let mut via_system = system(&cur);
+    // As many hops as the kernel follows (ELOOP beyond).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {}
+            _ => break,
+        }
+        match std::fs::read_link(&cur) {
+            Ok(t) if t.is_absolute() => cur = t,
+            Ok(t) => cur = cur.parent().unwrap_or(Path::new(".")).join(t),
+            Err(_) => break,
+        }
+        via_system |= system(&cur);
+    }
+    (cur, via_system)
 }
 
 impl Write for AtomicFile {
@@ -264,4 +324,31 @@ pub fn write_atomic(
         .and_then(|()| file.flush())
         .map_err(|e| file.error(&e))?;
     file.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_has_the_replaced_files_mode_from_the_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let file = AtomicFile::create(&path).unwrap();
+        let Out::Temp { out, .. } = &file.out else {
+            panic!("not a temporary file");
+        };
+        let mode = std::fs::metadata(out.get_ref().path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        file.commit().unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }

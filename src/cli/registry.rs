@@ -117,7 +117,8 @@ fn import(
             .map(|f| (f.path.clone(), f.sha256.clone()))
             .collect(),
     )?;
-    let created = !db.exists();
+    // Created by this command only when nothing at all (not even a link) was at the path.
+    let created = std::fs::symlink_metadata(&db).is_err();
     let mut store = Store::create_or_open(&db)?;
     let rev = match store.commit(&merged, &m) {
         Ok(rev) => rev,

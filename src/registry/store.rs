@@ -134,17 +134,42 @@ fn is_cannot_open(e: &rusqlite::Error) -> bool {
 /// An SQLite URI naming `path` with `immutable=1`: for reading a registry on read-only media,
 /// where SQLite cannot create the shared-memory file a WAL database otherwise needs.
 fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            c => uri.push(c),
-        }
-    }
-    uri.push_str("?immutable=1");
-    uri
+    // Every byte but unreserved ones and '/' is percent-encoded, so any file name (spaces, '?',
+    // '#', '%', bytes that are not UTF-8) survives; an absolute path gets an empty authority
+    // ("file://" + "/…"), so a path starting with "//" is not read as a host name.
+    let encoded: String = path_bytes(path)
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let authority = if path.is_absolute() { "//" } else { "" };
+    format!("file:{authority}{encoded}?immutable=1")
+}
+
+/// The bytes of a path as the OS has them.
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+/// The bytes of a path as the OS has them (UTF-8 of its lossy text elsewhere).
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
+}
+
+/// Whether a file can be created in `dir` (tried, and removed at once).
+fn folder_writable(dir: &Path) -> bool {
+    tempfile::Builder::new()
+        .prefix(".tvcheck-probe-")
+        .tempfile_in(dir)
+        .is_ok()
 }
 
 /// Opens `path` read-only. A WAL database in a folder that cannot be written (read-only media,
@@ -158,7 +183,16 @@ fn open_read_only(path: &Path) -> Result<Connection> {
         r.get::<_, i64>(0)
     });
     match probe {
-        Err(e) if is_cannot_open(&e) => {
+        // Only where the folder really cannot be written: anywhere else another process may be
+        // writing the database, and an immutable open could read it half-changed.
+        Err(e)
+            if is_cannot_open(&e)
+                && !folder_writable(
+                    path.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new(".")),
+                ) =>
+        {
             let mut wal = path.as_os_str().to_owned();
             wal.push("-wal");
             if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
@@ -283,6 +317,14 @@ impl Store {
     pub fn create_or_open(path: &Path) -> Result<Store> {
         if path.exists() {
             return Store::open(path, true);
+        }
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::at(
+                ErrorKind::Registry,
+                Location::file(path),
+                "the registry path is a symbolic link to a file that does not exist",
+            )
+            .hint("point --db at the registry file itself, or create the file the link names"));
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
@@ -888,4 +930,32 @@ fn upsert_tx(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn immutable_uris_encode_every_path() {
+        assert_eq!(
+            immutable_uri(Path::new("/tmp/a b/reg?#%.db")),
+            "file:///tmp/a%20b/reg%3F%23%25.db?immutable=1"
+        );
+        // A path starting with two slashes is not read as a host name.
+        assert_eq!(
+            immutable_uri(Path::new("//tmp/reg.db")),
+            "file:////tmp/reg.db?immutable=1"
+        );
+        assert_eq!(
+            immutable_uri(Path::new("reg.db")),
+            "file:reg.db?immutable=1"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = Path::new(std::ffi::OsStr::from_bytes(b"/ro/n\xe9/reg.db"));
+            assert_eq!(immutable_uri(p), "file:///ro/n%E9/reg.db?immutable=1");
+        }
+    }
 }

@@ -184,21 +184,31 @@ impl Streamed {
 
     /// Renames the report files into place and copies the standard-output report to `stdout`.
     pub fn commit(self, stdout: &mut dyn Write) -> Result<()> {
+        // Everything that can fail on a full disk first (flush and sync of every file), then
+        // the renames, then what cannot be taken back (FIFOs, devices, standard output): a
+        // failure leaves as little as possible half-done.
+        let mut prepared = Vec::new();
+        let mut spills = Vec::new();
         for s in self.sinks {
             match s.target {
-                Target::File(f) => f.commit()?,
-                Target::Stdout(mut spill) => {
-                    spill
-                        .copy_to(stdout)
-                        .and_then(|()| stdout.flush())
-                        .map_err(|e| {
-                            Error::new(
-                                ErrorKind::Output,
-                                format!("cannot write the report: {}", Error::io_reason(&e)),
-                            )
-                        })?;
-                }
+                Target::File(f) => prepared.push(f.prepare()?),
+                Target::Stdout(spill) => spills.push(spill),
             }
+        }
+        let (direct, renamed): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|p| p.is_direct());
+        for p in renamed.into_iter().chain(direct) {
+            p.persist()?;
+        }
+        for mut spill in spills {
+            spill
+                .copy_to(stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Output,
+                        format!("cannot write the report: {}", Error::io_reason(&e)),
+                    )
+                })?;
         }
         Ok(())
     }

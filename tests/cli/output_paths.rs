@@ -102,3 +102,66 @@ fn a_fifo_is_written_not_replaced() {
     assert_eq!(v["summary"]["items"], 12);
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+#[test]
+fn dev_stdout_appended_to_a_log_file_keeps_the_log() {
+    let env = Env::new();
+    env.file("log.txt", "earlier log line\n");
+    let cmd = format!(
+        "'{}' check '{}' --as-of 2026-06-01 -o json=/dev/stdout >> log.txt",
+        env!("CARGO_BIN_EXE_tvcheck"),
+        example()
+    );
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(&cmd)
+        .current_dir(env.path("."))
+        .env_remove("TVCHECK_DB")
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let log = std::fs::read_to_string(env.path("log.txt")).unwrap();
+    let json = log
+        .strip_prefix("earlier log line\n")
+        .unwrap_or_else(|| panic!("the log was overwritten: {log:.200}"));
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["summary"]["items"], 12);
+}
+
+#[test]
+fn a_chain_of_links_is_followed_to_its_end() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.path("a")).unwrap();
+    std::fs::create_dir_all(env.path("real")).unwrap();
+    std::os::unix::fs::symlink("m2", env.path("a/m1")).unwrap();
+    std::os::unix::fs::symlink("../real/x.json", env.path("a/m2")).unwrap();
+    check_to(&env, "a/m1").code(1);
+    for link in ["a/m1", "a/m2"] {
+        assert!(
+            std::fs::symlink_metadata(env.path(link))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{link} was replaced"
+        );
+    }
+    assert!(env.path("real/x.json").is_file());
+}
+
+#[test]
+fn a_registry_path_that_is_a_dangling_link_is_refused_and_kept() {
+    let env = Env::new();
+    let export = env.run(&["registry", "export", "--format", "toml"]);
+    export.code(0);
+    env.file("reg.toml", export.stdout);
+    std::os::unix::fs::symlink("missing/reg.db", env.path("link.db")).unwrap();
+    env.run(&["registry", "import", "reg.toml", "--db", "link.db"])
+        .error(&[
+            "link.db: the registry path is a symbolic link to a file that does not exist",
+            "point --db at the registry file itself",
+        ]);
+    assert!(std::fs::symlink_metadata(env.path("link.db"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
