@@ -39,6 +39,36 @@ pub struct Item {
     pub extra: Vec<(Arc<str>, String)>,
 }
 
+impl Item {
+    /// An item of `file` at `line` whose canonical fields come from `get`, asked in a fixed
+    /// order (the first error wins; the vendor is empty when the record has none). The readers
+    /// differ only in how they get a field's text, the quantity and the other columns.
+    pub fn from_fields<E>(
+        file: &Arc<str>,
+        line: u64,
+        quantity: Option<u64>,
+        extra: Vec<(Arc<str>, String)>,
+        mut get: impl FnMut(Field) -> Result<Option<String>, E>,
+    ) -> Result<Item, E> {
+        Ok(Item {
+            file: Arc::clone(file),
+            line,
+            sheet: None,
+            asset_id: get(Field::AssetId)?,
+            vendor: get(Field::Vendor)?.unwrap_or_default(),
+            model: get(Field::Model)?,
+            serial: get(Field::Serial)?,
+            site: get(Field::Site)?,
+            domain: get(Field::Domain)?,
+            quantity,
+            country: get(Field::Country)?,
+            installed: get(Field::Installed)?,
+            purpose: get(Field::Purpose)?,
+            extra,
+        })
+    }
+}
+
 /// The canonical inventory fields that tvcheck understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {

@@ -194,11 +194,6 @@ impl AtomicFile {
         })
     }
 
-    /// The target path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The error to report for a failed write to this file.
     pub fn error(&self, e: &std::io::Error) -> Error {
         io_fail(&self.path, e)

@@ -267,37 +267,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     // Streamed reports were written while checking; they only need to be put in place.
-    let rendered = match streamed {
-        Some(s) => {
-            s.commit(&mut std::io::stdout().lock())?;
-            &outputs[..0]
-        }
-        None => &outputs[..],
-    };
-    for o in rendered {
-        let format = o.format.unwrap_or(args.format);
-        match &o.path {
-            Some(path) => {
-                tvcheck::output::write_atomic(path, |w| report::render(&report, format, w))?
-            }
-            None => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                if format == report::Format::Table {
-                    let tty = std::io::stdout().is_terminal();
-                    let style = report::table::Style {
-                        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                        tty,
-                        width: None,
-                    };
-                    report::table::render_styled(&report, &mut out, style)
-                        .context("cannot write the report")?;
-                } else {
-                    report::render(&report, format, &mut out).context("cannot write the report")?;
-                }
-                out.flush().context("cannot write the report")?;
-            }
-        }
+    match streamed {
+        Some(s) => s.commit(&mut std::io::stdout().lock())?,
+        None => render_outputs(&report, &outputs, args.format)?,
     }
     // Only findings that are not in the baseline count; waived findings never do.
     let gate = report.gate;
@@ -356,4 +328,38 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Renders the finished report in every requested format, to its file or standard output.
+fn render_outputs(
+    report: &report::Report,
+    outputs: &[OutputSpec],
+    default: report::Format,
+) -> anyhow::Result<()> {
+    for o in outputs {
+        let format = o.format.unwrap_or(default);
+        match &o.path {
+            Some(path) => {
+                tvcheck::output::write_atomic(path, |w| report::render(report, format, w))?
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                if format == report::Format::Table {
+                    let tty = std::io::stdout().is_terminal();
+                    let style = report::table::Style {
+                        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                        tty,
+                        width: None,
+                    };
+                    report::table::render_styled(report, &mut out, style)
+                        .context("cannot write the report")?;
+                } else {
+                    report::render(report, format, &mut out).context("cannot write the report")?;
+                }
+                out.flush().context("cannot write the report")?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -374,22 +374,7 @@ impl CsvReader {
                 extra.push((Arc::clone(&self.headers[i]), v));
             }
         }
-        Ok(Item {
-            file: Arc::clone(&self.file),
-            line,
-            asset_id: get(Field::AssetId)?,
-            vendor: get(Field::Vendor)?.unwrap_or_default(),
-            model: get(Field::Model)?,
-            serial: get(Field::Serial)?,
-            site: get(Field::Site)?,
-            domain: get(Field::Domain)?,
-            quantity,
-            country: get(Field::Country)?,
-            installed: get(Field::Installed)?,
-            purpose: get(Field::Purpose)?,
-            extra,
-            sheet: None,
-        })
+        Item::from_fields(&self.file, line, quantity, extra, get)
     }
 
     /// The SHA-256 (hex) and size of the bytes read; complete once `next_item` returned `Ok(None)`.

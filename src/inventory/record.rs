@@ -39,22 +39,10 @@ pub fn build_item(
             })?),
         },
     };
-    let mut item = Item {
-        file: Arc::clone(file),
-        line,
-        sheet: None,
-        asset_id: take(Field::AssetId),
-        vendor: take(Field::Vendor).unwrap_or_default(),
-        model: take(Field::Model),
-        serial: take(Field::Serial),
-        site: take(Field::Site),
-        domain: take(Field::Domain),
-        quantity,
-        country: take(Field::Country),
-        installed: take(Field::Installed),
-        purpose: take(Field::Purpose),
-        extra: Vec::with_capacity(map.extra.len()),
-    };
+    let Ok(mut item) = Item::from_fields(file, line, quantity, Vec::new(), |f| {
+        Ok::<_, std::convert::Infallible>(take(f))
+    });
+    item.extra.reserve(map.extra.len());
     for &i in &map.extra {
         if let (Some(h), Some(v)) = (headers.get(i), values.get_mut(i).and_then(Option::take)) {
             item.extra.push((Arc::clone(h), v));

@@ -207,22 +207,7 @@ impl TomlReader {
                         extra.push((Arc::from(k.get_ref().as_str()), s));
                     }
                 }
-                Ok(Item {
-                    file: Arc::clone(&file),
-                    line,
-                    asset_id: get(Field::AssetId)?,
-                    vendor: get(Field::Vendor)?.unwrap_or_default(),
-                    model: get(Field::Model)?,
-                    serial: get(Field::Serial)?,
-                    site: get(Field::Site)?,
-                    domain: get(Field::Domain)?,
-                    quantity,
-                    country: get(Field::Country)?,
-                    installed: get(Field::Installed)?,
-                    purpose: get(Field::Purpose)?,
-                    extra,
-                    sheet: None,
-                })
+                Item::from_fields(&file, line, quantity, extra, get)
             };
             // A malformed [[asset]] table is skipped and reported; the others are read.
             items.push(one().map_err(|mut e| {

@@ -35,11 +35,16 @@ pub const HEADER: [&str; 20] = [
     "reason",
 ];
 
+/// The CSV writer every rendering uses: records end with `\n`.
+fn writer<W: Write>(out: W) -> ::csv::Writer<W> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
 /// Writes `report.findings` as CSV.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = writer(out);
     w.write_record(HEADER)?;
     for f in &report.findings {
         w.write_record(record(f))?;
@@ -49,18 +54,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The header row, as [`render`] writes it (for streamed findings).
 pub fn head(out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = writer(out);
     w.write_record(HEADER)?;
     w.flush()
 }
 
 /// One finding's CSV record, as [`render`] writes it (for streamed findings).
 pub fn finding(f: &FindingRow, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = writer(out);
     w.write_record(record(f))?;
     w.flush()
 }

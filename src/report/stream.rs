@@ -110,10 +110,17 @@ fn unstreamable(format: Format) -> std::io::Error {
 /// The streamed reports of a run. [`crate::check::run`] calls `start` once the report's
 /// provenance is known, `push` for every finding and `finish` with the final counts; the caller
 /// then calls [`Streamed::commit`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Streamed {
     sinks: Vec<Sink>,
-    limit: Option<usize>,
+    /// Bytes a standard-output report holds in memory before it moves to a temporary file.
+    limit: usize,
+}
+
+impl Default for Streamed {
+    fn default() -> Streamed {
+        Streamed::with_memory_limit(crate::output::SPILL_MEMORY)
+    }
 }
 
 impl Streamed {
@@ -126,7 +133,7 @@ impl Streamed {
     pub fn with_memory_limit(limit: usize) -> Streamed {
         Streamed {
             sinks: Vec::new(),
-            limit: Some(limit),
+            limit,
         }
     }
 
@@ -145,17 +152,10 @@ impl Streamed {
     pub fn stdout(&mut self, format: Format) {
         self.sinks.push(Sink {
             format,
-            target: Target::Stdout(Spill::new(
-                self.limit.unwrap_or(crate::output::SPILL_MEMORY),
-            )),
+            target: Target::Stdout(Spill::new(self.limit)),
             count: 0,
             buf: Vec::new(),
         });
-    }
-
-    /// Whether any report is streamed.
-    pub fn is_empty(&self) -> bool {
-        self.sinks.is_empty()
     }
 
     /// Writes the heads: what comes before the findings.

@@ -8,7 +8,7 @@
 //! is set: `.ci/run` sets it whenever the machine can mount, so CI never skips them silently.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::support::{repo, Env};
@@ -91,17 +91,6 @@ fn example() -> String {
         .into_owned()
 }
 
-/// The registry's current content digest, from `registry status`.
-fn status_digest(env: &Env, db: &Path) -> String {
-    let out = env.run(&["registry", "status", "--db", db.to_str().unwrap()]);
-    out.code(0);
-    out.stdout
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("content sha256: "))
-        .unwrap_or_else(|| panic!("no digest in: {}", out.stdout))
-        .to_string()
-}
-
 /// A TOML export of the embedded registry, to import into a database.
 fn embedded_export(env: &Env) -> PathBuf {
     let out = env.run(&["registry", "export", "--format", "toml"]);
@@ -145,7 +134,7 @@ fn registry_on_a_read_only_file_system_is_read_but_never_written() {
     ]);
     out.code(1);
     assert_eq!(out.json()["registry"]["sha256"], before.as_str());
-    assert_eq!(status_digest(&env, &db), before);
+    assert_eq!(env.registry_digest(Some(dbs)), before);
     let verify = env.run(&["registry", "verify", "--db", dbs]);
     verify.code(0);
     assert!(
@@ -233,7 +222,7 @@ fn full_disk_during_a_registry_import_keeps_the_old_content() {
     let dbs = db.to_str().unwrap();
     env.run(&["registry", "import", src.to_str().unwrap(), "--db", dbs])
         .code(0);
-    let before = status_digest(&env, &db);
+    let before = env.registry_digest(Some(dbs));
     fs.fill();
 
     // A large update cannot fit: the import fails as a whole.
@@ -253,7 +242,7 @@ fn full_disk_during_a_registry_import_keeps_the_old_content() {
         .error(&disk_full);
 
     // The database is intact, with the old content, and says so.
-    assert_eq!(status_digest(&env, &db), before);
+    assert_eq!(env.registry_digest(Some(dbs)), before);
     let verify = env.run(&["registry", "verify", "--db", dbs]);
     verify.code(0);
     assert!(
