@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::report::FindingRow;
+use crate::report::RowRef;
 
 /// The identities of the findings of a baseline report.
 #[derive(Debug, Default)]
@@ -54,19 +54,14 @@ fn key(
 }
 
 /// The identity of a finding of this run (a part inside a component adds its own reference).
-pub fn identity(f: &FindingRow) -> String {
+pub fn identity(f: &RowRef) -> String {
     let base = key(
-        f.policy.as_deref(),
-        f.rule.as_deref(),
-        f.asset_id.as_deref(),
-        [
-            Some(f.vendor.as_str()),
-            f.model.as_deref(),
-            f.serial.as_deref(),
-            f.site.as_deref(),
-        ],
+        f.policy,
+        f.rule,
+        f.asset_id,
+        [Some(f.vendor), f.model, f.serial, f.site],
     );
-    match f.extra.get("part_bom_ref") {
+    match f.extra("part_bom_ref") {
         Some(part) => format!("{base}\u{1f}part\u{1f}{part}"),
         None => base,
     }
@@ -115,7 +110,7 @@ impl Baseline {
     }
 
     /// Whether the baseline already holds this finding.
-    pub fn contains(&self, f: &FindingRow) -> bool {
+    pub fn contains(&self, f: &RowRef) -> bool {
         self.keys.contains(&identity(f))
     }
 }

@@ -12,8 +12,8 @@ use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::stream::Streamed;
 use crate::report::{
-    BaselineInfo, Counts, ExpiredWaiver, FindingRow, Gate, GroupSummary, InputInfo, PolicySummary,
-    RegistryInfo, Report, RuleInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
+    BaselineInfo, Counts, ExpiredWaiver, Gate, GroupSummary, InputInfo, PolicySummary,
+    RegistryInfo, Report, RowRef, RuleInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -201,7 +201,7 @@ pub fn run(
                         if report.summary.items % 8192 == 0 {
                             progress(Progress::Items(report.summary.items));
                         }
-                        let mut a = evaluator.assess(item);
+                        let a = evaluator.assess(item);
                         counts.add(&a);
                         report.summary.add(&a);
                         for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
@@ -211,10 +211,9 @@ pub fn run(
                             }
                         }
                         let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
-                        let findings = std::mem::take(&mut a.findings);
-                        let rows = findings.into_iter().map(Some).chain(ok_row.then_some(None));
+                        let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
                         for f in rows {
-                            let mut row = FindingRow::new(item, &a, f);
+                            let mut row = RowRef::new(item, &a, f);
                             if row.verdict != Verdict::Ok {
                                 not_ok += 1;
                                 if baseline.is_some_and(|b| b.contains(&row)) {
@@ -228,7 +227,7 @@ pub fn run(
                             }
                             match stream.as_deref_mut() {
                                 Some(s) => s.push(&row)?,
-                                None => report.findings.push(row),
+                                None => report.findings.push(row.to_row()),
                             }
                         }
                     }

@@ -20,7 +20,7 @@ pub struct AtomicFile {
 enum Out {
     /// A temporary file next to the target, renamed over it on commit.
     Temp {
-        out: BufWriter<tempfile::NamedTempFile>,
+        out: Background,
         /// The file to replace: the target, or where the target's symbolic link points.
         target: PathBuf,
     },
@@ -107,6 +107,142 @@ impl Write for Spill {
     }
 }
 
+/// Bytes handed to the writing thread at a time.
+const CHUNK: usize = 256 << 10;
+
+/// Chunks in flight to the writing thread (memory bound: about `(CHUNKS + 2) * CHUNK`).
+const CHUNKS: usize = 4;
+
+/// A temporary report file written by a thread of its own, so that the run's thread does not
+/// wait for the kernel to copy hundreds of megabytes into the page cache. Bytes are collected
+/// in chunks and handed over through a bounded channel; the writing thread returns the emptied
+/// chunks for reuse. Its first error stops it and is returned by the next write.
+struct Background {
+    buf: Vec<u8>,
+    /// `None` once the thread is joined (after an error or [`Background::finish`]).
+    to: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    thread: Option<std::thread::JoinHandle<(tempfile::NamedTempFile, std::io::Result<()>)>>,
+    /// The writing thread's error, kept for every later call once it has been seen.
+    failed: Option<std::io::Error>,
+}
+
+impl Background {
+    fn new(file: tempfile::NamedTempFile) -> Background {
+        let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS);
+        let (back_to, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS + 2);
+        let thread = std::thread::spawn(move || {
+            let mut file = file;
+            let mut result = Ok(());
+            for mut chunk in from {
+                if let Err(e) = file.as_file_mut().write_all(&chunk) {
+                    result = Err(e);
+                    break;
+                }
+                chunk.clear();
+                // The other side may be gone or have enough chunks: then this one is freed.
+                let _ = back_to.try_send(chunk);
+            }
+            (file, result)
+        });
+        Background {
+            buf: Vec::with_capacity(CHUNK),
+            to: Some(to),
+            back,
+            thread: Some(thread),
+            failed: None,
+        }
+    }
+
+    /// The writing thread's error: joins it if that has not happened yet.
+    fn error(&mut self) -> std::io::Error {
+        self.to = None;
+        if let Some(thread) = self.thread.take() {
+            self.failed = Some(match thread.join() {
+                Ok((_, Err(e))) => e,
+                Ok((_, Ok(()))) | Err(_) => {
+                    std::io::Error::other("internal error: the thread writing the report stopped")
+                }
+            });
+        }
+        match &self.failed {
+            Some(e) => match e.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(e.kind(), e.to_string()),
+            },
+            None => std::io::Error::other("the report file is already closed"),
+        }
+    }
+
+    /// Hands the collected bytes to the writing thread.
+    fn send(&mut self) -> std::io::Result<()> {
+        let next = self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let full = std::mem::replace(&mut self.buf, next);
+        match &self.to {
+            Some(to) if to.send(full).is_ok() => Ok(()),
+            _ => Err(self.error()),
+        }
+    }
+
+    /// Writes what is left, waits for the writing thread and returns the file.
+    fn finish(mut self) -> std::io::Result<tempfile::NamedTempFile> {
+        if !self.buf.is_empty() {
+            self.send()?;
+        }
+        self.to = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok((file, Ok(())))) => Ok(file),
+            Some(Ok((_, Err(e)))) => Err(e),
+            _ => Err(self.error()),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread; joining it closes (and deletes) the file.
+        self.to = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Write for Background {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+        if self.failed.is_some() || self.to.is_none() {
+            return Err(self.error());
+        }
+        while !bytes.is_empty() {
+            let room = CHUNK.saturating_sub(self.buf.len());
+            let (now, rest) = bytes.split_at(room.min(bytes.len()));
+            self.buf.extend_from_slice(now);
+            bytes = rest;
+            if self.buf.len() >= CHUNK {
+                self.send()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands over what is collected; the bytes are in the file once [`Background::finish`]
+    /// returns.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.send()
+    }
+}
+
 /// The error for a failed write of `path`, in plain words, with what to do.
 fn io_fail(path: &Path, e: &std::io::Error) -> Error {
     let hint = match e.kind() {
@@ -188,7 +324,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             out: Out::Temp {
-                out: BufWriter::with_capacity(1 << 16, tmp),
+                out: Background::new(tmp),
                 target,
             },
         })
@@ -209,7 +345,7 @@ impl AtomicFile {
                 kind: PreparedKind::Direct(file, held),
             }),
             Out::Temp { out, target } => {
-                let tmp = out.into_inner().map_err(|e| io_fail(&path, e.error()))?;
+                let tmp = out.finish().map_err(|e| io_fail(&path, &e))?;
                 if let Ok(meta) = std::fs::metadata(&target) {
                     // Best effort: an unchanged mode is not worth failing the report for.
                     let _ = tmp.as_file().set_permissions(meta.permissions());
@@ -334,16 +470,42 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let file = AtomicFile::create(&path).unwrap();
-        let Out::Temp { out, .. } = &file.out else {
-            panic!("not a temporary file");
-        };
-        let mode = std::fs::metadata(out.get_ref().path())
+        assert!(matches!(file.out, Out::Temp { .. }), "not a temporary file");
+        let tmp = std::fs::read_dir(dir.path())
             .unwrap()
-            .permissions()
-            .mode();
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".tmp"))
+            .unwrap();
+        let mode = std::fs::metadata(tmp).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         file.commit().unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+
+    #[test]
+    fn a_report_of_many_chunks_arrives_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut want = Vec::new();
+        let mut file = AtomicFile::create(&path).unwrap();
+        // Writes of every size, crossing chunk boundaries, well past the chunks in flight.
+        let mut n = 0u64;
+        while want.len() < (CHUNKS + 3) * CHUNK {
+            let piece = format!("{n}:").repeat((n % 97) as usize + 1);
+            file.write_all(piece.as_bytes()).unwrap();
+            want.extend_from_slice(piece.as_bytes());
+            n += 1;
+        }
+        let one_chunk = vec![b'x'; 2 * CHUNK + 5];
+        file.write_all(&one_chunk).unwrap();
+        want.extend_from_slice(&one_chunk);
+        file.flush().unwrap();
+        assert!(!path.exists());
+        file.commit().unwrap();
+        assert!(std::fs::read(&path).unwrap() == want);
+        // Only the report is left: no temporary file.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
 }

@@ -284,10 +284,7 @@ impl CsvReader {
             }
             let raw_start = self.record.position().map_or(0, csv::Position::byte);
             let (line, start_byte) = self.rdr.get_mut().locate(raw_start);
-            let has_newline = self
-                .record
-                .iter()
-                .any(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+            let has_newline = memchr::memchr2(b'\n', b'\r', self.record.as_slice()).is_some();
             let at_eof = self.rdr.position().byte() >= self.file_len;
             let ragged = self.record.len() != self.headers.len();
             // One scan to the end of the file settles every later record too (they start in
@@ -385,6 +382,10 @@ impl CsvReader {
 
 /// Parses a unit count: digits, optionally with `_`, `'` or thin-space thousands separators.
 pub fn parse_quantity(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
     let digits: String = s
         .trim()
         .chars()

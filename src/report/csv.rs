@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use super::{FindingRow, Report};
+use super::{Report, RowRef};
 
 /// The header row.
 pub const HEADER: [&str; 20] = [
@@ -47,7 +47,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = writer(out);
     w.write_record(HEADER)?;
     for f in &report.findings {
-        w.write_record(record(f))?;
+        w.write_record(record(&f.view()))?;
     }
     w.flush()
 }
@@ -60,37 +60,37 @@ pub fn head(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// One finding's CSV record, as [`render`] writes it (for streamed findings).
-pub fn finding(f: &FindingRow, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn finding(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
     let mut w = writer(out);
     w.write_record(record(f))?;
     w.flush()
 }
 
 /// One finding's cells, in [`HEADER`] order.
-fn record(f: &FindingRow) -> Vec<String> {
+fn record(f: &RowRef) -> Vec<String> {
     let text = |s: &str| neutralise(s);
-    let opt = |s: &Option<String>| s.as_deref().map(neutralise).unwrap_or_default();
+    let opt = |s: Option<&str>| s.map(neutralise).unwrap_or_default();
     vec![
-        text(&f.file),
+        text(f.file),
         f.line.to_string(),
-        opt(&f.asset_id),
-        text(&f.vendor),
-        opt(&f.model),
-        opt(&f.serial),
-        opt(&f.site),
-        opt(&f.domain),
+        opt(f.asset_id),
+        text(f.vendor),
+        opt(f.model),
+        opt(f.serial),
+        opt(f.site),
+        opt(f.domain),
         f.quantity.map(|q| q.to_string()).unwrap_or_default(),
-        opt(&f.policy),
-        opt(&f.rule),
+        opt(f.policy),
+        opt(f.rule),
         text(f.verdict.as_str()),
         f.deadline.map(|d| text(&d.to_string())).unwrap_or_default(),
         f.days_left.map(|d| d.to_string()).unwrap_or_default(),
-        opt(&f.waiver),
-        opt(&f.entry),
-        opt(&f.entry_name),
+        opt(f.waiver),
+        opt(f.entry),
+        opt(f.entry_name),
         f.match_kind.map(|m| text(m.as_str())).unwrap_or_default(),
         f.score.map(score).unwrap_or_default(),
-        text(&f.reason),
+        text(f.reason),
     ]
 }
 

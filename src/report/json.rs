@@ -9,7 +9,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{
-    BaselineInfo, Counts, FindingRow, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report,
+    BaselineInfo, Counts, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report, RowRef,
     SinceInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
 };
 use crate::date::Date;
@@ -44,7 +44,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         buf.clear();
-        finding(f, i == 0, &mut buf)?;
+        finding(&f.view(), i == 0, &mut buf)?;
         out.write_all(&buf)?;
     }
     tail(report, report.findings.len() as u64, out)
@@ -78,7 +78,7 @@ pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One finding as an element of the `findings` array, indented as the pretty serialisation of
 /// the whole report indents it (`first`: no separating comma).
-pub fn finding(f: &FindingRow, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn finding(f: &RowRef, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
     f.serialize(&mut ser)?;

@@ -182,8 +182,9 @@ pub struct InputInfo {
     pub rows_skipped: u64,
 }
 
-/// One reported item.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One reported item. It serialises through [`RowRef`], so a row kept in memory and a row
+/// streamed straight from its item give the same bytes.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FindingRow {
     /// Inventory file.
     pub file: String,
@@ -226,7 +227,6 @@ pub struct FindingRow {
     /// Its legal name.
     pub entry_name: Option<String>,
     /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
-    #[serde(rename = "match")]
     pub match_kind: Option<MatchKind>,
     /// Match confidence in [0, 1].
     pub score: Option<f64>,
@@ -243,7 +243,7 @@ pub struct FindingRow {
 }
 
 /// What tied an item to a registry entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {
     /// How the item's own strings matched (`name`, `alias`, `model`).
     pub matched_by: MatchKind,
@@ -255,73 +255,264 @@ pub struct Evidence {
 
 impl FindingRow {
     /// Builds a row from an item, its assessment and one of its findings (`None` for an item
-    /// without findings, listed with `--all`). The finding's strings move into the row.
-    pub fn new(item: &Item, a: &Assessment, f: Option<Finding>) -> FindingRow {
+    /// without findings, listed with `--all`).
+    pub fn new(item: &Item, a: &Assessment, f: Option<&Finding>) -> FindingRow {
+        RowRef::new(item, a, f).to_row()
+    }
+
+    /// The row, borrowed.
+    pub fn view(&self) -> RowRef<'_> {
+        let opt = Option::as_deref;
+        RowRef {
+            file: &self.file,
+            line: self.line,
+            sheet: opt(&self.sheet),
+            asset_id: opt(&self.asset_id),
+            vendor: &self.vendor,
+            model: opt(&self.model),
+            serial: opt(&self.serial),
+            site: opt(&self.site),
+            domain: opt(&self.domain),
+            quantity: self.quantity,
+            country: opt(&self.country),
+            installed: opt(&self.installed),
+            policy: opt(&self.policy),
+            rule: opt(&self.rule),
+            verdict: self.verdict,
+            deadline: self.deadline,
+            days_left: self.days_left,
+            waiver: opt(&self.waiver),
+            entry: opt(&self.entry),
+            entry_name: opt(&self.entry_name),
+            match_kind: self.match_kind,
+            score: self.score,
+            evidence: self.evidence.as_ref().map(|e| EvidenceRef {
+                matched_by: e.matched_by,
+                matched: &e.matched,
+                chain: &e.chain,
+            }),
+            listings: &self.listings,
+            reason: &self.reason,
+            extra: self
+                .extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            in_baseline: self.in_baseline,
+        }
+    }
+}
+
+impl Serialize for FindingRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.view().serialize(s)
+    }
+}
+
+/// One reported item, borrowed from the item and its finding: what [`FindingRow`] holds,
+/// without copying a string. Streamed reports render findings from it, so that a finding costs
+/// no copy of the item on its way to the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowRef<'a> {
+    /// Inventory file.
+    pub file: &'a str,
+    /// Line where the record starts (for workbooks: the spreadsheet row).
+    pub line: u64,
+    /// The workbook sheet, for workbook inventories.
+    pub sheet: Option<&'a str>,
+    /// Asset id.
+    pub asset_id: Option<&'a str>,
+    /// Vendor as written.
+    pub vendor: &'a str,
+    /// Model.
+    pub model: Option<&'a str>,
+    /// Serial number.
+    pub serial: Option<&'a str>,
+    /// Site.
+    pub site: Option<&'a str>,
+    /// Network domain.
+    pub domain: Option<&'a str>,
+    /// Units.
+    pub quantity: Option<u64>,
+    /// Manufacturer's country as stated in the inventory.
+    pub country: Option<&'a str>,
+    /// Installation date as written in the inventory.
+    pub installed: Option<&'a str>,
+    /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
+    pub policy: Option<&'a str>,
+    /// The rule.
+    pub rule: Option<&'a str>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Phase-out deadline, when the rule has one.
+    pub deadline: Option<Date>,
+    /// Days from the as-of date to the deadline (negative once passed).
+    pub days_left: Option<i64>,
+    /// The waiver that covers the finding.
+    pub waiver: Option<&'a str>,
+    /// Matched registry entry id.
+    pub entry: Option<&'a str>,
+    /// Its legal name.
+    pub entry_name: Option<&'a str>,
+    /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
+    #[serde(rename = "match")]
+    pub match_kind: Option<MatchKind>,
+    /// Match confidence in [0, 1].
+    pub score: Option<f64>,
+    /// Evidence: what matched and through which ownership chain.
+    pub evidence: Option<EvidenceRef<'a>>,
+    /// Designations that apply.
+    pub listings: &'a [AppliedListing],
+    /// One readable sentence.
+    pub reason: &'a str,
+    /// The inventory's other columns, sorted by name (a later column of the same name wins).
+    #[serde(serialize_with = "extra_map")]
+    pub extra: Vec<(&'a str, &'a str)>,
+    /// The finding was already in the `--baseline` report, so it does not fail the run.
+    pub in_baseline: bool,
+}
+
+/// [`Evidence`], borrowed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceRef<'a> {
+    /// How the item's own strings matched.
+    pub matched_by: MatchKind,
+    /// The registry text that matched.
+    pub matched: &'a str,
+    /// Ownership chain of entry ids.
+    pub chain: &'a [String],
+}
+
+fn extra_map<S: serde::Serializer>(
+    extra: &[(&str, &str)],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_map(extra.iter().map(|(k, v)| (k, v)))
+}
+
+impl<'a> RowRef<'a> {
+    /// The row for an item, its assessment and one of its findings (`None` for an item without
+    /// findings, listed with `--all`).
+    pub fn new(item: &'a Item, a: &'a Assessment, f: Option<&'a Finding>) -> RowRef<'a> {
         let id = a.identity.as_ref();
-        let mut row = FindingRow {
-            file: item.file.to_string(),
+        let opt = Option::as_deref;
+        let mut extra: Vec<(&str, &str)> =
+            item.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+        // Sorted by name, the last value of a repeated name kept (as a map built from the
+        // columns in order would keep it).
+        extra.reverse();
+        extra.sort_by_key(|(k, _)| *k);
+        extra.dedup_by_key(|(k, _)| *k);
+        let mut row = RowRef {
+            file: &item.file,
             line: item.line,
-            sheet: item.sheet.clone(),
-            asset_id: item.asset_id.clone(),
-            vendor: item.vendor.clone(),
-            model: item.model.clone(),
-            serial: item.serial.clone(),
-            site: item.site.clone(),
-            domain: item.domain.clone(),
+            sheet: opt(&item.sheet),
+            asset_id: opt(&item.asset_id),
+            vendor: &item.vendor,
+            model: opt(&item.model),
+            serial: opt(&item.serial),
+            site: opt(&item.site),
+            domain: opt(&item.domain),
             quantity: item.quantity,
-            country: item.country.clone(),
-            installed: item.installed.clone(),
+            country: opt(&item.country),
+            installed: opt(&item.installed),
             policy: None,
             rule: None,
             verdict: a.verdict,
             deadline: None,
             days_left: None,
             waiver: None,
-            entry: id.map(|i| i.0.clone()),
-            entry_name: id.map(|i| i.1.clone()),
+            entry: id.map(|i| i.0.as_str()),
+            entry_name: id.map(|i| i.1.as_str()),
             match_kind: id.map(|i| i.2),
             score: id.map(|i| i.3),
             evidence: None,
-            listings: Vec::new(),
+            listings: &[],
             reason: if a.identified {
-                "identified; no rule applies to it as of the check date".to_string()
+                "identified; no rule applies to it as of the check date"
             } else {
-                "vendor not in the registry".to_string()
+                "vendor not in the registry"
             },
-            extra: item
-                .extra
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
+            extra,
             in_baseline: false,
         };
         if let Some(f) = f {
-            row.policy = Some(f.policy);
-            row.rule = Some(f.rule);
+            row.policy = Some(&f.policy);
+            row.rule = Some(&f.rule);
             row.verdict = f.verdict;
             row.deadline = f.deadline;
             row.days_left = f.days_left;
-            row.waiver = f.waiver;
+            row.waiver = opt(&f.waiver);
             if f.entry.is_some() {
-                row.entry = f.entry;
+                row.entry = opt(&f.entry);
             }
             if f.entry_name.is_some() {
-                row.entry_name = f.entry_name;
+                row.entry_name = opt(&f.entry_name);
             }
             row.match_kind = f.match_kind.or(row.match_kind);
             row.score = f.score.or(row.score);
-            row.evidence = match (f.matched_by, f.matched) {
-                (Some(matched_by), Some(matched)) => Some(Evidence {
+            row.evidence = match (f.matched_by, &f.matched) {
+                (Some(matched_by), Some(matched)) => Some(EvidenceRef {
                     matched_by,
                     matched,
-                    chain: f.chain,
+                    chain: &f.chain,
                 }),
                 _ => None,
             };
-            row.listings = f.listings;
-            row.reason = f.reason;
+            row.listings = &f.listings;
+            row.reason = &f.reason;
         }
         row
+    }
+
+    /// The value of the inventory column `name`, when the item has one.
+    pub fn extra(&self, name: &str) -> Option<&'a str> {
+        self.extra
+            .binary_search_by_key(&name, |(k, _)| k)
+            .ok()
+            .map(|i| self.extra[i].1)
+    }
+
+    /// The row, owned.
+    pub fn to_row(&self) -> FindingRow {
+        let own = |s: Option<&str>| s.map(str::to_string);
+        FindingRow {
+            file: self.file.to_string(),
+            line: self.line,
+            sheet: own(self.sheet),
+            asset_id: own(self.asset_id),
+            vendor: self.vendor.to_string(),
+            model: own(self.model),
+            serial: own(self.serial),
+            site: own(self.site),
+            domain: own(self.domain),
+            quantity: self.quantity,
+            country: own(self.country),
+            installed: own(self.installed),
+            policy: own(self.policy),
+            rule: own(self.rule),
+            verdict: self.verdict,
+            deadline: self.deadline,
+            days_left: self.days_left,
+            waiver: own(self.waiver),
+            entry: own(self.entry),
+            entry_name: own(self.entry_name),
+            match_kind: self.match_kind,
+            score: self.score,
+            evidence: self.evidence.as_ref().map(|e| Evidence {
+                matched_by: e.matched_by,
+                matched: e.matched.to_string(),
+                chain: e.chain.to_vec(),
+            }),
+            listings: self.listings.to_vec(),
+            reason: self.reason.to_string(),
+            extra: self
+                .extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            in_baseline: self.in_baseline,
+        }
     }
 }
 

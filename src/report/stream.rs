@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{FindingRow, Format, Report};
+use super::{Format, Report, RowRef};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{AtomicFile, Spill};
 
@@ -74,7 +74,7 @@ impl Sink {
         }
     }
 
-    fn push(&mut self, f: &FindingRow) -> std::io::Result<()> {
+    fn push(&mut self, f: &RowRef) -> std::io::Result<()> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         match self.format {
@@ -167,7 +167,7 @@ impl Streamed {
     }
 
     /// Writes one finding into every report.
-    pub fn push(&mut self, f: &FindingRow) -> Result<()> {
+    pub fn push(&mut self, f: &RowRef) -> Result<()> {
         for s in &mut self.sinks {
             s.push(f).map_err(|e| s.error(&e))?;
         }
@@ -235,7 +235,7 @@ mod tests {
         s.stdout(format);
         s.start(&report).unwrap();
         for f in std::mem::take(&mut report.findings) {
-            s.push(&f).unwrap();
+            s.push(&f.view()).unwrap();
         }
         s.finish(&report).unwrap();
         let spilled = s.spilled();
@@ -304,7 +304,7 @@ mod tests {
         s.file(Format::Csv, &path).unwrap();
         s.start(&r).unwrap();
         for f in &r.findings {
-            s.push(f).unwrap();
+            s.push(&f.view()).unwrap();
         }
         s.finish(&r).unwrap();
         assert!(!path.exists());
