@@ -181,7 +181,20 @@ pub fn run(
             // Judged batches go back to the reader, which frees their items (freeing is cheaper
             // on the thread that allocated them) and reuses their buffers.
             let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(CHANNEL_BATCHES + 2);
-            let handle = scope.spawn(move || read_batches(reader, &tx, &back_rx));
+            let handle = match std::thread::Builder::new()
+                .name("tvcheck-reader".to_string())
+                .spawn_scoped(scope, move || read_batches(reader, &tx, &back_rx))
+            {
+                Ok(h) => h,
+                Err(e) => {
+                    let e = Error::new(
+                        ErrorKind::Inventory,
+                        format!("cannot start a thread to read the inventory: {e}"),
+                    )
+                    .hint("the system is short of memory or threads: close other programs or raise the limit on processes (ulimit -u)");
+                    return (Err(e), Ok(()));
+                }
+            };
             let outcome = (|| -> Result<()> {
                 for batch in rx {
                     for next in &batch {

@@ -128,30 +128,32 @@ struct Background {
 }
 
 impl Background {
-    fn new(file: tempfile::NamedTempFile) -> Background {
+    fn new(file: tempfile::NamedTempFile) -> std::io::Result<Background> {
         let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS);
         let (back_to, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS + 2);
-        let thread = std::thread::spawn(move || {
-            let mut file = file;
-            let mut result = Ok(());
-            for mut chunk in from {
-                if let Err(e) = file.as_file_mut().write_all(&chunk) {
-                    result = Err(e);
-                    break;
+        let thread = std::thread::Builder::new()
+            .name("tvcheck-writer".to_string())
+            .spawn(move || {
+                let mut file = file;
+                let mut result = Ok(());
+                for mut chunk in from {
+                    if let Err(e) = file.as_file_mut().write_all(&chunk) {
+                        result = Err(e);
+                        break;
+                    }
+                    chunk.clear();
+                    // The other side may be gone or have enough chunks: then this one is freed.
+                    let _ = back_to.try_send(chunk);
                 }
-                chunk.clear();
-                // The other side may be gone or have enough chunks: then this one is freed.
-                let _ = back_to.try_send(chunk);
-            }
-            (file, result)
-        });
-        Background {
+                (file, result)
+            })?;
+        Ok(Background {
             buf: Vec::with_capacity(CHUNK),
             to: Some(to),
             back,
             thread: Some(thread),
             failed: None,
-        }
+        })
     }
 
     /// The writing thread's error: joins it if that has not happened yet.
@@ -324,7 +326,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             out: Out::Temp {
-                out: Background::new(tmp),
+                out: Background::new(tmp).map_err(|e| io_fail(path, &e))?,
                 target,
             },
         })
@@ -507,5 +509,4 @@ mod tests {
         // Only the report is left: no temporary file.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
-
 }
