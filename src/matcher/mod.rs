@@ -170,6 +170,8 @@ pub struct Matcher {
     patterns: GlobSet,
     pattern_owner: Vec<(usize, String)>,
     opts: MatchOptions,
+    /// The empty candidate list, shared: most cached results of a large inventory are empty.
+    none: Rc<[Candidate]>,
 }
 
 /// Restricted Damerau-Levenshtein (optimal string alignment) distance.
@@ -237,19 +239,53 @@ impl Matcher {
         keep: impl Fn(&Vendor) -> bool,
         opts: MatchOptions,
     ) -> Result<Matcher> {
+        // The model patterns first: compiling them takes more transient memory than anything
+        // else here, and the allocator can then reuse it for the index.
+        let mut pattern_owner = Vec::new();
+        let mut builder = GlobSetBuilder::new();
+        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
+            for p in &v.model_patterns {
+                let glob = GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::Registry,
+                            format!("vendor '{}': model pattern '{p}' is invalid: {e}", v.id),
+                        )
+                    })?;
+                builder.add(glob);
+                pattern_owner.push((i, p.clone()));
+            }
+        }
+        let patterns = builder
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Registry, format!("model patterns: {e}")))?;
+        // Exact capacities: grown by doubling, the large tables would leave the memory of each
+        // smaller copy behind (the allocator keeps it), several times their own size.
+        let texts: usize = data
+            .vendors
+            .iter()
+            .filter(|v| keep(v))
+            .map(|v| 1 + v.aliases.len())
+            .sum();
+        let map = |n: usize| HashMap::with_capacity_and_hasher(n, ahash::RandomState::new());
         let mut m = Matcher {
-            names: Vec::new(),
-            exact: HashMap::default(),
-            compact: HashMap::default(),
+            names: Vec::with_capacity(texts),
+            exact: map(texts),
+            compact: map(texts),
+            // Far fewer distinct words than names: this one grows.
             by_token: HashMap::default(),
             sorted_tokens: Vec::new(),
             deletions: Vec::new(),
             deletion_runs: HashMap::default(),
             hasher: ahash::RandomState::new(),
             cjk: Vec::new(),
-            patterns: GlobSet::empty(),
-            pattern_owner: Vec::new(),
+            patterns,
+            pattern_owner,
             opts,
+            none: Rc::from(Vec::new()),
         };
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             let texts = std::iter::once((MatchKind::Name, &v.name))
@@ -295,9 +331,17 @@ impl Matcher {
         }
         let mut sorted: Vec<String> = m.by_token.keys().cloned().collect();
         sorted.sort();
+        let fuzzy_len = |t: &String| t.chars().count() >= FUZZY_MIN_LEN;
+        m.deletions.reserve_exact(
+            sorted
+                .iter()
+                .filter(|t| fuzzy_len(t))
+                .map(|t| 1 + t.chars().count())
+                .sum(),
+        );
         let mut buf = String::new();
         for (i, t) in sorted.iter().enumerate() {
-            if t.chars().count() < FUZZY_MIN_LEN {
+            if !fuzzy_len(t) {
                 continue;
             }
             let Ok(i) = u32::try_from(i) else { break };
@@ -308,6 +352,8 @@ impl Matcher {
         }
         m.deletions.sort_unstable();
         m.deletions.dedup();
+        let runs = 1 + m.deletions.windows(2).filter(|w| w[0].0 != w[1].0).count();
+        m.deletion_runs.reserve(runs);
         let mut start = 0;
         while start < m.deletions.len() {
             let h = m.deletions[start].0;
@@ -321,32 +367,21 @@ impl Matcher {
             start += len;
         }
         m.sorted_tokens = sorted;
-        let mut builder = GlobSetBuilder::new();
-        for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
-            for p in &v.model_patterns {
-                let glob = GlobBuilder::new(p)
-                    .case_insensitive(true)
-                    .literal_separator(false)
-                    .build()
-                    .map_err(|e| {
-                        Error::new(
-                            ErrorKind::Registry,
-                            format!("vendor '{}': model pattern '{p}' is invalid: {e}", v.id),
-                        )
-                    })?;
-                builder.add(glob);
-                m.pattern_owner.push((i, p.clone()));
-            }
-        }
-        m.patterns = builder
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Registry, format!("model patterns: {e}")))?;
         Ok(m)
     }
 
     /// The options in force.
     pub fn options(&self) -> MatchOptions {
         self.opts
+    }
+
+    /// `list` as a shared slice; all empty lists share one allocation.
+    pub fn shared(&self, list: Vec<Candidate>) -> Rc<[Candidate]> {
+        if list.is_empty() {
+            Rc::clone(&self.none)
+        } else {
+            list.into()
+        }
     }
 
     fn cand(&self, idx: usize, kind: MatchKind, score: f64, note: String) -> Candidate {
@@ -611,8 +646,8 @@ impl Matcher {
         self.pattern_candidates(vendor_words, &mut by_vendor_words);
         VendorMatch {
             normalized: normalized.into(),
-            by_vendor: by_vendor.into(),
-            by_vendor_words: by_vendor_words.into(),
+            by_vendor: self.shared(by_vendor),
+            by_vendor_words: self.shared(by_vendor_words),
         }
     }
 

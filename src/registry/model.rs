@@ -201,13 +201,43 @@ impl RegistryData {
         }
     }
 
+    /// Whether the content is in canonical order ([`RegistryData::canonicalize`] would leave it
+    /// as it is).
+    fn is_canonical(&self) -> bool {
+        fn strictly_sorted(xs: &[String]) -> bool {
+            xs.windows(2).all(|w| w[0] < w[1])
+        }
+        self.lists.windows(2).all(|w| w[0].id <= w[1].id)
+            && self.vendors.windows(2).all(|w| w[0].id <= w[1].id)
+            && self.vendors.iter().all(|v| {
+                strictly_sorted(&v.aliases)
+                    && strictly_sorted(&v.model_patterns)
+                    && strictly_sorted(&v.sources)
+                    && v.listings
+                        .windows(2)
+                        .all(|w| (&w[0].list, w[0].listed_on) <= (&w[1].list, w[1].listed_on))
+                    && v.listings.iter().all(|l| strictly_sorted(&l.purposes))
+            })
+    }
+
     /// SHA-256 over the canonical JSON serialisation: equal content gives an equal digest,
     /// however and in whatever order it was imported.
     pub fn digest(&self) -> String {
-        let mut canon = self.clone();
-        canon.canonicalize();
-        let json = serde_json::to_vec(&canon).unwrap_or_default();
-        crate::inventory::digest::sha256_hex(&json)
+        // Content read from a database is canonical already: no copy of it is needed.
+        let canon = if self.is_canonical() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut copy = self.clone();
+            copy.canonicalize();
+            std::borrow::Cow::Owned(copy)
+        };
+        // Hashed as it is serialised: the JSON text (megabytes for a large registry) is never
+        // held in memory.
+        let mut hasher = sha2::Sha256::default();
+        if serde_json::to_writer(&mut hasher, canon.as_ref()).is_err() {
+            return crate::inventory::digest::sha256_hex(b"");
+        }
+        crate::inventory::digest::hex(&sha2::Digest::finalize(hasher))
     }
 
     /// Reads content back from its canonical JSON serialisation (revision snapshots).
