@@ -170,8 +170,12 @@ pub struct Matcher {
     patterns: GlobSet,
     pattern_owner: Vec<(usize, String)>,
     opts: MatchOptions,
+}
+
+thread_local! {
     /// The empty candidate list, shared: most cached results of a large inventory are empty.
-    none: Rc<[Candidate]>,
+    /// Per thread, so that a [`Matcher`] itself holds no `Rc` and can be shared between threads.
+    static NONE: Rc<[Candidate]> = Rc::from(Vec::new());
 }
 
 /// Restricted Damerau-Levenshtein (optimal string alignment) distance.
@@ -285,7 +289,6 @@ impl Matcher {
             patterns,
             pattern_owner,
             opts,
-            none: Rc::from(Vec::new()),
         };
         for (i, v) in data.vendors.iter().enumerate().filter(|(_, v)| keep(v)) {
             let texts = std::iter::once((MatchKind::Name, &v.name))
@@ -378,7 +381,7 @@ impl Matcher {
     /// `list` as a shared slice; all empty lists share one allocation.
     pub fn shared(&self, list: Vec<Candidate>) -> Rc<[Candidate]> {
         if list.is_empty() {
-            Rc::clone(&self.none)
+            NONE.with(Rc::clone)
         } else {
             list.into()
         }
@@ -801,6 +804,12 @@ impl Matcher {
         out
     }
 }
+
+/// A [`Matcher`] can be built once and shared between threads.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Matcher>();
+};
 
 #[cfg(test)]
 mod tests {
