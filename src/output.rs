@@ -220,7 +220,7 @@ impl Write for Background {
     }
 
     fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
-        if self.failed.is_some() || self.to.is_none() {
+        if self.to.is_none() {
             return Err(self.error());
         }
         while !bytes.is_empty() {

@@ -265,8 +265,7 @@ impl<'r> Evaluator<'r> {
             .models
             .borrow_mut()
             .get_or(item.model.as_deref().unwrap_or(""), || {
-                self.matcher
-                    .shared(self.matcher.match_model(item.model.as_deref()))
+                Matcher::shared(self.matcher.match_model(item.model.as_deref()))
             });
         let m = vendor.with_model(&model);
         self.assess_matched(item, &m)

@@ -387,7 +387,6 @@ pub fn parse_quantity(s: &str) -> Option<u64> {
         return s.parse().ok();
     }
     let digits: String = s
-        .trim()
         .chars()
         .filter(|c| !matches!(c, '_' | '\'' | '\u{2009}' | '\u{202f}'))
         .collect();

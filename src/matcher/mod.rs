@@ -379,7 +379,7 @@ impl Matcher {
     }
 
     /// `list` as a shared slice; all empty lists share one allocation.
-    pub fn shared(&self, list: Vec<Candidate>) -> Rc<[Candidate]> {
+    pub fn shared(list: Vec<Candidate>) -> Rc<[Candidate]> {
         if list.is_empty() {
             NONE.with(Rc::clone)
         } else {
@@ -649,8 +649,8 @@ impl Matcher {
         self.pattern_candidates(vendor_words, &mut by_vendor_words);
         VendorMatch {
             normalized: normalized.into(),
-            by_vendor: self.shared(by_vendor),
-            by_vendor_words: self.shared(by_vendor_words),
+            by_vendor: Matcher::shared(by_vendor),
+            by_vendor_words: Matcher::shared(by_vendor_words),
         }
     }
 

@@ -254,13 +254,7 @@ pub struct Evidence {
 }
 
 impl FindingRow {
-    /// Builds a row from an item, its assessment and one of its findings (`None` for an item
-    /// without findings, listed with `--all`).
-    pub fn new(item: &Item, a: &Assessment, f: Option<&Finding>) -> FindingRow {
-        RowRef::new(item, a, f).to_row()
-    }
-
-    /// The row, borrowed.
+    /// The row, borrowed ([`RowRef::to_row`] is the way back; rows are built as a `RowRef`).
     pub fn view(&self) -> RowRef<'_> {
         let opt = Option::as_deref;
         RowRef {
