@@ -79,7 +79,9 @@ pub enum ErrorKind {
     Waiver,
     /// A report could not be written.
     Output,
-    /// One record of an inventory is malformed; the reader can go on with the next one.
+    /// A part of an inventory (a record, a sheet, a component) could not be read or judged;
+    /// the reader can go on with the next one. The run is then incomplete: reported, never
+    /// silently compliant.
     Row,
     /// A TOML file is valid but holds no inventory (no `[[asset]]` tables): a folder walk
     /// skips such files; named on the command line, they are an error.

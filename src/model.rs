@@ -37,6 +37,10 @@ pub struct Item {
     pub purpose: Option<String>,
     /// Every other column, in file order: (header, value).
     pub extra: Vec<(Arc<str>, String)>,
+    /// What the reader could not understand in a field that no verdict depends on (an
+    /// unparseable quantity, say): the record is kept, the value is carried as written in
+    /// `extra`, and the report lists each warning at the item's place. Each names the column.
+    pub warnings: Vec<String>,
 }
 
 impl Item {
@@ -65,6 +69,7 @@ impl Item {
             installed: get(Field::Installed)?,
             purpose: get(Field::Purpose)?,
             extra,
+            warnings: Vec::new(),
         })
     }
 }

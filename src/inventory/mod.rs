@@ -41,6 +41,17 @@ pub struct ReadOptions {
     pub input_format: Option<Format>,
 }
 
+/// How an input was read, besides its items: what a report's input provenance shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The text encoding the input was decoded from (`UTF-8`, `UTF-16LE`, `windows-1257`,
+    /// ...); `None` for workbooks, whose format fixes it.
+    pub encoding: Option<String>,
+    /// Facts about what was and was not read, in plain words: a hidden sheet that was read, a
+    /// sheet passed over and why, an encoding that was guessed, ...
+    pub notes: Vec<String>,
+}
+
 /// A streaming reader over one inventory file of any supported format.
 pub enum Reader {
     /// A CSV file.
@@ -188,6 +199,20 @@ impl Reader {
             Reader::Json { items, .. } => Ok(items.next()),
             Reader::JsonLines(r) => r.next_item(),
             Reader::Workbook(r) => r.next_item(),
+        }
+    }
+
+    /// How the input was read (its encoding, and notes on what was and was not read);
+    /// complete once the last item was read.
+    pub fn provenance(&self) -> Provenance {
+        match self {
+            Reader::Workbook(_) => Provenance::default(),
+            Reader::Csv(_) | Reader::Toml(_) | Reader::Json { .. } | Reader::JsonLines(_) => {
+                Provenance {
+                    encoding: Some("UTF-8".to_string()),
+                    notes: Vec::new(),
+                }
+            }
         }
     }
 
