@@ -12,8 +12,9 @@ use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::report::stream::Streamed;
 use crate::report::{
-    BaselineInfo, Counts, ExpiredWaiver, Gate, GroupSummary, InputInfo, PolicySummary,
-    RegistryInfo, Report, RowRef, RuleInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
+    BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
+    RegistryInfo, Report, RowRef, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
+    WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -88,6 +89,36 @@ fn read_batches(
     }
 }
 
+/// The SHA-256 (hex) and size of the file at `path`, read whole.
+fn file_digest(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    let mut r = crate::inventory::digest::HashingReader::new(std::fs::File::open(path)?);
+    std::io::copy(&mut r, &mut std::io::sink())?;
+    Ok(r.finish())
+}
+
+/// The warnings of an item, each with its place: what its reader could not understand, and
+/// an install date the engine cannot read (it is then judged as unknown).
+fn item_warnings(item: &Item) -> impl Iterator<Item = String> + '_ {
+    let place = move || match &item.sheet {
+        Some(sheet) => format!("{}:{sheet}!{}", item.file, item.line),
+        None => format!("{}:{}", item.file, item.line),
+    };
+    let date = item
+        .installed
+        .as_deref()
+        .filter(|d| crate::engine::parse_installed(d).is_none())
+        .map(|d| {
+            format!(
+                "install date '{d}' is not a date tvcheck reads (YYYY-MM-DD); it is judged as unknown"
+            )
+        });
+    item.warnings
+        .iter()
+        .cloned()
+        .chain(date)
+        .map(move |w| format!("{}: {w}", place()))
+}
+
 /// What a long run reports while it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress<'a> {
@@ -145,8 +176,11 @@ pub fn run(
             .collect(),
         waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
+        status: RunStatus::Complete,
+        failed_inputs: Vec::new(),
         skipped: Vec::new(),
         skipped_rows: SkippedRows::default(),
+        warnings: SkippedRows::default(),
         groups: Vec::new(),
         baseline: None,
         since: None,
@@ -156,6 +190,8 @@ pub fn run(
     };
     let mut in_baseline = 0u64;
     let mut not_ok = 0u64;
+    // The first input that could not be read at all: the run's error when nothing was read.
+    let mut first_failure: Option<Error> = None;
     if let Some(s) = stream.as_deref_mut() {
         s.start(&report)?;
     }
@@ -169,11 +205,23 @@ pub fn run(
                 });
                 continue;
             }
-            Err(e) => return Err(e),
+            // An input that cannot be read makes the run incomplete; the others are still
+            // read and judged.
+            Err(e) => {
+                report.failed_inputs.push(FailedInput {
+                    path: input.display.to_string(),
+                    error: e.to_string(),
+                });
+                first_failure.get_or_insert(e);
+                continue;
+            }
         };
         progress(Progress::File(&input.display));
         let mut counts = Counts::default();
         let mut rows_skipped = 0u64;
+        let mut warnings = 0u64;
+        // The error that stopped reading this input part-way, if any.
+        let mut stopped: Option<Error> = None;
         // A reader thread parses records into batches while this thread judges and renders
         // them: the two halves of the work run on two cores, in input order.
         let (reader, outcome) = std::thread::scope(|scope| {
@@ -200,19 +248,27 @@ pub fn run(
                     for next in &batch {
                         let item = match next {
                             Ok(item) => item,
-                            // A malformed record is skipped and reported; the rest is read.
+                            // A part that cannot be read is listed; the rest is read.
                             Err(e) if e.kind == ErrorKind::Row => {
                                 rows_skipped += 1;
-                                report.skipped_rows.count += 1;
-                                if report.skipped_rows.shown.len() < SKIPPED_ROWS_SHOWN {
-                                    report.skipped_rows.shown.push(e.to_string());
-                                }
+                                report
+                                    .skipped_rows
+                                    .push(|| e.to_string(), SKIPPED_ROWS_SHOWN);
                                 continue;
                             }
-                            Err(e) => return Err(e.clone()),
+                            // The reader stopped: what it read so far is judged and the
+                            // input is reported as failed part-way.
+                            Err(e) => {
+                                stopped = Some(e.clone());
+                                return Ok(());
+                            }
                         };
                         if report.summary.items % 8192 == 0 {
                             progress(Progress::Items(report.summary.items));
+                        }
+                        for w in item_warnings(item) {
+                            warnings += 1;
+                            report.warnings.push(|| w, SKIPPED_ROWS_SHOWN);
                         }
                         let a = evaluator.assess(item);
                         counts.add(&a);
@@ -248,7 +304,8 @@ pub fn run(
                 }
                 Ok(())
             })();
-            // On an error the receiver is gone, so the reader stops at its next batch.
+            // On an error (or when reading stopped) the receiver is gone, so the reader stops
+            // at its next batch.
             let reader = handle.join().map_err(|_| {
                 Error::new(
                     ErrorKind::Inventory,
@@ -259,8 +316,8 @@ pub fn run(
         });
         outcome?;
         let reader = reader?;
-        if counts.items == 0 && rows_skipped == 0 {
-            return Err(Error::at(
+        if counts.items == 0 && rows_skipped == 0 && stopped.is_none() {
+            stopped = Some(Error::at(
                 ErrorKind::Inventory,
                 Location::file(&input.path),
                 "the inventory has no items",
@@ -268,7 +325,23 @@ pub fn run(
             .hint("add one record (row, [[asset]] table, JSON object or hardware component) per piece of equipment"));
         }
         progress(Progress::Items(report.summary.items));
-        let (sha256, bytes) = reader.digest();
+        let (sha256, bytes) = match &stopped {
+            // The reader's digest covers only what it read: fingerprint the whole file.
+            Some(_) => file_digest(&input.path).unwrap_or_else(|_| reader.digest()),
+            None => reader.digest(),
+        };
+        let provenance = reader.provenance();
+        let complete = stopped.is_none() && rows_skipped == 0;
+        if let Some(e) = stopped {
+            report.failed_inputs.push(FailedInput {
+                path: input.display.to_string(),
+                error: e.to_string(),
+            });
+            if counts.items == 0 && rows_skipped == 0 {
+                first_failure.get_or_insert(e);
+                continue;
+            }
+        }
         report.inputs.push(InputInfo {
             path: input.display.to_string(),
             format: reader.format().name(),
@@ -276,7 +349,16 @@ pub fn run(
             bytes,
             counts,
             rows_skipped,
+            complete,
+            encoding: provenance.encoding,
+            notes: provenance.notes,
+            warnings,
         });
+    }
+    if report.summary.items == 0 {
+        if let Some(e) = first_failure {
+            return Err(e);
+        }
     }
     if report.inputs.is_empty() {
         return Err(Error::new(
@@ -300,6 +382,9 @@ pub fn run(
             ),
         )
         .hint("fix the records, or check that the file is the inventory you meant"));
+    }
+    if report.skipped_rows.count > 0 || !report.failed_inputs.is_empty() {
+        report.status = RunStatus::Incomplete;
     }
     if let Some(b) = baseline {
         report.baseline = Some(BaselineInfo {

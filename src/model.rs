@@ -35,6 +35,8 @@ pub struct Item {
     pub installed: Option<String>,
     /// What the equipment is used for (public-safety, critical-infrastructure, ...).
     pub purpose: Option<String>,
+    /// The network technology or generation it serves (5G, 4G, FTTH, ...), as written.
+    pub network: Option<String>,
     /// Every other column, in file order: (header, value).
     pub extra: Vec<(Arc<str>, String)>,
     /// What the reader could not understand in a field that no verdict depends on (an
@@ -68,6 +70,7 @@ impl Item {
             country: get(Field::Country)?,
             installed: get(Field::Installed)?,
             purpose: get(Field::Purpose)?,
+            network: get(Field::Network)?,
             extra,
             warnings: Vec::new(),
         })
@@ -97,11 +100,13 @@ pub enum Field {
     Installed,
     /// Use of the equipment.
     Purpose,
+    /// Network technology or generation (5G, 4G, FTTH, ...).
+    Network,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::AssetId,
         Field::Vendor,
         Field::Model,
@@ -112,6 +117,7 @@ impl Field {
         Field::Country,
         Field::Installed,
         Field::Purpose,
+        Field::Network,
     ];
 
     /// The canonical name, as used in `--column NAME=HEADER` and TOML keys.
@@ -127,6 +133,7 @@ impl Field {
             Field::Country => "country",
             Field::Installed => "installed",
             Field::Purpose => "purpose",
+            Field::Network => "network",
         }
     }
 
@@ -143,6 +150,14 @@ impl Field {
             Field::Country => &["country", "vendor_country", "country_of_origin"],
             Field::Installed => &["installed", "install_date", "commissioned"],
             Field::Purpose => &["purpose", "use", "usage", "intended_use"],
+            Field::Network => &[
+                "network",
+                "technology",
+                "generation",
+                "network_generation",
+                "network_technology",
+                "rat",
+            ],
         }
     }
 

@@ -220,8 +220,13 @@ pub struct CheckArgs {
     /// csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls or ods.
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     pub input_format: Option<tvcheck::inventory::Format>,
-    /// Fail (exit 1) when any malformed record was skipped, even if nothing else fails.
+    /// Exit on the findings alone (0 or 1) even when part of the inventories could not be
+    /// read; the report still says the run is incomplete. Without it an incomplete run
+    /// exits 2.
     #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Accepted for compatibility: an incomplete run always fails now (see --allow-incomplete).
+    #[arg(long, hide = true)]
     pub strict_input: bool,
     /// Exact matching only: no fuzzy matches (typos, shortenings, partial names), for CI gates
     /// that must not flag on guesses.

@@ -278,32 +278,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         FailOn::Review => gate.violations > 0 || gate.reviews > 0,
         FailOn::Never => false,
     };
-    if report.skipped_rows.count > 0 {
-        if !args.quiet {
-            let mut err = std::io::stderr().lock();
-            for row in report.skipped_rows.shown.iter().take(10) {
-                let _ = writeln!(err, "warning: skipped {row}");
-            }
-            let _ = writeln!(
-                err,
-                "warning: {} malformed record{} skipped; the rest was checked{}",
-                report.skipped_rows.count,
-                if report.skipped_rows.count == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                if args.strict_input {
-                    " (--strict-input: the run fails)"
-                } else {
-                    ""
-                }
-            );
-        }
-        if args.strict_input {
-            failed = true;
-        }
-    }
+    warn_unread(&report, args.allow_incomplete, args.quiet);
     if let Some(max) = args.max_unidentified {
         let s = &report.summary;
         let pct = if s.items == 0 {
@@ -323,11 +298,72 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             }
         }
     }
-    Ok(if failed {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Success
-    })
+    // Fail closed: a run that could not read everything is never "compliant".
+    Ok(
+        if report.status == report::RunStatus::Incomplete && !args.allow_incomplete {
+            ExitStatus::Error
+        } else if failed {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Success
+        },
+    )
+}
+
+/// How many messages of each kind are repeated on standard error (the report has them all).
+const STDERR_SHOWN: usize = 10;
+
+/// Says on standard error what could not be read (inputs, then parts of inputs), the values
+/// kept as written, and whether the run is incomplete. `quiet` keeps only the error that
+/// fails the run.
+fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
+    if quiet && (allow_incomplete || report.status == report::RunStatus::Complete) {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let level = if allow_incomplete { "warning" } else { "error" };
+    for w in report
+        .warnings
+        .shown
+        .iter()
+        .take(if quiet { 0 } else { STDERR_SHOWN })
+    {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    if !quiet && report.warnings.count > STDERR_SHOWN as u64 {
+        let _ = writeln!(
+            err,
+            "warning: {} values kept as written in all (listed in the report's warnings)",
+            report.warnings.count
+        );
+    }
+    for f in report
+        .failed_inputs
+        .iter()
+        .take(if quiet { 0 } else { usize::MAX })
+    {
+        let _ = writeln!(err, "{level}: {}", f.error);
+    }
+    for row in report
+        .skipped_rows
+        .shown
+        .iter()
+        .take(if quiet { 0 } else { STDERR_SHOWN })
+    {
+        let _ = writeln!(err, "{level}: not read: {row}");
+    }
+    let Some(text) = report.incomplete_text() else {
+        return;
+    };
+    let _ = writeln!(
+        err,
+        "{level}: {text}{}",
+        if allow_incomplete {
+            " (--allow-incomplete: the exit status reflects the findings alone)"
+        } else {
+            " (hint: fix the inputs listed, or pass --allow-incomplete to gate on the findings alone)"
+        }
+    );
 }
 
 /// Renders the finished report in every requested format, to its file or standard output.

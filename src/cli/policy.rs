@@ -116,9 +116,32 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
         let domains = r.domains.as_ref().map_or("all domains".to_string(), |d| {
             d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
         });
-        writeln!(out, "      scope: {domains}; in force from {}", r.effective)?;
+        let networks = r.networks.as_ref().map_or(String::new(), |n| {
+            format!(
+                " of {} networks only (items whose network is not stated: review)",
+                n.iter()
+                    .map(|n| n.as_str().to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        writeln!(
+            out,
+            "      scope: {domains}{networks}; in force from {}",
+            r.effective
+        )?;
         if let Some(d) = r.deadline {
-            writeln!(out, "      deadline: {} by {d}", r.remedy)?;
+            writeln!(
+                out,
+                "      deadline: {} by {d} (the last day on which it may still be present)",
+                r.remedy
+            )?;
+        }
+        if r.new_from_listing {
+            writeln!(
+                out,
+                "      equipment acquired on or after its producer's listing: violation; earlier: review"
+            )?;
         }
         if let Some(d) = r.new_from {
             writeln!(out, "      new installations banned from {d}")?;
@@ -131,11 +154,22 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
         if r.severity == Severity::Review {
-            writeln!(
-                out,
-                "      advisory: breaches are for review, not violations"
-            )?;
+            match &r.review_because {
+                Some(why) => writeln!(out, "      review only: {why}")?,
+                None => writeln!(
+                    out,
+                    "      advisory: breaches are for review, not violations"
+                )?,
+            }
         }
+        writeln!(
+            out,
+            "      confidence: {}",
+            match r.confidence {
+                tvcheck::registry::Confidence::Confirmed => "confirmed",
+                tvcheck::registry::Confidence::Weak => "weakly confirmed (findings say so)",
+            }
+        )?;
         if let Some(n) = &r.notes {
             writeln!(out, "      notes: {n}")?;
         }

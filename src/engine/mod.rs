@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
-use crate::policy::{Domain, Policy, Rule, RuleKind, Severity, Unknown};
-use crate::registry::{Registry, Scope, Vendor};
+use crate::policy::{Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
+use crate::registry::{Confidence, Registry, Scope, Vendor};
 use crate::waiver::{Lookup, Subject, Waivers};
 
 /// One designation that applies to an item, and which entity carries it.
@@ -60,6 +60,8 @@ pub struct Finding {
     pub days_left: Option<i64>,
     /// The waiver that covers it.
     pub waiver: Option<String>,
+    /// How well the facts the rule rests on are confirmed.
+    pub confidence: Confidence,
     /// One sentence a person can read.
     pub reason: String,
 }
@@ -78,6 +80,9 @@ pub struct Assessment {
     pub identity: Option<(String, String, MatchKind, f64)>,
     /// Findings that are not ok.
     pub findings: Vec<Finding>,
+    /// False when the item's install date is after the as-of date: it was not in service on
+    /// that date, so no rule judged it.
+    pub in_service: bool,
 }
 
 /// How a check judges time.
@@ -277,6 +282,19 @@ impl<'r> Evaluator<'r> {
             let v = self.vendor(c.vendor);
             (v.id.clone(), v.name.clone(), c.kind, c.score)
         });
+        // An item installed after the as-of date is not in service on that date: no rule
+        // judges it (it is counted apart, never a violation).
+        let installed = item.installed.as_deref().and_then(parse_installed);
+        if installed.is_some_and(|d| d > self.timing.as_of) {
+            return Assessment {
+                verdict: Verdict::Ok,
+                per_policy: vec![Verdict::Ok; self.policies.len()],
+                identified: m.is_identified(),
+                identity,
+                findings: Vec::new(),
+                in_service: false,
+            };
+        }
         let mut findings = Vec::new();
         let mut per_policy = Vec::with_capacity(self.policies.len());
         for policy in &self.policies {
@@ -296,6 +314,7 @@ impl<'r> Evaluator<'r> {
             identified: m.is_identified(),
             identity,
             findings,
+            in_service: true,
         }
     }
 
@@ -337,6 +356,35 @@ impl<'r> Evaluator<'r> {
                 }
             }
         }
+        // Scope: network technology (a 5G-only requirement).
+        if let Some(networks) = &rule.networks {
+            let stated = item
+                .network
+                .as_deref()
+                .map(Network::from_inventory)
+                .filter(|n| !n.is_empty())
+                .or_else(|| {
+                    item.domain
+                        .as_deref()
+                        .map(Network::from_inventory)
+                        .filter(|n| !n.is_empty())
+                });
+            let names: Vec<&str> = networks.iter().map(|n| n.as_str()).collect();
+            match stated {
+                Some(ns) if ns.iter().any(|n| networks.contains(n)) => {}
+                Some(_) => return None,
+                None => {
+                    let note = format!(
+                        "the rule applies to {} networks only and the item's network is not stated: check whether it serves one (column 'network')",
+                        names.join(", ").to_uppercase()
+                    );
+                    scope_note = Some(match scope_note {
+                        Some(s) => format!("{s}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         let coverage = self.coverage(item, m, policy, rule);
         let (cand, chain, listings, why, mut verdict, deadline_info, time_note) = match coverage {
             Coverage::No => return None,
@@ -355,7 +403,11 @@ impl<'r> Evaluator<'r> {
                 listings,
                 why,
             } => {
-                let (verdict, deadline, note) = self.timing_verdict(item, rule)?;
+                let (verdict, deadline, note) = if rule.new_from_listing {
+                    self.listing_timing(item, &listings)
+                } else {
+                    self.timing_verdict(item, rule)?
+                };
                 (cand, chain, listings, why, verdict, deadline, note)
             }
         };
@@ -378,11 +430,30 @@ impl<'r> Evaluator<'r> {
         }
         if rule.severity == Severity::Review && verdict == Verdict::Violation {
             verdict = Verdict::Review;
-            reason.push_str("; this regime is advisory, so the item is for review");
+            match &rule.review_because {
+                Some(why) => {
+                    reason.push_str("; ");
+                    reason.push_str(why);
+                }
+                None => reason.push_str("; this regime is advisory, so the item is for review"),
+            }
         }
         if !time_note.is_empty() {
             reason.push_str("; ");
             reason.push_str(&time_note);
+        }
+        // A finding that rests on the ban on new installations carries its confidence.
+        let installed = item.installed.as_deref().and_then(parse_installed);
+        let confidence = match (rule.new_from, rule.new_from_confidence) {
+            (Some(from), Some(c))
+                if self.timing.procurement || installed.is_some_and(|d| d >= from) =>
+            {
+                c.max(rule.confidence)
+            }
+            _ => rule.confidence,
+        };
+        if confidence == Confidence::Weak {
+            reason.push_str(" [rule rests on weakly confirmed facts: see the policy's notes]");
         }
         let entry = cand.as_ref().map(|c| self.vendor(c.vendor));
         let mut finding = Finding {
@@ -406,6 +477,7 @@ impl<'r> Evaluator<'r> {
             deadline: deadline_info.as_ref().map(|d| d.0),
             days_left: deadline_info.as_ref().map(|d| d.1),
             waiver: None,
+            confidence,
             reason,
         };
         self.apply_waivers(item, &mut finding);
@@ -445,7 +517,9 @@ impl<'r> Evaluator<'r> {
                 return Some((
                     Verdict::Violation,
                     None,
-                    format!("new installations are banned from {new_from}"),
+                    format!(
+                        "checked as a new purchase: new installations are banned from {new_from}"
+                    ),
                 ));
             }
             match installed {
@@ -474,6 +548,8 @@ impl<'r> Evaluator<'r> {
                 None,
                 "checked as a new purchase, so no phase-out period applies".into(),
             )),
+            // A deadline is the last day on which the item may still be present ("by 31
+            // December 2023" allows the 31st): the breach begins the day after.
             Some(dl) => {
                 let left = t.as_of.days_until(dl);
                 if left > 0 {
@@ -486,6 +562,12 @@ impl<'r> Evaluator<'r> {
                             if left == 1 { "" } else { "s" }
                         ),
                     ))
+                } else if left == 0 {
+                    Some((
+                        Verdict::Review,
+                        Some((dl, left)),
+                        format!("{} by {dl} (today is the last day)", rule.remedy),
+                    ))
                 } else {
                     Some((
                         Verdict::Violation,
@@ -495,6 +577,45 @@ impl<'r> Evaluator<'r> {
                 }
             }
             None => Some((Verdict::Violation, None, String::new())),
+        }
+    }
+
+    /// Timing of a rule that bars equipment acquired after its producer was listed (the FCC
+    /// Covered List bars new authorisations and subsidies, not the use of equipment already
+    /// bought): acquired on or after the listing, a violation; before it, or at an unknown
+    /// date, a review.
+    fn listing_timing(&self, item: &Item, listings: &[AppliedListing]) -> Timed {
+        let Some(listed) = listings.iter().map(|l| l.listed_on).min() else {
+            return (Verdict::Violation, None, String::new());
+        };
+        if self.timing.procurement {
+            return (
+                Verdict::Violation,
+                None,
+                format!("checked as a new purchase, after the listing of {listed}"),
+            );
+        }
+        match item.installed.as_deref().and_then(parse_installed) {
+            Some(d) if d >= listed => (
+                Verdict::Violation,
+                None,
+                format!("installed on {d}, on or after the listing of {listed}"),
+            ),
+            Some(d) => (
+                Verdict::Review,
+                None,
+                format!(
+                    "installed on {d}, before the listing of {listed}: equipment already acquired may still be used, but federal subsidies may not be used to obtain or maintain it from {}",
+                    Date::from_days(listed.to_days() + 60)
+                ),
+            ),
+            None => (
+                Verdict::Review,
+                None,
+                format!(
+                    "the install date is unknown: equipment acquired on or after the listing of {listed} is barred, earlier equipment may still be used; check when it was acquired"
+                ),
+            ),
         }
     }
 

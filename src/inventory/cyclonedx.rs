@@ -281,6 +281,7 @@ impl Walk<'_> {
                         Field::Domain => &mut item.domain,
                         Field::Installed => &mut item.installed,
                         Field::Purpose => &mut item.purpose,
+                        Field::Network => &mut item.network,
                         Field::Country => &mut item.country,
                         Field::AssetId => &mut item.asset_id,
                         Field::Quantity => {

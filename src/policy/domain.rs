@@ -107,24 +107,120 @@ impl Domain {
     }
 
     /// Maps an inventory's domain value onto the vocabulary (case, separators and synonyms
-    /// tolerated); `None` when the word is not known.
+    /// tolerated, and a network generation written with it: "5G RAN", "LTE backhaul");
+    /// `None` when the word is not known.
     pub fn from_inventory(s: &str) -> Option<Domain> {
-        let norm: String = s
-            .trim()
-            .to_lowercase()
-            .chars()
-            .map(|c| {
-                if c == '-' || c == '_' || c == '/' {
-                    ' '
-                } else {
-                    c
-                }
-            })
+        let norm = normalize_words(s);
+        let find = |phrase: &str| {
+            Domain::ALL
+                .into_iter()
+                .find(|d| d.synonyms().contains(&phrase))
+        };
+        find(&norm).or_else(|| {
+            let rest: Vec<&str> = norm
+                .split(' ')
+                .filter(|w| Network::from_word(w).is_none())
+                .collect();
+            (rest.len() < norm.split(' ').count())
+                .then(|| find(&rest.join(" ")))
+                .flatten()
+        })
+    }
+}
+
+/// Lowercase words separated by single spaces (`-`, `_` and `/` count as spaces).
+fn normalize_words(s: &str) -> String {
+    let norm: String = s
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c == '-' || c == '_' || c == '/' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    norm.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A network technology or generation a rule can be limited to (the UK's and Germany's
+/// 5G-only requirements).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Network {
+    /// 5G (NR, 5GC).
+    #[serde(rename = "5g")]
+    FiveG,
+    /// 4G (LTE, EPC).
+    #[serde(rename = "4g")]
+    FourG,
+    /// 3G (UMTS).
+    #[serde(rename = "3g")]
+    ThreeG,
+    /// 2G (GSM).
+    #[serde(rename = "2g")]
+    TwoG,
+    /// Fixed networks (full fibre, FTTx, PON, copper).
+    Fixed,
+}
+
+impl Network {
+    /// Every network, in order.
+    pub const ALL: [Network; 5] = [
+        Network::FiveG,
+        Network::FourG,
+        Network::ThreeG,
+        Network::TwoG,
+        Network::Fixed,
+    ];
+
+    /// The canonical name used in policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Network::FiveG => "5g",
+            Network::FourG => "4g",
+            Network::ThreeG => "3g",
+            Network::TwoG => "2g",
+            Network::Fixed => "fixed",
+        }
+    }
+
+    /// Parses a canonical name.
+    pub fn parse_canonical(s: &str) -> Option<Network> {
+        Network::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    /// The network one inventory word names ("5G", "NR", "gNB", "LTE", "FTTH", ...).
+    fn from_word(w: &str) -> Option<Network> {
+        Some(match w {
+            "5g" | "5gc" | "nr" | "gnb" | "5gnr" => Network::FiveG,
+            "4g" | "lte" | "epc" | "enb" | "enodeb" => Network::FourG,
+            "3g" | "umts" | "wcdma" | "nodeb" | "hspa" => Network::ThreeG,
+            "2g" | "gsm" | "gprs" | "edge" => Network::TwoG,
+            "fixed" | "ftth" | "fttx" | "fttp" | "fttb" | "fttc" | "gpon" | "xgspon" | "pon"
+            | "fibre" | "fiber" | "dsl" | "vdsl" | "adsl" | "copper" => Network::Fixed,
+            _ => return None,
+        })
+    }
+
+    /// The networks an inventory value names: every generation word in it ("5G/LTE RAN"
+    /// names two); empty when it names none.
+    pub fn from_inventory(s: &str) -> Vec<Network> {
+        let mut out: Vec<Network> = normalize_words(s)
+            .split(' ')
+            .filter_map(Network::from_word)
             .collect();
-        let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
-        Domain::ALL
-            .into_iter()
-            .find(|d| d.synonyms().contains(&norm.as_str()))
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+impl fmt::Display for Network {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -150,6 +246,21 @@ mod tests {
             Some(Domain::NationalSecuritySite)
         );
         assert_eq!(Domain::from_inventory("billing"), None);
+        // A generation written with the domain does not hide it.
+        assert_eq!(Domain::from_inventory("5G RAN"), Some(Domain::Ran));
+        assert_eq!(
+            Domain::from_inventory("LTE backhaul"),
+            Some(Domain::Transport)
+        );
+        assert_eq!(Domain::from_inventory("5G"), None);
+        assert_eq!(Network::from_inventory("5G RAN"), vec![Network::FiveG]);
+        assert_eq!(Network::from_inventory("5GC"), vec![Network::FiveG]);
+        assert_eq!(
+            Network::from_inventory("LTE/NR"),
+            vec![Network::FiveG, Network::FourG]
+        );
+        assert_eq!(Network::from_inventory("FTTH access"), vec![Network::Fixed]);
+        assert_eq!(Network::from_inventory("core"), Vec::<Network>::new());
         assert_eq!(Domain::parse_canonical("ran"), Some(Domain::Ran));
         assert_eq!(Domain::parse_canonical("radio"), None);
     }

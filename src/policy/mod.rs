@@ -17,7 +17,7 @@ use crate::date::Date;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::registry::{Confidence, Registry};
 
-pub use self::domain::Domain;
+pub use self::domain::{Domain, Network};
 pub use self::parse::parse_policy;
 
 /// What a rule tests.
@@ -80,6 +80,9 @@ pub struct Rule {
     pub kind: RuleKind,
     /// Domains it applies to; `None` means every domain.
     pub domains: Option<Vec<Domain>>,
+    /// Network technologies it applies to (e.g. 5G only); `None` means every network. An
+    /// item whose network is not stated is for review.
+    pub networks: Option<Vec<Network>>,
     /// Date from which it applies.
     pub effective: Date,
     /// Phase-out deadline for equipment already installed: before it, covered items are
@@ -87,10 +90,24 @@ pub struct Rule {
     pub deadline: Option<Date>,
     /// Equipment installed on or after this date is banned at once.
     pub new_from: Option<Date>,
+    /// How well confirmed the ban on new installations is, when it is less so than the rest
+    /// of the rule (a finding that rests on it carries this confidence).
+    pub new_from_confidence: Option<Confidence>,
     /// The rule only restricts acquisitions made on or after its effective date.
     pub new_only: bool,
+    /// Only equipment acquired on or after the date its producer was listed is in breach
+    /// (the FCC Covered List bars new authorisations, not use); earlier equipment is for
+    /// review.
+    pub new_from_listing: bool,
+    /// How well the facts the rule rests on are confirmed; a weakly confirmed rule says so in
+    /// every finding.
+    pub confidence: Confidence,
     /// How a breach is graded.
     pub severity: Severity,
+    /// Why a breach of a `review` rule is only for review, when the rule is not advisory but
+    /// cannot be decided from an inventory (a share of a network, a property of the supply
+    /// chain); absent: the regime is advisory.
+    pub review_because: Option<String>,
     /// What the operator must do, e.g. "must be removed from the 5G core".
     pub remedy: String,
     /// Notes.
@@ -153,12 +170,17 @@ impl Policy {
                 title: "Designated on any list".into(),
                 kind: RuleKind::ListedEntity { lists: None },
                 domains: None,
+                networks: None,
                 // In force for any date tvcheck can be asked about.
                 effective: Date::new(1900, 1, 1).unwrap_or(Date::from_days(-25_567)),
                 deadline: None,
                 new_from: None,
+                new_from_confidence: None,
                 new_only: false,
+                new_from_listing: false,
+                confidence: Confidence::Confirmed,
                 severity: Severity::Violation,
+                review_because: None,
                 remedy: "must not be used".into(),
                 notes: None,
             }],

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{policy_err, Citation, Domain, Policy, Rule, RuleKind, Severity, Unknown};
+use super::{policy_err, Citation, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
 use crate::date::Date;
 use crate::error::{line_col, Location, Result};
 use crate::registry::{Confidence, Registry};
@@ -47,12 +47,18 @@ struct RawRule {
     countries: Option<Vec<Spanned<String>>>,
     entities: Option<Vec<Spanned<String>>>,
     domains: Option<Vec<Spanned<String>>>,
+    networks: Option<Vec<Spanned<String>>>,
     effective: Spanned<toml::value::Datetime>,
     deadline: Option<Spanned<toml::value::Datetime>>,
     new_from: Option<Spanned<toml::value::Datetime>>,
+    new_from_confidence: Option<Spanned<String>>,
     #[serde(default)]
     new_only: bool,
+    #[serde(default)]
+    new_from_listing: bool,
+    confidence: Option<Spanned<String>>,
     severity: Option<Spanned<String>>,
+    review_because: Option<String>,
     remedy: Option<String>,
     notes: Option<String>,
 }
@@ -80,6 +86,18 @@ impl Cx<'_> {
                 format!("'{key}' must be a calendar date like 2025-12-31, not '{v}'"),
             )
         })
+    }
+
+    fn confidence(&self, v: Option<&Spanned<String>>) -> Result<Confidence> {
+        match v {
+            None => Ok(Confidence::Confirmed),
+            Some(c) => Confidence::parse(c.get_ref()).ok_or_else(|| {
+                policy_err(
+                    self.loc(c.span().start),
+                    format!("confidence '{}' is not 'confirmed' or 'weak'", c.get_ref()),
+                )
+            }),
+        }
     }
 
     fn unknown(&self, v: Option<&Spanned<String>>, key: &str) -> Result<Unknown> {
@@ -130,15 +148,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
     let mut basis = Vec::new();
     for b in &raw.basis {
         let b = b.get_ref();
-        let confidence = match &b.confidence {
-            None => Confidence::Confirmed,
-            Some(c) => Confidence::parse(c.get_ref()).ok_or_else(|| {
-                policy_err(
-                    cx.loc(c.span().start),
-                    format!("confidence '{}' is not 'confirmed' or 'weak'", c.get_ref()),
-                )
-            })?,
-        };
+        let confidence = cx.confidence(b.confidence.as_ref())?;
         basis.push(Citation {
             citation: b.citation.trim().to_string(),
             date: cx.date(&b.date, "date")?,
@@ -323,6 +333,36 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 Some(out)
             }
         };
+        let networks = match &r.networks {
+            None => None,
+            Some(ns) => {
+                let mut out = Vec::new();
+                for n in ns {
+                    let Some(net) = Network::parse_canonical(n.get_ref()) else {
+                        let names: Vec<&str> = Network::ALL.iter().map(|n| n.as_str()).collect();
+                        return Err(policy_err(
+                            cx.loc(n.span().start),
+                            format!("unknown network '{}'", n.get_ref()),
+                        )
+                        .hint(format!("use one of {}", names.join(", "))));
+                    };
+                    out.push(net);
+                }
+                if out.is_empty() {
+                    return Err(policy_err(
+                        cx.loc(rstart),
+                        format!("rule '{rid}' has an empty 'networks' list"),
+                    ));
+                }
+                Some(out)
+            }
+        };
+        if r.new_from_listing && !matches!(kind, RuleKind::ListedEntity { .. }) {
+            return Err(policy_err(
+                cx.loc(rstart),
+                format!("rule '{rid}': 'new_from_listing' applies only to a 'listed-entity' rule"),
+            ));
+        }
         let effective = cx.date(&r.effective, "effective")?;
         let deadline = r
             .deadline
@@ -342,6 +382,14 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
             .as_ref()
             .map(|d| cx.date(d, "new_from"))
             .transpose()?;
+        if r.review_because.is_some()
+            && r.severity.as_ref().map(|s| s.get_ref().as_str()) != Some("review")
+        {
+            return Err(policy_err(
+                cx.loc(rstart),
+                format!("rule '{rid}': 'review_because' needs severity = \"review\""),
+            ));
+        }
         let severity = match r.severity.as_ref().map(|s| (s, s.get_ref().as_str())) {
             None | Some((_, "violation")) => Severity::Violation,
             Some((_, "review")) => Severity::Review,
@@ -352,16 +400,31 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 ))
             }
         };
+        let new_from_confidence = match &r.new_from_confidence {
+            None => None,
+            Some(c) if new_from.is_none() => {
+                return Err(policy_err(
+                    cx.loc(c.span().start),
+                    format!("rule '{rid}': 'new_from_confidence' needs 'new_from'"),
+                ))
+            }
+            Some(c) => Some(cx.confidence(Some(c))?),
+        };
         rules.push(Rule {
             id: rid,
             title: r.title.trim().to_string(),
             kind,
             domains,
+            networks,
             effective,
             deadline,
             new_from,
+            new_from_confidence,
             new_only: r.new_only,
+            new_from_listing: r.new_from_listing,
+            confidence: cx.confidence(r.confidence.as_ref())?,
             severity,
+            review_because: r.review_because.clone(),
             remedy: r
                 .remedy
                 .clone()

@@ -41,6 +41,8 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", M
 .tile .n { display: block; font-size: 30px; font-weight: 700; line-height: 1.15; }
 .tile .l { color: var(--muted); font-weight: 600; }
 .tile.violation { border-top-color: var(--violation); } .tile.violation .n { color: var(--violation); }
+.incomplete { border: 2px solid var(--violation); padding: 8px 12px; margin: 8px 0 16px; }
+.incomplete strong { color: var(--violation); }
 .tile.review { border-top-color: var(--review); } .tile.review .n { color: var(--review); }
 .tile.waived { border-top-color: var(--waived); } .tile.waived .n { color: var(--waived); }
 .tile.ok { border-top-color: var(--ok); } .tile.ok .n { color: var(--ok); }
@@ -213,6 +215,28 @@ fn summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "<main>")?;
     writeln!(out, "<section id=\"summary\">")?;
     writeln!(out, "<h2>Summary</h2>")?;
+    if let Some(text) = report.incomplete_text() {
+        writeln!(
+            out,
+            "<div class=\"incomplete\" role=\"alert\"><strong>{}</strong><ul>",
+            escape(&text)
+        )?;
+        for line in report.unread() {
+            writeln!(out, "<li>not read: {}</li>", escape(line))?;
+        }
+        writeln!(out, "</ul></div>")?;
+    }
+    if report.warnings.count > 0 {
+        writeln!(
+            out,
+            "<details class=\"warnings\"><summary>{} kept as written</summary><ul>",
+            plural(report.warnings.count, "value", "values")
+        )?;
+        for w in &report.warnings.shown {
+            writeln!(out, "<li>{}</li>", escape(w))?;
+        }
+        writeln!(out, "</ul></details>")?;
+    }
     writeln!(out, "<div class=\"tiles\">")?;
     let tiles = [
         ("items", s.items, "items checked"),
@@ -805,6 +829,7 @@ pub(crate) mod tests {
             evidence: None,
             listings: Vec::new(),
             reason: format!("vendor '{vendor}' is an alias of Huawei"),
+            confidence: Some(crate::registry::Confidence::Confirmed),
             extra: Default::default(),
             in_baseline: false,
         };
@@ -833,6 +858,7 @@ pub(crate) mod tests {
             waived: 1,
             ok: 1,
             unidentified: 2,
+            not_in_service: 0,
         };
         Report {
             tool: ToolInfo::default(),
@@ -885,12 +911,19 @@ pub(crate) mod tests {
                 bytes: 203,
                 counts: counts.clone(),
                 rows_skipped: 0,
+                complete: true,
+                encoding: Some("UTF-8".into()),
+                notes: Vec::new(),
+                warnings: 0,
             }],
             groups: Vec::new(),
             baseline: None,
             since: None,
+            status: super::super::RunStatus::Complete,
+            failed_inputs: Vec::new(),
             skipped: Vec::new(),
             skipped_rows: super::super::SkippedRows::default(),
+            warnings: super::super::SkippedRows::default(),
             summary: counts,
             findings,
             gate: Default::default(),

@@ -9,8 +9,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{
-    BaselineInfo, Counts, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report, RowRef,
-    SinceInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
+    BaselineInfo, Counts, FailedInput, GroupSummary, InputInfo, PolicySummary, RegistryInfo,
+    Report, RowRef, RunStatus, SinceInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
 };
 use crate::date::Date;
 
@@ -33,8 +33,11 @@ struct Tail<'a> {
     groups: &'a [GroupSummary],
     baseline: &'a Option<BaselineInfo>,
     since: &'a Option<SinceInfo>,
+    status: RunStatus,
+    failed_inputs: &'a [FailedInput],
     skipped: &'a [SkippedInput],
     skipped_rows: &'a SkippedRows,
+    warnings: &'a SkippedRows,
     summary: &'a Counts,
 }
 
@@ -190,8 +193,11 @@ pub fn tail(report: &Report, count: u64, out: &mut dyn Write) -> std::io::Result
         groups: &report.groups,
         baseline: &report.baseline,
         since: &report.since,
+        status: report.status,
+        failed_inputs: &report.failed_inputs,
         skipped: &report.skipped,
         skipped_rows: &report.skipped_rows,
+        warnings: &report.warnings,
         summary: &report.summary,
     };
     out.write_all(&members(&t, false)?)?;

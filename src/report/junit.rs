@@ -126,11 +126,36 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let failures: usize = suites.iter().map(|s| s.count(Verdict::Violation)).sum();
     let skipped: usize = suites.iter().map(|s| s.count(Verdict::Waived)).sum();
 
+    // Each input or part of one that could not be read is an error of its own, in a suite
+    // of its own: an incomplete run never looks green in a CI dashboard.
+    let unread: Vec<&str> = report.unread().collect();
+    let errors = unread.len();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
         out,
-        "<testsuites name=\"tvcheck\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+        "<testsuites name=\"tvcheck\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+        tests + errors
     )?;
+    if errors > 0 {
+        writeln!(
+            out,
+            "  <testsuite name=\"inputs\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">"
+        )?;
+        for line in &unread {
+            writeln!(
+                out,
+                "    <testcase classname=\"inputs\" name=\"{}\">",
+                escape(line)
+            )?;
+            writeln!(
+                out,
+                "      <error message=\"not read\" type=\"incomplete\">{}</error>",
+                escape(line)
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
     for s in &suites {
         writeln!(
             out,

@@ -92,6 +92,26 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         escape(&report.generated_at)
     )?;
     writeln!(out)?;
+    if let Some(text) = report.incomplete_text() {
+        writeln!(out, "**{}**", escape(&text))?;
+        writeln!(out)?;
+        for line in report.unread() {
+            writeln!(out, "- not read: {}", escape(line))?;
+        }
+        writeln!(out)?;
+    }
+    if report.warnings.count > 0 {
+        writeln!(
+            out,
+            "Warnings: {} kept as written",
+            plural(report.warnings.count, "value", "values")
+        )?;
+        writeln!(out)?;
+        for w in &report.warnings.shown {
+            writeln!(out, "- {}", escape(w))?;
+        }
+        writeln!(out)?;
+    }
     writeln!(out, "### Summary")?;
     writeln!(out)?;
     writeln!(

@@ -19,6 +19,7 @@ use crate::date::Date;
 use crate::engine::{AppliedListing, Assessment, Finding};
 use crate::matcher::MatchKind;
 use crate::model::{Item, Verdict};
+use crate::registry::Confidence;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +132,9 @@ pub struct Counts {
     pub ok: u64,
     /// Items whose vendor and model matched no registry entry.
     pub unidentified: u64,
+    /// Items installed after the as-of date: not in service on that date, so not judged
+    /// (counted as ok).
+    pub not_in_service: u64,
 }
 
 impl Counts {
@@ -139,6 +143,9 @@ impl Counts {
         self.add_verdict(a.verdict);
         if !a.identified {
             self.unidentified += 1;
+        }
+        if !a.in_service {
+            self.not_in_service += 1;
         }
     }
 
@@ -150,6 +157,7 @@ impl Counts {
         self.waived += o.waived;
         self.ok += o.ok;
         self.unidentified += o.unidentified;
+        self.not_in_service += o.not_in_service;
     }
 
     /// Counts one item with this verdict.
@@ -178,8 +186,20 @@ pub struct InputInfo {
     /// Verdict counts for its items.
     #[serde(flatten)]
     pub counts: Counts,
-    /// Malformed records skipped (see the report's `skipped_rows`).
+    /// Parts not read (see the report's `skipped_rows`).
     pub rows_skipped: u64,
+    /// Whether every part of it was read: false when a record, sheet or component could not
+    /// be read, or reading stopped on an error (see the report's `failed_inputs`).
+    pub complete: bool,
+    /// The text encoding it was decoded from; absent for workbooks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// How it was read: hidden sheets read, sheets passed over, an encoding detected, ...
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Values kept as written because they could not be understood (see the report's
+    /// `warnings`).
+    pub warnings: u64,
 }
 
 /// One reported item. It serialises through [`RowRef`], so a row kept in memory and a row
@@ -236,6 +256,8 @@ pub struct FindingRow {
     pub listings: Vec<AppliedListing>,
     /// One readable sentence.
     pub reason: String,
+    /// How well the facts the rule rests on are confirmed (absent for ok items).
+    pub confidence: Option<Confidence>,
     /// The inventory's other columns.
     pub extra: BTreeMap<String, String>,
     /// The finding was already in the `--baseline` report, so it does not fail the run.
@@ -287,6 +309,7 @@ impl FindingRow {
             }),
             listings: &self.listings,
             reason: &self.reason,
+            confidence: self.confidence,
             extra: self
                 .extra
                 .iter()
@@ -359,6 +382,9 @@ pub struct RowRef<'a> {
     pub listings: &'a [AppliedListing],
     /// One readable sentence.
     pub reason: &'a str,
+    /// How well the facts the rule rests on are confirmed (absent for ok items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
     /// The inventory's other columns, sorted by name (a later column of the same name wins).
     #[serde(serialize_with = "extra_map")]
     pub extra: Vec<(&'a str, &'a str)>,
@@ -422,17 +448,21 @@ impl<'a> RowRef<'a> {
             score: id.map(|i| i.3),
             evidence: None,
             listings: &[],
-            reason: if a.identified {
+            reason: if !a.in_service {
+                "installed after the check date: not in service on that date, so not judged"
+            } else if a.identified {
                 "identified; no rule applies to it as of the check date"
             } else {
                 "vendor not in the registry"
             },
+            confidence: None,
             extra,
             in_baseline: false,
         };
         if let Some(f) = f {
             row.policy = Some(&f.policy);
             row.rule = Some(&f.rule);
+            row.confidence = Some(f.confidence);
             row.verdict = f.verdict;
             row.deadline = f.deadline;
             row.days_left = f.days_left;
@@ -500,6 +530,7 @@ impl<'a> RowRef<'a> {
             }),
             listings: self.listings.to_vec(),
             reason: self.reason.to_string(),
+            confidence: self.confidence,
             extra: self
                 .extra
                 .iter()
@@ -569,13 +600,46 @@ pub struct VerdictChange {
     pub reason: String,
 }
 
-/// Malformed records that were skipped while the rest of their files was read.
+/// Messages of one kind with their total count: parts of the inventories that could not be
+/// read (`skipped_rows`), or values kept as written (`warnings`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SkippedRows {
     /// How many.
     pub count: u64,
     /// The first ones (file:line: what is wrong), at most 1000.
     pub shown: Vec<String>,
+}
+
+impl SkippedRows {
+    /// Counts one more message and keeps it while fewer than `limit` are shown.
+    pub fn push(&mut self, message: impl FnOnce() -> String, limit: usize) {
+        self.count += 1;
+        if self.shown.len() < limit {
+            self.shown.push(message());
+        }
+    }
+}
+
+/// Whether everything the run was given was read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Every record of every input was read and judged.
+    #[default]
+    Complete,
+    /// Something could not be read or judged (`skipped_rows`, `failed_inputs`): the verdicts
+    /// cover only what was read, and the run exits 2 unless `--allow-incomplete`.
+    Incomplete,
+}
+
+/// An input whose reading failed, at its start or part-way (the items read before the error
+/// were judged).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FailedInput {
+    /// The file.
+    pub path: String,
+    /// What went wrong, with its place and what to do.
+    pub error: String,
 }
 
 /// A file skipped during a folder walk.
@@ -711,11 +775,20 @@ pub struct Report {
     pub baseline: Option<BaselineInfo>,
     /// Verdict changes since an earlier registry revision or report, with `--since-registry`.
     pub since: Option<SinceInfo>,
+    /// `complete`, or `incomplete` when anything could not be read (the run then exits 2
+    /// unless `--allow-incomplete`).
+    pub status: RunStatus,
+    /// Inputs whose reading failed, at the start or part-way.
+    pub failed_inputs: Vec<FailedInput>,
     /// Files found in scanned folders that are not inventories (e.g. a waivers or registry
     /// file), skipped and never applied.
     pub skipped: Vec<SkippedInput>,
-    /// Malformed records skipped (with `--strict-input` they fail the run).
+    /// Parts of inputs (records, sheets, components) that could not be read; the rest of
+    /// their files was read. Any makes the run incomplete.
     pub skipped_rows: SkippedRows,
+    /// Values that could not be understood in fields no verdict depends on (a quantity, an
+    /// install date): the record was judged and the value kept as written.
+    pub warnings: SkippedRows,
     /// Totals.
     pub summary: Counts,
     /// What the exit code is decided on.
@@ -724,6 +797,37 @@ pub struct Report {
 }
 
 impl Report {
+    /// What could not be read, one message each (with its place): the inputs that failed,
+    /// then the parts of inputs (the first 1,000).
+    pub fn unread(&self) -> impl Iterator<Item = &str> {
+        self.failed_inputs
+            .iter()
+            .map(|f| f.error.as_str())
+            .chain(self.skipped_rows.shown.iter().map(String::as_str))
+    }
+
+    /// The run's status in one sentence, the same in every format; `None` when complete.
+    pub fn incomplete_text(&self) -> Option<String> {
+        if self.status == RunStatus::Complete {
+            return None;
+        }
+        let mut what = Vec::new();
+        match self.failed_inputs.len() {
+            0 => {}
+            1 => what.push("1 input could not be read".to_string()),
+            n => what.push(format!("{n} inputs could not be read")),
+        }
+        match self.skipped_rows.count {
+            0 => {}
+            1 => what.push("1 record, sheet or component was not read".to_string()),
+            n => what.push(format!("{n} records, sheets or components were not read")),
+        }
+        Some(format!(
+            "the run is incomplete: {}; the verdicts cover only what was read",
+            what.join(" and ")
+        ))
+    }
+
     /// Whether any item is a violation.
     pub fn has_violations(&self) -> bool {
         self.summary.violations > 0
@@ -731,12 +835,13 @@ impl Report {
 }
 
 /// Time to a deadline in words, the same in every format: "213 days left", "1 day left",
-/// "due today", "passed 1 day ago", "passed 152 days ago"; empty when unknown.
+/// "last day today" (a deadline is the last day on which the item may still be present),
+/// "passed 1 day ago", "passed 152 days ago"; empty when unknown.
 pub fn days_left_text(days: Option<i64>) -> String {
     match days {
         Some(1) => "1 day left".to_string(),
         Some(n) if n > 0 => format!("{n} days left"),
-        Some(0) => "due today".to_string(),
+        Some(0) => "last day today".to_string(),
         Some(-1) => "passed 1 day ago".to_string(),
         Some(n) => format!("passed {} days ago", n.unsigned_abs()),
         None => String::new(),
@@ -775,7 +880,7 @@ mod tests {
         let cases = [
             (Some(213), "213 days left"),
             (Some(1), "1 day left"),
-            (Some(0), "due today"),
+            (Some(0), "last day today"),
             (Some(-1), "passed 1 day ago"),
             (Some(-152), "passed 152 days ago"),
             (None, ""),

@@ -102,6 +102,16 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+/// A problem of the run itself: an input or a part of one that could not be read (`error`),
+/// a value kept as written (`warning`).
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -388,7 +398,20 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             },
             artifacts,
             invocations: vec![Invocation {
-                execution_successful: true,
+                execution_successful: report.status == super::RunStatus::Complete,
+                tool_execution_notifications: report
+                    .incomplete_text()
+                    .into_iter()
+                    .chain(report.unread().map(|l| format!("not read: {l}")))
+                    .map(|text| Notification {
+                        level: "error",
+                        message: Text { text },
+                    })
+                    .chain(report.warnings.shown.iter().map(|w| Notification {
+                        level: "warning",
+                        message: Text { text: w.clone() },
+                    }))
+                    .collect(),
             }],
             results,
             properties: RunProperties {

@@ -51,19 +51,21 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             i.counts.unidentified
         )?;
     }
-    if report.skipped_rows.count > 0 {
+    if let Some(text) = report.incomplete_text() {
+        writeln!(out, "status: {text}")?;
+        for line in report.unread() {
+            writeln!(out, "  not read: {line}")?;
+        }
+    }
+    if report.warnings.count > 0 {
         writeln!(
             out,
-            "skipped rows: {} malformed record{} not checked",
-            report.skipped_rows.count,
-            if report.skipped_rows.count == 1 {
-                ""
-            } else {
-                "s"
-            }
+            "warnings: {} value{} kept as written",
+            report.warnings.count,
+            if report.warnings.count == 1 { "" } else { "s" }
         )?;
-        for row in &report.skipped_rows.shown {
-            writeln!(out, "  {row}")?;
+        for w in &report.warnings.shown {
+            writeln!(out, "  {w}")?;
         }
     }
     for s in &report.skipped {
@@ -238,6 +240,15 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             "coverage: {identified} of {} items identified in the registry ({:.1} %)",
             s.items,
             identified as f64 * 100.0 / s.items as f64
+        )?;
+    }
+    if s.not_in_service > 0 {
+        writeln!(
+            out,
+            "not in service: {} item{} installed after {} (counted as ok, not judged)",
+            s.not_in_service,
+            if s.not_in_service == 1 { "" } else { "s" },
+            report.as_of
         )?;
     }
     writeln!(

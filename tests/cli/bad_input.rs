@@ -50,22 +50,22 @@ fn invalid_utf8_names_the_line() {
     );
     // The row is skipped and reported; the other rows are checked.
     let out = check(&env, "latin1.csv");
-    out.code(1)
+    out.code(2)
         .skipped(&["latin1.csv:3:", "not valid UTF-8", "re-save", "UTF-8"]);
     assert!(
         out.stderr
-            .contains("warning: 1 malformed record skipped; the rest was checked"),
+            .contains("error: the run is incomplete: 1 record, sheet or component was not read"),
         "{}",
         out.stderr
     );
 }
 
 #[test]
-fn skipped_rows_are_counted_and_fail_with_strict_input() {
+fn unread_rows_make_the_run_incomplete_unless_allowed() {
     let env = Env::new();
     env.file(
         "inv.csv",
-        "vendor,model,qty\nNokia,A,1\nEricsson,B,x\nNokia,C,1,extra\nCisco,D,2\n",
+        b"vendor,model,qty\nNokia,A,1\nHuawei,B,1,extra\nZTE\xff,C,1\nCisco,D,2\n".as_slice(),
     );
     let out = env.run(&[
         "check",
@@ -75,22 +75,47 @@ fn skipped_rows_are_counted_and_fail_with_strict_input() {
         "--format",
         "json",
     ]);
-    out.code(0);
+    // Fail closed: the Huawei and ZTE rows were never judged, so the run is not compliant.
+    out.code(2);
     let r = out.json();
+    assert_eq!(r["status"], "incomplete");
     assert_eq!(r["summary"]["items"], 2);
     assert_eq!(r["skipped_rows"]["count"], 2);
     assert_eq!(r["inputs"][0]["rows_skipped"], 2);
+    assert_eq!(r["inputs"][0]["complete"], false);
     let shown: Vec<&str> = r["skipped_rows"]["shown"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    assert!(shown[0].starts_with("inv.csv:3: quantity 'x'"), "{shown:?}");
     assert!(
-        shown[1].starts_with("inv.csv:4: this row has 4 fields"),
+        shown[0].starts_with("inv.csv:3: this row has 4 fields"),
         "{shown:?}"
     );
+    assert!(
+        shown[1].starts_with("inv.csv:4: column 'vendor' (field 1) is not valid UTF-8"),
+        "{shown:?}"
+    );
+    // --allow-incomplete: the exit status reflects the findings alone; the report still says
+    // the run is incomplete.
+    let allowed = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+        "--allow-incomplete",
+    ]);
+    allowed.code(0);
+    assert_eq!(allowed.json()["status"], "incomplete");
+    assert!(
+        allowed.stderr.contains("warning: the run is incomplete"),
+        "{}",
+        allowed.stderr
+    );
+    // The old opt-in is now the default.
     env.run(&[
         "check",
         "inv.csv",
@@ -98,11 +123,33 @@ fn skipped_rows_are_counted_and_fail_with_strict_input() {
         "2026-11-21",
         "--strict-input",
     ])
-    .code(1);
+    .code(2);
+    // A complete run says so.
+    env.file("ok.csv", "vendor,model\nNokia,A\n");
+    let ok = env.run(&[
+        "check",
+        "ok.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    ok.code(0);
+    assert_eq!(ok.json()["status"], "complete");
+    assert_eq!(ok.json()["inputs"][0]["complete"], true);
+    // --quiet keeps only the error that fails the run.
     let quiet = env.run(&["check", "inv.csv", "--as-of", "2026-11-21", "--quiet"]);
-    assert_eq!(quiet.stderr, "");
+    quiet.code(2);
+    assert_eq!(quiet.stderr.lines().count(), 1, "{}", quiet.stderr);
+    assert!(
+        quiet
+            .stderr
+            .starts_with("error: the run is incomplete: 2 records"),
+        "{}",
+        quiet.stderr
+    );
     // Nothing readable at all is an error, not a clean result.
-    env.file("bad.csv", "vendor,qty\nNokia,x\nCisco,y\n");
+    env.file("bad.csv", "vendor,qty\nNokia,x,1\nCisco,y,2\n");
     check(&env, "bad.csv")
         .error(&["no item could be read: all 2 records are malformed (first: bad.csv:2:"]);
 }
@@ -176,7 +223,7 @@ fn ragged_row() {
         "inv.csv",
         "vendor,model,site\nZTE,F660,Vilnius\nHuawei Technologies Co., Ltd.,BBU,Kaunas\n",
     );
-    check(&env, "inv.csv").code(1).skipped(&[
+    check(&env, "inv.csv").code(2).skipped(&[
         "inv.csv:3: this row has 4 fields but the header has 3 (ragged row)",
         "quote",
     ]);
@@ -197,7 +244,7 @@ fn quantity_that_is_not_a_number() {
     let env = Env::new();
     env.file("inv.csv", "vendor,qty\nZTE,2\nNokia,many\n");
     check(&env, "inv.csv")
-        .code(1)
+        .code(2)
         .skipped(&["inv.csv:3: quantity 'many' in column 'qty' is not a whole number"]);
 }
 
@@ -216,7 +263,7 @@ fn toml_wrong_types_name_line_and_column() {
         "[[asset]]\nvendor = 42\n\n[[asset]]\nvendor = \"ZTE\"\n",
     );
     check(&env, "inv.toml")
-        .code(1)
+        .code(2)
         .skipped(&["inv.toml:2:10: 'vendor' must be a string, not integer"]);
     env.file(
         "q.toml",

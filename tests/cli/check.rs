@@ -474,7 +474,7 @@ fn several_renderings_from_one_run() {
 #[test]
 fn fail_on_sets_the_threshold() {
     let env = Env::new();
-    env.file("inv.csv", "asset_id,vendor,domain\nA1,ZTE,core\n");
+    env.file("inv.csv", "asset_id,vendor,domain\nA1,ZTE,5G core\n");
     // de-5g before its deadline: a review only.
     let base = [
         "check",

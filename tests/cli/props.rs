@@ -460,6 +460,11 @@ proptest! {
             0 | 1 => {
                 out.json();
             }
+            // An incomplete run writes its report and names each part it could not read.
+            2 if !out.stdout.is_empty() => {
+                prop_assert_eq!(&out.json()["status"], "incomplete");
+                prop_assert!(out.stderr.contains("inv.csv:"), "{}", out.stderr);
+            }
             _ => {
                 out.error(&["inv.csv"]);
             }

@@ -65,7 +65,7 @@ fn streamed_reports_equal_the_reports_rendered_from_memory() {
 }
 
 #[test]
-fn a_failed_run_leaves_no_report_behind() {
+fn an_input_that_cannot_be_read_is_reported_and_fails_the_run() {
     let env = Env::new();
     env.file("a.csv", inventory(50));
     // The second input fails only after the first one's findings were written.
@@ -81,17 +81,66 @@ fn a_failed_run_leaves_no_report_behind() {
         "-o",
         "csv=r.csv",
     ]);
+    // Every readable input is checked and reported; the unreadable one is an error in the
+    // same report, and the run is incomplete: exit 2, never "compliant".
     out.error(&["b.csv:1: no vendor column"]);
+    assert!(
+        out.stderr
+            .contains("error: the run is incomplete: 1 input could not be read"),
+        "{}",
+        out.stderr
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("r.json")).unwrap()).unwrap();
+    assert_eq!(r["status"], "incomplete");
+    assert_eq!(r["failed_inputs"][0]["path"], "b.csv");
+    assert!(r["failed_inputs"][0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("b.csv:1: no vendor column"));
+    assert_eq!(r["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(r["summary"]["items"], 50);
+    assert_eq!(
+        std::fs::read_to_string(env.path("r.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        26
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_no_report_behind() {
+    let env = Env::new();
+    env.file("b.csv", "Hersteller,Modell\nHuawei,X\n");
+    env.file("c.csv", "vendor\n");
+    // Nothing could be read: an error, and no report at all.
+    let out = env.run(&[
+        "check",
+        "b.csv",
+        "c.csv",
+        "--as-of",
+        "2026-06-01",
+        "-o",
+        "json=r.json",
+        "-o",
+        "csv=r.csv",
+    ]);
+    out.code(2);
+    assert!(
+        out.stderr.starts_with("error: b.csv:1: no vendor column"),
+        "{}",
+        out.stderr
+    );
     let mut left: Vec<String> = std::fs::read_dir(env.path("."))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["a.csv", "b.csv"]);
+    assert_eq!(left, ["b.csv", "c.csv"]);
     // On standard output: nothing at all, not half a report.
     let out = env.run(&[
         "check",
-        "a.csv",
         "b.csv",
         "--as-of",
         "2026-06-01",

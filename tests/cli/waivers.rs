@@ -109,7 +109,11 @@ fn valid_expired_and_unused_waivers() {
 #[test]
 fn a_waiver_limited_to_another_policy_does_not_apply() {
     let env = Env::new();
-    env.file("inv.csv", INV);
+    // Bought after the listing: a violation under the Covered List.
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,site,installed\nP1,Huawei,core,Vilnius,2022-01-01\n",
+    );
     env.file("waivers.toml", WAIVERS);
     let out = env.run(&[
         "check",

@@ -1,0 +1,577 @@
+//! The law as written: for every shipped policy, a grid of items × dates that asserts each
+//! verdict on the day before, the day of and the day after every date the policy uses (its
+//! rules' effective dates, new-installation dates and deadlines, read from `policy show`) and
+//! every date at which an expected verdict changes.
+//!
+//! Each expectation is a timeline per (asset, rule): the verdict from each date on ("-" for no
+//! finding). A deadline is the last day on which the item may still be present, so its
+//! violation starts the day after.
+
+use std::collections::BTreeSet;
+
+use tvcheck::Date;
+
+use crate::support::Env;
+
+/// One expected finding over time: from each date on, the rule gives the asset this verdict
+/// ("-": no finding). Before the first date there is none.
+struct Line {
+    asset: &'static str,
+    rule: &'static str,
+    steps: &'static [(&'static str, &'static str)],
+}
+
+const fn line(
+    asset: &'static str,
+    rule: &'static str,
+    steps: &'static [(&'static str, &'static str)],
+) -> Line {
+    Line { asset, rule, steps }
+}
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn shift(d: Date, days: i64) -> Date {
+    Date::from_days(d.to_days() + days)
+}
+
+/// The dates a policy uses: every rule's effective date, new-installation date and deadline
+/// (and the day after the deadline, when its violation starts).
+fn policy_dates(env: &Env, policy: &str) -> BTreeSet<Date> {
+    let out = env.run(&["policy", "show", policy, "--format", "json"]);
+    out.code(0);
+    let p = out.json();
+    let mut dates = BTreeSet::new();
+    for r in p["rules"].as_array().unwrap() {
+        for key in ["effective", "deadline", "new_from"] {
+            if let Some(d) = r[key].as_str() {
+                dates.insert(date(d));
+            }
+        }
+        if let Some(d) = r["deadline"].as_str() {
+            dates.insert(shift(date(d), 1));
+        }
+    }
+    assert!(!dates.is_empty(), "{policy} uses no date");
+    dates
+}
+
+/// Checks `csv` under `policy` on the day before, of and after every date the policy uses and
+/// every date in `lines`, asserting the exact set of (asset, rule, verdict) findings each day.
+fn grid(policy: &str, csv: &str, lines: &[Line], extra: &[&str]) {
+    let env = Env::new();
+    env.file("inv.csv", csv);
+    let mut anchors = policy_dates(&env, policy);
+    for l in lines {
+        for (d, _) in l.steps {
+            anchors.insert(date(d));
+        }
+    }
+    let days: BTreeSet<Date> = anchors
+        .iter()
+        .flat_map(|d| [shift(*d, -1), *d, shift(*d, 1)])
+        .collect();
+    for day in &days {
+        let as_of = day.to_string();
+        let mut args = vec![
+            "check", "inv.csv", "--policy", policy, "--as-of", &as_of, "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = env.run(&args);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "{policy} as of {as_of}: exit {}: {}",
+            out.code,
+            out.stderr
+        );
+        let r = out.json();
+        let got: BTreeSet<(String, String, String)> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["policy"] == policy)
+            .map(|f| {
+                (
+                    f["asset_id"].as_str().unwrap().to_string(),
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["verdict"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: BTreeSet<(String, String, String)> = lines
+            .iter()
+            .filter_map(|l| {
+                let v = l.steps.iter().rfind(|(d, _)| date(d) <= *day)?.1;
+                (v != "-").then(|| (l.asset.to_string(), l.rule.to_string(), v.to_string()))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            want,
+            "{policy} as of {as_of}: findings differ\n  unexpected: {:?}\n  missing: {:?}",
+            got.difference(&want).collect::<Vec<_>>(),
+            want.difference(&got).collect::<Vec<_>>()
+        );
+        // The exit status follows the verdicts.
+        let violation = want.iter().any(|w| w.2 == "violation");
+        assert_eq!(out.code, i32::from(violation), "{policy} as of {as_of}");
+    }
+}
+
+#[test]
+fn lt_5g() {
+    let csv = "asset_id,vendor,domain,installed\n\
+        H1,Huawei,core,2020-01-01\n\
+        H2,Huawei,ran,2022-06-01\n\
+        H3,Huawei,national-security-site,2019-01-01\n\
+        H4,Huawei,,2019-01-01\n\
+        H5,ZTE,transport,2021-05-25\n\
+        H6,Huawei,access,\n\
+        N1,Nokia,core,2020-01-01\n\
+        E1,Ericsson,ran,2022-06-01\n";
+    grid(
+        "lt-5g",
+        csv,
+        &[
+            // In use before the amendments: the transition runs to 2025-12-31 inclusive.
+            line(
+                "H1",
+                "non-member-manufacturer",
+                &[("2021-05-25", "review"), ("2026-01-01", "violation")],
+            ),
+            // A national-security site is in scope.
+            line(
+                "H3",
+                "non-member-manufacturer",
+                &[("2021-05-25", "review"), ("2026-01-01", "violation")],
+            ),
+            // Installed after the amendments: no transition (not in service before 2022-06-01).
+            line(
+                "H2",
+                "non-member-manufacturer",
+                &[("2022-06-01", "violation")],
+            ),
+            // Installed on the day the rules start.
+            line(
+                "H5",
+                "non-member-manufacturer",
+                &[("2021-05-25", "violation")],
+            ),
+            // No domain stated: not presumed in scope, so review even after the deadline.
+            line("H4", "non-member-manufacturer", &[("2021-05-25", "review")]),
+            // No install date: judged as equipment already in use.
+            line(
+                "H6",
+                "non-member-manufacturer",
+                &[("2021-05-25", "review"), ("2026-01-01", "violation")],
+            ),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn se_pts_2020() {
+    let csv = "asset_id,vendor,domain,installed\n\
+        S1,Huawei,ran,2019-01-01\n\
+        S2,ZTE,transport,2020-01-01\n\
+        S3,Huawei,management,2018-01-01\n\
+        S4,Huawei,core,2021-06-01\n\
+        S5,Huawei,access,2019-01-01\n\
+        S6,Huawei,,2019-01-01\n\
+        E1,Ericsson,ran,2019-01-01\n";
+    grid(
+        "se-pts-2020",
+        csv,
+        &[
+            // Central functions: radio access, transmission, core and service/maintenance.
+            line(
+                "S1",
+                "phase-out",
+                &[("2021-01-20", "review"), ("2025-01-02", "violation")],
+            ),
+            line(
+                "S2",
+                "phase-out",
+                &[("2021-01-20", "review"), ("2025-01-02", "violation")],
+            ),
+            line(
+                "S3",
+                "phase-out",
+                &[("2021-01-20", "review"), ("2025-01-02", "violation")],
+            ),
+            // A new installation gets no phase-out.
+            line(
+                "S4",
+                "phase-out",
+                &[("2021-06-01", "review"), ("2025-01-02", "violation")],
+            ),
+            line("S4", "no-new-installations", &[("2021-06-01", "violation")]),
+            // No domain stated: review.
+            line("S6", "phase-out", &[("2021-01-20", "review")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn lt_cii_procurement() {
+    let csv = "asset_id,vendor,country,installed\n\
+        R1,Acme Networks,RU,2022-03-23\n\
+        R2,Acme Networks,RU,2022-03-22\n\
+        B1,Minsk Radio,BY,\n\
+        C1,Huawei,,2023-01-01\n\
+        C2,Huawei,,2021-01-01\n\
+        N1,Nokia,,2023-01-01\n";
+    grid(
+        "lt-cii-procurement",
+        csv,
+        &[
+            // Russia is on the Government list: acquisitions from 2022-03-23 are excluded.
+            line("R1", "listed-state", &[("2022-03-23", "violation")]),
+            line("R1", "other-non-member-state", &[("2022-03-23", "review")]),
+            // Acquired the day before the amendments came into force: not affected.
+            // Belarus, no install date: review.
+            line("B1", "listed-state", &[("2022-03-23", "review")]),
+            line("B1", "other-non-member-state", &[("2022-03-23", "review")]),
+            // China is not on the list: at most a review, on the ministry's weaker basis.
+            line("C1", "other-non-member-state", &[("2023-01-01", "review")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn uk_huawei_dvd() {
+    let csv = "asset_id,vendor,domain,network,installed\n\
+        C4,Huawei,core,4G,2020-01-01\n\
+        R5,Huawei,ran,5G,2020-01-01\n\
+        T5,Huawei,transport,5G,2020-01-01\n\
+        N5,Huawei,national-security-site,5G,2020-01-01\n\
+        F1,Huawei,access,FTTH,2020-01-01\n\
+        F2,Huawei,access,FTTH,2023-01-01\n\
+        X5,Huawei,ran,5G,2022-10-13\n\
+        U1,Huawei,ran,,2020-01-01\n\
+        Z1,ZTE,core,5G,2020-01-01\n";
+    grid(
+        "uk-huawei-dvd",
+        csv,
+        &[
+            // The core of every public network, 4G included.
+            line(
+                "C4",
+                "network-core",
+                &[("2022-10-13", "review"), ("2024-01-01", "violation")],
+            ),
+            // 5G radio access: out by the end of 2027; the 35 % cap is for review.
+            line(
+                "R5",
+                "all-5g",
+                &[("2022-10-13", "review"), ("2028-01-01", "violation")],
+            ),
+            line("R5", "5g-access-share", &[("2023-07-31", "review")]),
+            // Transmission: out of all networks by 2025-12-31 (weakly confirmed).
+            line(
+                "T5",
+                "transmission-by-2025",
+                &[("2022-10-13", "review"), ("2026-01-01", "violation")],
+            ),
+            line(
+                "T5",
+                "all-5g",
+                &[("2022-10-13", "review"), ("2028-01-01", "violation")],
+            ),
+            // Sites significant to national security: by 2023-01-28.
+            line(
+                "N5",
+                "national-security-sites",
+                &[("2022-10-13", "review"), ("2023-01-29", "violation")],
+            ),
+            line(
+                "N5",
+                "all-5g",
+                &[("2022-10-13", "review"), ("2028-01-01", "violation")],
+            ),
+            // Full fibre: the share cap is for review, never ok.
+            line("F1", "full-fibre-share", &[("2023-10-31", "review")]),
+            // A new full-fibre item may be sanctions-affected: review.
+            line(
+                "F2",
+                "no-sanctions-affected-full-fibre",
+                &[("2023-01-01", "review")],
+            ),
+            line("F2", "full-fibre-share", &[("2023-10-31", "review")]),
+            // A new 5G item is banned at once.
+            line("X5", "no-new-5g", &[("2022-10-13", "violation")]),
+            line(
+                "X5",
+                "all-5g",
+                &[("2022-10-13", "review"), ("2028-01-01", "violation")],
+            ),
+            line("X5", "5g-access-share", &[("2023-07-31", "review")]),
+            // Not stated to be 5G: the 5G-only requirements are for review.
+            line("U1", "all-5g", &[("2022-10-13", "review")]),
+            line("U1", "5g-access-share", &[("2023-07-31", "review")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn de_5g() {
+    let csv = "asset_id,vendor,domain,network\n\
+        C1,Huawei,5GC,\n\
+        C2,ZTE,core,5G\n\
+        C3,Huawei,core,4G\n\
+        C4,Huawei,core,\n\
+        M1,ZTE,management,5G\n\
+        R1,Huawei,ran,5G\n";
+    grid(
+        "de-5g",
+        csv,
+        &[
+            // "5GC" says both the domain and the network.
+            line(
+                "C1",
+                "core-by-2026",
+                &[("2024-07-11", "review"), ("2027-01-01", "violation")],
+            ),
+            line(
+                "C2",
+                "core-by-2026",
+                &[("2024-07-11", "review"), ("2027-01-01", "violation")],
+            ),
+            // A core not stated to be 5G: review.
+            line("C4", "core-by-2026", &[("2024-07-11", "review")]),
+            line(
+                "M1",
+                "management-by-2029",
+                &[("2024-07-11", "review"), ("2030-01-01", "violation")],
+            ),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn us_ndaa_889() {
+    let csv = "asset_id,vendor,installed\n\
+        A1,Huawei,2019-08-12\n\
+        A2,Huawei,2019-08-13\n\
+        A3,ZTE,\n\
+        N1,Nokia,2020-01-01\n";
+    grid(
+        "us-ndaa-889",
+        csv,
+        &[
+            // (a)(1)(A): procurement from 2019-08-13; equipment bought earlier is not affected.
+            line("A2", "procurement", &[("2019-08-13", "violation")]),
+            line("A3", "procurement", &[("2019-08-13", "review")]),
+            // (a)(1)(B): contractors that use it, from 2020-08-13, whenever it was bought.
+            line("A1", "use-by-contractors", &[("2020-08-13", "violation")]),
+            line("A2", "use-by-contractors", &[("2020-08-13", "violation")]),
+            line("A3", "use-by-contractors", &[("2020-08-13", "violation")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn us_fcc_covered() {
+    let csv = "asset_id,vendor,purpose,installed\n\
+        H1,Huawei,,2021-03-11\n\
+        H2,Huawei,,2021-03-12\n\
+        H3,Huawei,,\n\
+        K1,Kaspersky Lab,,2022-03-25\n\
+        V1,Hikvision,public-safety,2021-06-01\n\
+        V2,Hikvision,retail,2021-06-01\n";
+    grid(
+        "us-fcc-covered",
+        csv,
+        &[
+            // Acquired before the listing: may still be used (review).
+            line("H1", "covered-list", &[("2021-03-12", "review")]),
+            // Acquired on or after the listing: a violation.
+            line("H2", "covered-list", &[("2021-03-12", "violation")]),
+            line("H3", "covered-list", &[("2021-03-12", "review")]),
+            // Each entity from its own date of inclusion.
+            line("K1", "covered-list", &[("2022-03-25", "violation")]),
+            // Purpose-limited listings: only for the listed purposes.
+            line("V1", "covered-list", &[("2021-06-01", "violation")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn eu_5g_toolbox() {
+    let csv = "asset_id,vendor\nH1,Huawei\nZ1,ZTE\nE1,Ericsson\n";
+    grid(
+        "eu-5g-toolbox",
+        csv,
+        &[
+            line("H1", "high-risk-supplier", &[("2023-06-15", "review")]),
+            line("Z1", "high-risk-supplier", &[("2023-06-15", "review")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn procurement_mode_bans_at_once() {
+    // Judged as new purchases, the phase-out periods do not apply.
+    let csv = "asset_id,vendor,domain,network\nH1,Huawei,core,5G\n";
+    grid(
+        "uk-huawei-dvd",
+        csv,
+        &[
+            line("H1", "no-new-5g", &[("2022-10-13", "violation")]),
+            line("H1", "network-core", &[("2022-10-13", "violation")]),
+            line("H1", "all-5g", &[("2022-10-13", "violation")]),
+        ],
+        &["--procurement"],
+    );
+}
+
+#[test]
+fn deadline_day_and_weak_rules_are_said_so() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,network\nT1,Huawei,transport,5G\nR1,Huawei,ran,5G\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "uk-huawei-dvd",
+        "--as-of",
+        "2025-12-31",
+        "--format",
+        "json",
+    ]);
+    out.code(0);
+    let r = out.json();
+    let t = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "transmission-by-2025")
+        .unwrap();
+    assert_eq!(t["verdict"], "review");
+    assert_eq!(t["days_left"], 0);
+    assert_eq!(t["confidence"], "weak");
+    let reason = t["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("by 2025-12-31 (today is the last day)"),
+        "{reason}"
+    );
+    assert!(reason.contains("weakly confirmed"), "{reason}");
+    let all5g = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == "R1" && f["rule"] == "all-5g")
+        .unwrap();
+    assert_eq!(all5g["confidence"], "confirmed");
+    // The table says the same in words.
+    let table = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "uk-huawei-dvd",
+        "--as-of",
+        "2025-12-31",
+    ]);
+    assert!(table.stdout.contains("last day today"), "{}", table.stdout);
+}
+
+#[test]
+fn items_installed_after_the_as_of_date_are_not_in_service() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,installed\nF1,Huawei,core,2027-03-01\nH1,Huawei,core,2020-01-01\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "lt-5g",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+        "--all",
+    ]);
+    out.code(1);
+    let r = out.json();
+    assert_eq!(r["summary"]["not_in_service"], 1);
+    assert_eq!(r["summary"]["ok"], 1);
+    let f1: Vec<&serde_json::Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["asset_id"] == "F1")
+        .collect();
+    assert_eq!(f1.len(), 1);
+    assert_eq!(f1[0]["verdict"], "ok");
+    assert!(f1[0]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("installed after the check date: not in service"));
+    let table = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "lt-5g",
+        "--as-of",
+        "2026-11-21",
+    ]);
+    assert!(
+        table
+            .stdout
+            .contains("not in service: 1 item installed after 2026-11-21"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn a_finding_resting_on_a_weak_reading_says_so() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,installed\nOLD,Huawei,core,2020-01-01\nNEW,Huawei,core,2022-01-01\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "lt-5g",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    let conf = |asset: &str| {
+        let f = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["asset_id"] == asset)
+            .unwrap();
+        (
+            f["confidence"].as_str().unwrap().to_string(),
+            f["reason"].as_str().unwrap().contains("weakly confirmed"),
+        )
+    };
+    // The deadline for equipment in use is confirmed; no transition for new installations is
+    // a weakly confirmed reading.
+    assert_eq!(conf("OLD"), ("confirmed".to_string(), false));
+    assert_eq!(conf("NEW"), ("weak".to_string(), true));
+}
