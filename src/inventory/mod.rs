@@ -9,6 +9,7 @@ pub mod cfb;
 pub mod columns;
 pub mod csv;
 pub mod cyclonedx;
+pub mod decode;
 pub mod digest;
 pub mod discover;
 pub mod json;
@@ -39,6 +40,9 @@ pub struct ReadOptions {
     /// Read the files named on the command line in this format whatever their extension
     /// (`--input-format`); files found in folders are recognised by extension and content.
     pub input_format: Option<Format>,
+    /// The text encoding of CSV, TSV and TOML inputs (`--encoding`); detected when `None`.
+    /// A byte-order mark still wins.
+    pub encoding: Option<&'static self::decode::Encoding>,
 }
 
 /// How an input was read, besides its items: what a report's input provenance shows.
@@ -103,6 +107,8 @@ fn check_text(path: &std::path::Path, format: Format) -> Result<()> {
         Content::Utf16 | Content::Binary if matches!(format, Format::Csv | Format::Tsv) => {
             return Ok(())
         }
+        // The TOML reader decodes UTF-16.
+        Content::Utf16 if format == Format::Toml => return Ok(()),
         Content::Utf16 => {
             return Err(Error::at(
                 ErrorKind::Inventory,
@@ -148,9 +154,19 @@ impl Reader {
                 if format == Format::Tsv && csv_opts.delimiter.is_none() {
                     csv_opts.delimiter = Some(b'\t');
                 }
-                Reader::Csv(Box::new(self::csv::CsvReader::open(path, file, &csv_opts)?))
+                Reader::Csv(Box::new(self::csv::CsvReader::open(
+                    path,
+                    file,
+                    &csv_opts,
+                    opts.encoding,
+                )?))
             }
-            Format::Toml => Reader::Toml(self::toml::TomlReader::open(path, file, columns)?),
+            Format::Toml => Reader::Toml(self::toml::TomlReader::open(
+                path,
+                file,
+                columns,
+                opts.encoding,
+            )?),
             Format::Json | Format::CycloneDx => {
                 let bytes = std::fs::read(path)
                     .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
@@ -207,12 +223,12 @@ impl Reader {
     pub fn provenance(&self) -> Provenance {
         match self {
             Reader::Workbook(_) => Provenance::default(),
-            Reader::Csv(_) | Reader::Toml(_) | Reader::Json { .. } | Reader::JsonLines(_) => {
-                Provenance {
-                    encoding: Some("UTF-8".to_string()),
-                    notes: Vec::new(),
-                }
-            }
+            Reader::Csv(r) => r.provenance(),
+            Reader::Toml(r) => r.provenance(),
+            Reader::Json { .. } | Reader::JsonLines(_) => Provenance {
+                encoding: Some("UTF-8".to_string()),
+                notes: Vec::new(),
+            },
         }
     }
 
