@@ -279,6 +279,63 @@ mod tests {
         }
     }
 
+    fn provenance_of(name: &str, bytes: &[u8], opts: &ReadOptions) -> (Provenance, Vec<Item>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let inputs = discover_with(&[path], None).unwrap();
+        let mut r = Reader::open(&inputs[0], opts).unwrap();
+        let mut items = Vec::new();
+        while let Some(i) = r.next_item().unwrap() {
+            items.push(i);
+        }
+        (r.provenance(), items)
+    }
+
+    #[test]
+    fn provenance_names_the_encoding_and_how_it_was_chosen() {
+        let (text, _, _) = encoding_rs::WINDOWS_1257
+            .encode("vendor,model,site\nNokia,A,Kėdainių g. 3\nHuawei,BBU,Šiaulių g. 5\n");
+        let (p, items) = provenance_of("lt.csv", &text, &ReadOptions::default());
+        assert_eq!(p.encoding.as_deref(), Some("windows-1257"));
+        assert!(p.notes[0].contains("detected"), "{:?}", p.notes);
+        assert_eq!(items[1].site.as_deref(), Some("Šiaulių g. 5"));
+        let given = ReadOptions {
+            encoding: self::decode::for_label("windows-1257"),
+            ..ReadOptions::default()
+        };
+        let (p, _) = provenance_of("lt.csv", &text, &given);
+        assert_eq!(
+            p.notes,
+            ["encoding windows-1257 given with --encoding".to_string()]
+        );
+        let (p, items) = provenance_of(
+            "inv.csv",
+            b"\xEF\xBB\xBFvendor,model\nZTE,A\nvendor,model\nmodel,vendor\nB,Huawei\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!(p.encoding.as_deref(), Some("UTF-8"));
+        assert_eq!(
+            p.notes,
+            [
+                "header row repeated at line 3: passed over".to_string(),
+                "header row repeated at line 4 with other columns ('model', 'vendor'): the rows after it are read by it".to_string()
+            ]
+        );
+        assert_eq!(items[1].vendor, "Huawei");
+        assert_eq!(items[1].model.as_deref(), Some("B"));
+        let (p, items) = provenance_of(
+            "inv.toml",
+            b"[[asset]]\nvendor = \"ZTE\"\nqty = \"2 pcs\"\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!((p.encoding.as_deref(), p.notes.len()), (Some("UTF-8"), 0));
+        assert_eq!(
+            items[0].warnings,
+            ["column 'qty': quantity '2 pcs' is not a whole number; the record is kept and the value carried as written".to_string()]
+        );
+    }
+
     #[test]
     fn format_names() {
         for f in Format::ALL {
