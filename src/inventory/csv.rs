@@ -1040,6 +1040,98 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a,b\nc;d;e;f\n"), b',');
     }
 
+    fn read_all(bytes: &[u8], encoding: Option<&'static Encoding>) -> Vec<Result<Item>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let mut out = Vec::new();
+        let mut r =
+            match CsvReader::open(&path, Arc::from("f.csv"), &CsvOptions::default(), encoding) {
+                Ok(r) => r,
+                Err(e) => return vec![Err(e)],
+            };
+        loop {
+            match r.next_item() {
+                Ok(Some(i)) => out.push(Ok(i)),
+                Ok(None) => break,
+                Err(e) if e.kind == ErrorKind::Row => out.push(Err(e)),
+                Err(e) => {
+                    out.push(Err(e));
+                    return out;
+                }
+            }
+        }
+        let (sha, size) = r.digest();
+        assert_eq!(size, bytes.len() as u64);
+        assert_eq!(sha, super::super::digest::sha256_hex(bytes));
+        out
+    }
+
+    #[test]
+    fn random_bytes_in_any_encoding_never_panic() {
+        // A small deterministic stand-in for the fuzz target, run with every test.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"vendor,model\n\r\";; \xD0\xF8\xFF\xFE\x00\xE9\x82\xA0Huawei";
+        let labels = [
+            None,
+            Some("windows-1257"),
+            Some("utf-16le"),
+            Some("shift_jis"),
+            Some("utf-8"),
+        ];
+        for round in 0..400 {
+            let len = (next() % 200) as usize;
+            let mut bytes = b"vendor,model\n".to_vec();
+            for _ in 0..len {
+                bytes.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            let label = labels[round % labels.len()];
+            for r in read_all(&bytes, label.and_then(super::super::decode::for_label)) {
+                if let Err(e) = r {
+                    assert!(!e.to_string().contains('\n'), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_too_long_is_passed_over_to_its_line_end() {
+        for end in ["\n", "\r\n", "\r"] {
+            let mut bytes =
+                format!("vendor,model{end}\"Nokia\",A{end}{end}ZTE,\"x{end}").into_bytes();
+            bytes.resize(bytes.len() + RECORD_LIMIT as usize + 100_000, b'y');
+            bytes.extend_from_slice(format!("\"{end}Huawei,B{end}").as_bytes());
+            let got = read_all(&bytes, None);
+            assert_eq!(got.len(), 3, "{end:?}");
+            assert_eq!(got[0].as_ref().unwrap().line, 2);
+            let e = got[1].as_ref().unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Row);
+            assert!(
+                e.location.as_ref().and_then(|l| l.line) == Some(4)
+                    && e.message
+                        .starts_with("this record is longer than 4 MiB (column 'model', field 2)"),
+                "{end:?}: {e}"
+            );
+            let last = got[2].as_ref().unwrap();
+            assert_eq!((last.line, last.vendor.as_str()), (6, "Huawei"), "{end:?}");
+        }
+        // Decoded the same way.
+        let mut text = "vendor,model\nZTE,\"Š".to_string();
+        text.push_str(&"y".repeat(RECORD_LIMIT as usize + 100_000));
+        text.push_str("\"\nHuawei,Š\n");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1257.encode(&text);
+        let got = read_all(&bytes, super::super::decode::for_label("windows-1257"));
+        assert!(got[0].is_err());
+        assert_eq!(got[1].as_ref().unwrap().model.as_deref(), Some("Š"));
+        assert_eq!(got[1].as_ref().unwrap().line, 3);
+    }
+
     #[test]
     fn quantities() {
         assert_eq!(parse_quantity("4"), Some(4));
