@@ -213,6 +213,11 @@ pub struct CheckArgs {
     /// CSV delimiter: ',', ';', 'tab' or any single character; default: detected from the header.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Text encoding of CSV, TSV and TOML inputs, as a WHATWG label: utf-8, windows-1257,
+    /// windows-1252, latin1, iso-8859-13, utf-16le, ... Default: detected (a byte-order mark,
+    /// UTF-16, UTF-8, else a guess from the content); a byte-order mark still wins.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static tvcheck::inventory::decode::Encoding>,
     /// Workbooks: read only this sheet (default: every visible sheet with a header row).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -273,6 +278,15 @@ pub struct CheckArgs {
 pub enum GroupBy {
     /// By the folder holding each inventory file.
     Dir,
+}
+
+fn parse_encoding(s: &str) -> Result<&'static tvcheck::inventory::decode::Encoding, String> {
+    tvcheck::inventory::decode::for_label(s).ok_or_else(|| {
+        format!(
+            "'{s}' is not an encoding label tvcheck knows; use a WHATWG label such as {}",
+            tvcheck::inventory::decode::LABEL_EXAMPLES
+        )
+    })
 }
 
 fn parse_pct(s: &str) -> Result<f64, String> {

@@ -193,6 +193,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             },
             sheet: args.sheet.clone(),
             input_format: args.input_format,
+            encoding: args.encoding,
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all || args.since_registry.is_some(),

@@ -1,21 +1,35 @@
-//! CSV inventories: delimiter and encoding sniffing, header mapping, streaming record reading.
+//! CSV inventories: encoding and delimiter sniffing, header mapping, streaming record reading.
 //!
 //! Records are read one at a time into a reused [`csv::ByteRecord`]; the file is never held
-//! in memory. Line numbers are physical lines (the header is line 1). The input's SHA-256 is
-//! computed from the same bytes while they are parsed.
+//! in memory, and a record longer than [`RECORD_LIMIT`] is refused before it is buffered
+//! whole. Line numbers are physical lines (the header is line 1). The input's SHA-256 is
+//! computed from the file's bytes while they are parsed. A file that is not UTF-8 is decoded
+//! to UTF-8 on the way ([`super::decode`]); line ends survive decoding, so lines are counted on
+//! the decoded text. A header row repeated further down (concatenated exports) is recognised:
+//! skipped when it has the same columns, read from when its columns are others.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::columns::{map_headers, ColumnMap, ColumnOverride};
+use super::columns::{map_headers, normalize_header, ColumnMap, ColumnOverride};
+use super::decode::{Choice, DecodingReader, Encoding};
 use super::digest::HashingReader;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
 
 /// Longest header line looked at when sniffing the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
+/// How much of the file's start decides its encoding.
+const DETECT_BYTES: usize = 1024 * 1024;
+/// The longest field read: a longer one makes its record an unread part.
+pub const FIELD_LIMIT: usize = 1024 * 1024;
+/// The longest record read (all its fields and delimiters): a longer one is an unread part,
+/// refused before it is buffered whole, so memory stays bounded whatever the file holds.
+pub const RECORD_LIMIT: u64 = 4 * 1024 * 1024;
+/// How many repeated header rows are named one by one in the input's provenance.
+const HEADER_NOTES: u64 = 20;
 
 /// How CSV files are read.
 #[derive(Clone, Debug, Default)]
@@ -26,23 +40,91 @@ pub struct CsvOptions {
     pub columns: Vec<ColumnOverride>,
 }
 
-/// Hashes the bytes it passes on and keeps those not yet located, so that a record's byte
+type FileBytes = HashingReader<BufReader<File>>;
+
+/// What the parser reads: the file's bytes as they are (UTF-8), or decoded to UTF-8.
+enum Source {
+    Plain(FileBytes),
+    Decoded(Box<DecodingReader<FileBytes>>),
+    /// Nothing (in place of the others while they move to a new parser).
+    Gone,
+}
+
+impl Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Source::Plain(r) => r.read(buf),
+            Source::Decoded(r) => r.read(buf),
+            Source::Gone => Ok(0),
+        }
+    }
+}
+
+impl Source {
+    fn digest(&self) -> (String, u64) {
+        match self {
+            Source::Plain(r) => r.finish(),
+            Source::Decoded(r) => r.get_ref().finish(),
+            Source::Gone => HashingReader::new(io::empty()).finish(),
+        }
+    }
+}
+
+/// The error [`Tracked`] gives the parser when a record grows past [`RECORD_LIMIT`].
+#[derive(Debug)]
+struct TooLong;
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record too long")
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// Keeps the bytes passed to the parser that are not yet located, so that a record's byte
 /// offset can be turned into its physical line. (The csv crate's own line numbers skip blank
-/// lines and CRLF line ends inconsistently, so tvcheck counts newlines itself.)
-struct Tracked<R> {
-    inner: HashingReader<R>,
-    /// Bytes read but not yet located start at `window[head]`, which is file offset
+/// lines and CRLF line ends inconsistently, so tvcheck counts newlines itself.) Refuses to pass
+/// on more than [`RECORD_LIMIT`] bytes of one record. Offsets are those of the text the parser
+/// reads (the decoded text when the file is decoded).
+struct Tracked {
+    inner: Source,
+    /// Bytes read but not yet located start at `window[head]`, which is offset
     /// `window_start`; the located prefix is dropped only once it is half the buffer, so
     /// locating a record does not move the bytes after it.
     window: Vec<u8>,
     head: usize,
     window_start: u64,
     lines_before_window: u64,
+    /// Bytes to hand out again before reading on (after a record too long was passed over).
+    replay: Vec<u8>,
+    replay_pos: usize,
+    /// Where the record being read starts (the end of the last one read).
+    record_start: u64,
+    /// Set when a record grew past the limit.
+    too_long: bool,
 }
 
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+impl Read for Tracked {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let passed = self.window_start + (self.window.len() - self.head) as u64;
+        if passed.saturating_sub(self.record_start) > RECORD_LIMIT {
+            self.too_long = true;
+            return Err(io::Error::other(TooLong));
+        }
+        let n = if self.replay_pos < self.replay.len() {
+            let rest = &self.replay[self.replay_pos..];
+            let n = rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            self.replay_pos += n;
+            if self.replay_pos == self.replay.len() {
+                self.replay = Vec::new();
+                self.replay_pos = 0;
+            }
+            n
+        } else {
+            self.inner.read(buf)?
+        };
         if self.head > 0 && self.head >= self.window.len() / 2 {
             self.window.drain(..self.head);
             self.head = 0;
@@ -52,14 +134,26 @@ impl<R: Read> Read for Tracked<R> {
     }
 }
 
-impl<R: Read> Tracked<R> {
-    fn new(inner: R) -> Tracked<R> {
+/// Where a record passed over for its length ended.
+enum Skipped {
+    /// At `end` (the offset after its line end, or the end of the file).
+    End,
+    /// A quoted field opened on this line never closes.
+    Unclosed(u64),
+}
+
+impl Tracked {
+    fn new(inner: Source) -> Tracked {
         Tracked {
-            inner: HashingReader::new(inner),
+            inner,
             window: Vec::with_capacity(64 * 1024),
             head: 0,
             window_start: 0,
             lines_before_window: 0,
+            replay: Vec::new(),
+            replay_pos: 0,
+            record_start: 0,
+            too_long: false,
         }
     }
 
@@ -82,6 +176,134 @@ impl<R: Read> Tracked<R> {
         let next = pending.get(skip).copied();
         let line = self.lines_before_window + count_line_ends(&pending[..skip], next) + 1;
         (line, self.window_start + skip as u64)
+    }
+
+    /// Passes over the record found too long, which starts where the window starts (located
+    /// there): reads on, following the quoting rules, to its line end, and leaves the bytes
+    /// after it to be handed out again to a new parser. Returns the field it was in when it
+    /// went past the limit (0-based), and how it ended.
+    fn skip_record(&mut self, delimiter: u8) -> io::Result<(usize, Skipped)> {
+        let mut st = QuoteState::FieldStart;
+        let (mut field, mut limit_field) = (0usize, None);
+        let mut offset = self.window_start;
+        let mut lines = self.lines_before_window;
+        let mut open_line = lines + 1;
+        let (mut started, mut prev_cr, mut pending_cr) = (false, false, false);
+        // The bytes already passed on, then those still to replay, then the file.
+        let mut chunk: Vec<u8> = self.window[self.head..].to_vec();
+        chunk.extend_from_slice(&self.replay[self.replay_pos..]);
+        self.window = Vec::new();
+        self.head = 0;
+        self.replay = Vec::new();
+        self.replay_pos = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            for (i, &b) in chunk.iter().enumerate() {
+                if pending_cr {
+                    // The record ended at an unquoted CR; an LF right after it is part of
+                    // that line end.
+                    let rest = if b == b'\n' {
+                        offset += 1;
+                        &chunk[i + 1..]
+                    } else {
+                        &chunk[i..]
+                    };
+                    return Ok(self.resume(rest, offset, lines, limit_field.unwrap_or(field)));
+                }
+                if offset - self.window_start > RECORD_LIMIT && limit_field.is_none() {
+                    limit_field = Some(field);
+                }
+                offset += 1;
+                let is_end = b == b'\n' || b == b'\r';
+                if b == b'\r' || (b == b'\n' && !prev_cr) {
+                    lines += 1;
+                }
+                prev_cr = b == b'\r';
+                if !started {
+                    // Blank lines before the record.
+                    if is_end {
+                        continue;
+                    }
+                    started = true;
+                }
+                let was = st;
+                st = st.next(b, delimiter);
+                if was == QuoteState::FieldStart && st == QuoteState::Quoted {
+                    open_line = lines + 1;
+                }
+                if was != QuoteState::Quoted && b == delimiter {
+                    field += 1;
+                }
+                if was != QuoteState::Quoted && is_end {
+                    if b == b'\r' {
+                        pending_cr = true;
+                        continue;
+                    }
+                    return Ok(self.resume(
+                        &chunk[i + 1..],
+                        offset,
+                        lines,
+                        limit_field.unwrap_or(field),
+                    ));
+                }
+            }
+            let n = loop {
+                match self.inner.read(&mut buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            if n == 0 {
+                let (field, _) = self.resume(&[], offset, lines, limit_field.unwrap_or(field));
+                let how = if st == QuoteState::Quoted {
+                    Skipped::Unclosed(open_line)
+                } else {
+                    Skipped::End
+                };
+                return Ok((field, how));
+            }
+            chunk.clear();
+            chunk.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    /// Starts afresh at `offset`, after `lines` line ends, with `rest` to hand out first.
+    fn resume(&mut self, rest: &[u8], offset: u64, lines: u64, field: usize) -> (usize, Skipped) {
+        self.replay = rest.to_vec();
+        self.replay_pos = 0;
+        self.window_start = offset;
+        self.lines_before_window = lines;
+        self.record_start = offset;
+        self.too_long = false;
+        (field, Skipped::End)
+    }
+}
+
+/// Where a CSV scanner is, by the quoting rules the reader uses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl QuoteState {
+    fn next(self, b: u8, delimiter: u8) -> QuoteState {
+        use QuoteState as St;
+        match (self, b) {
+            (St::FieldStart, b'"') => St::Quoted,
+            (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b'\n' | b'\r') => St::FieldStart,
+            (St::FieldStart | St::Unquoted | St::QuoteInQuoted, d) if d == delimiter => {
+                St::FieldStart
+            }
+            (St::FieldStart | St::Unquoted, _) => St::Unquoted,
+            (St::Quoted, b'"') => St::QuoteInQuoted,
+            (St::Quoted, _) => St::Quoted,
+            (St::QuoteInQuoted, b'"') => St::Quoted,
+            (St::QuoteInQuoted, _) => St::Unquoted,
+        }
     }
 }
 
@@ -111,13 +333,121 @@ fn count_line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
 pub struct CsvReader {
     path: PathBuf,
     file: Arc<str>,
-    rdr: csv::Reader<Tracked<BufReader<File>>>,
+    rdr: csv::Reader<Tracked>,
     headers: Vec<Arc<str>>,
+    /// The headers, normalised: what a repeated header row is compared with.
+    norm_headers: Vec<String>,
     map: ColumnMap,
+    overrides: Vec<ColumnOverride>,
+    names: HeaderNames,
     record: csv::ByteRecord,
     delimiter: u8,
-    file_len: u64,
+    /// The size of the text the parser reads, when known (the file's, for UTF-8).
+    text_len: u64,
     quotes_checked: bool,
+    /// Offset of the current parser's first byte (it starts afresh after a record too long).
+    base: u64,
+    choice: Choice,
+    notes: Vec<String>,
+    header_repeats: u64,
+}
+
+/// What a cell of a repeated header row may say.
+struct HeaderNames {
+    /// The vendor column's names, normalised (its synonyms, or the `--column vendor=` header).
+    vendor: Vec<String>,
+    /// Bytes a vendor name may start and end with (before normalisation), for a quick first
+    /// test that most cells of data rows fail.
+    vendor_first: [bool; 256],
+    vendor_last: [bool; 256],
+    /// Every name a header cell may have, normalised: the synonyms of every field, the
+    /// `--column` headers and the file's own headers.
+    known: std::collections::HashSet<String>,
+}
+
+impl HeaderNames {
+    fn new(overrides: &[ColumnOverride], headers: &[String]) -> HeaderNames {
+        let vendor: Vec<String> = match overrides.iter().find(|o| o.field == Field::Vendor) {
+            Some(o) => vec![normalize_header(&o.header)],
+            None => Field::Vendor
+                .synonyms()
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
+        };
+        let mut vendor_first = [false; 256];
+        let mut vendor_last = [false; 256];
+        for table in [&mut vendor_first, &mut vendor_last] {
+            for b in [b' ', b'\t', b'\r', b'\n', b'-', b'.', b'/', b'_'] {
+                table[usize::from(b)] = true;
+            }
+            // Beyond ASCII, normalisation lowercases: any byte may begin or end a match.
+            table[0x80..].fill(true);
+        }
+        for v in &vendor {
+            for (table, b) in [
+                (&mut vendor_first, v.as_bytes().first()),
+                (&mut vendor_last, v.as_bytes().last()),
+            ] {
+                if let Some(&b) = b {
+                    table[usize::from(b.to_ascii_lowercase())] = true;
+                    table[usize::from(b.to_ascii_uppercase())] = true;
+                }
+            }
+        }
+        let mut known: std::collections::HashSet<String> = Field::ALL
+            .iter()
+            .flat_map(|f| f.synonyms().iter().map(|s| (*s).to_string()))
+            .collect();
+        known.extend(overrides.iter().map(|o| normalize_header(&o.header)));
+        known.extend(headers.iter().map(|h| normalize_header(h)));
+        known.remove("");
+        HeaderNames {
+            vendor,
+            vendor_first,
+            vendor_last,
+            known,
+        }
+    }
+
+    /// Whether a cell names the vendor column. Quick for the cells of data rows: most fail
+    /// the first-byte test, and ASCII cells are normalised on the stack.
+    fn is_vendor(&self, cell: &[u8]) -> bool {
+        let (Some(&first), Some(&last)) = (cell.first(), cell.last()) else {
+            return false;
+        };
+        if !self.vendor_first[usize::from(first)]
+            || !self.vendor_last[usize::from(last)]
+            || cell.len() > 96
+        {
+            return false;
+        }
+        let mut buf = [0u8; 96];
+        let mut n = 0;
+        for &b in cell.trim_ascii() {
+            if !b.is_ascii() {
+                return std::str::from_utf8(cell)
+                    .is_ok_and(|s| self.vendor.contains(&normalize_header(s)));
+            }
+            if matches!(b, b' ' | b'-' | b'.' | b'\t' | b'/') {
+                if n > 0 && buf[n - 1] != b'_' {
+                    buf[n] = b'_';
+                    n += 1;
+                }
+            } else {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        let mut norm = &buf[..n];
+        while let [b'_', rest @ ..] = norm {
+            norm = rest;
+        }
+        while let [rest @ .., b'_'] = norm {
+            norm = rest;
+        }
+        self.vendor.iter().any(|v| v.as_bytes() == norm)
+    }
 }
 
 fn err(path: &Path, line: u64, msg: impl Into<String>) -> Error {
@@ -148,42 +478,6 @@ pub fn sniff_delimiter(header: &[u8]) -> u8 {
     candidates[best]
 }
 
-/// Rejects encodings that are not UTF-8 before parsing starts.
-fn check_encoding(path: &Path, head: &[u8]) -> Result<()> {
-    let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    // Without a byte-order mark, ASCII text in UTF-16 has a NUL in every other byte.
-    let sample = &head[..head.len().min(256)];
-    let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let nul_odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count();
-    let half = sample.len() / 2;
-    let looks_utf16 = bom
-        || (half >= 4
-            && nul_even.max(nul_odd) * 10 >= half * 8
-            && nul_even.min(nul_odd) * 10 <= half * 2);
-    if looks_utf16 {
-        return Err(Error::at(
-            ErrorKind::Inventory,
-            Location::file(path),
-            "the file is encoded as UTF-16 (what spreadsheet programs call \"Unicode text\"), not UTF-8",
-        )
-        .hint("re-save it as \"CSV UTF-8\" (comma-delimited) and run again"));
-    }
-    if head.iter().take(4096).any(|&b| b == 0) {
-        return Err(Error::at(
-            ErrorKind::Inventory,
-            Location::file(path),
-            "the file contains binary data (NUL bytes), not CSV text",
-        )
-        .hint("pass a CSV export of the inventory, not a workbook or another binary file"));
-    }
-    Ok(())
-}
-
 fn utf8_field<'a>(
     path: &Path,
     line: u64,
@@ -197,27 +491,76 @@ fn utf8_field<'a>(
             path,
             line,
             format!(
-                "column '{header}' (field {}) is not valid UTF-8 (byte 0x{bad:02X} after {} valid bytes)",
+                "column '{header}' (field {}) is not valid UTF-8 (byte 0x{bad:02X} after {} valid bytes), although the file's first megabyte is: this row was not read",
                 index + 1,
                 e.valid_up_to()
             ),
         )
-        .hint("re-save the file as UTF-8 (in a spreadsheet program: Save As \"CSV UTF-8\")")
+        .hint(format!(
+            "if the file is in a legacy encoding, name it with --encoding (e.g. --encoding windows-1257; labels: {}); or re-save the file as UTF-8",
+            super::decode::LABEL_EXAMPLES
+        ))
     })
 }
 
+/// Opens `path` and reads it from its start as `choice` says.
+fn open_source(path: &Path, choice: &Choice) -> io::Result<Source> {
+    let f = File::open(path)?;
+    let bytes = HashingReader::new(BufReader::with_capacity(256 * 1024, f));
+    Ok(if choice.is_utf8() {
+        Source::Plain(bytes)
+    } else {
+        Source::Decoded(Box::new(DecodingReader::new(bytes, choice)))
+    })
+}
+
+fn parser(delimiter: u8, has_headers: bool, tracked: Tracked) -> csv::Reader<Tracked> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(has_headers)
+        .from_reader(tracked)
+}
+
 impl CsvReader {
-    /// Opens `path`, sniffs the delimiter and encoding, and maps the header.
-    pub fn open(path: &Path, file: Arc<str>, opts: &CsvOptions) -> Result<CsvReader> {
+    /// Opens `path`, chooses its encoding (`encoding`: the one given with `--encoding`),
+    /// sniffs the delimiter and maps the header.
+    pub fn open(
+        path: &Path,
+        file: Arc<str>,
+        opts: &CsvOptions,
+        encoding: Option<&'static Encoding>,
+    ) -> Result<CsvReader> {
+        let read_err =
+            |e: &io::Error| Error::io(ErrorKind::Inventory, path, "read the inventory", e);
         let mut f = File::open(path)
             .map_err(|e| Error::io(ErrorKind::Inventory, path, "open the inventory", &e))?;
         let file_len = f.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-        let mut head = Vec::with_capacity(4096);
+        let mut head = Vec::with_capacity(64 * 1024);
         (&mut f)
-            .take(SNIFF_BYTES as u64)
+            .take(DETECT_BYTES as u64)
             .read_to_end(&mut head)
-            .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
-        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            .map_err(|e| read_err(&e))?;
+        drop(f);
+        let whole = (head.len() as u64) < DETECT_BYTES as u64;
+        let choice = super::decode::choose(&head, whole, encoding).map_err(|_| {
+            Error::at(
+                ErrorKind::Inventory,
+                Location::file(path),
+                "the file contains binary data (NUL bytes), not CSV text",
+            )
+            .hint("pass a CSV export of the inventory, not a workbook or another binary file")
+        })?;
+        let sniff_text;
+        let body: &[u8] = if choice.is_utf8() {
+            let h = &head[..head.len().min(SNIFF_BYTES)];
+            h.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(h)
+        } else {
+            let h = &head[..head.len().min(SNIFF_BYTES * 2)];
+            sniff_text = super::decode::decode_whole(h, &choice).0;
+            sniff_text.as_bytes()
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::at(
                 ErrorKind::Inventory,
                 Location::file(path),
@@ -225,22 +568,44 @@ impl CsvReader {
             )
             .hint("export the inventory again with a header row and one row per item"));
         }
-        check_encoding(path, &head)?;
-        let body = head
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(&head);
         let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(body));
-        f.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(Tracked::new(BufReader::with_capacity(256 * 1024, f)));
-        let raw_headers = match rdr.byte_headers() {
-            Ok(h) => h.clone(),
+        drop(head);
+        let source = open_source(path, &choice).map_err(|e| read_err(&e))?;
+        let mut rdr = parser(delimiter, true, Tracked::new(source));
+        let raw_headers = rdr.byte_headers().cloned();
+        let raw_headers = match raw_headers {
+            Ok(h) => h,
+            Err(_) if rdr.get_ref().too_long => {
+                return Err(err(
+                    path,
+                    1,
+                    format!(
+                        "the header row is longer than {} MiB, so this is no inventory tvcheck can read",
+                        RECORD_LIMIT >> 20
+                    ),
+                )
+                .hint("check that the file is a CSV export with a header row"))
+            }
             Err(e) => return Err(csv_error(path, &e)),
         };
+        let header_end = rdr.position().byte();
+        if let Source::Decoded(d) = &mut rdr.get_mut().inner {
+            if d.malformed_before(header_end) {
+                return Err(err(
+                    path,
+                    1,
+                    format!(
+                        "the header row holds bytes that are not valid {}",
+                        choice.name()
+                    ),
+                )
+                .hint(format!(
+                    "name the file's encoding with --encoding (labels: {})",
+                    super::decode::LABEL_EXAMPLES
+                )));
+            }
+        }
+        rdr.get_mut().record_start = header_end;
         let mut headers = Vec::with_capacity(raw_headers.len());
         for (i, h) in raw_headers.iter().enumerate() {
             let h = h.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(h);
@@ -251,16 +616,24 @@ impl CsvReader {
             let (msg, hint) = e.describe();
             err(path, 1, msg).hint(hint)
         })?;
+        let names = HeaderNames::new(&opts.columns, &headers);
         Ok(CsvReader {
             path: path.to_path_buf(),
             file,
             rdr,
+            norm_headers: headers.iter().map(|h| normalize_header(h)).collect(),
             headers: headers.into_iter().map(Arc::from).collect(),
             map,
+            overrides: opts.columns.clone(),
+            names,
             record: csv::ByteRecord::new(),
             delimiter,
-            file_len,
+            text_len: if choice.is_utf8() { file_len } else { u64::MAX },
             quotes_checked: false,
+            base: 0,
+            choice,
+            notes: Vec::new(),
+            header_repeats: 0,
         })
     }
 
@@ -269,9 +642,122 @@ impl CsvReader {
         self.delimiter
     }
 
-    /// The header names, in file order.
+    /// The header names, in file order (those of the last header row read).
     pub fn headers(&self) -> &[Arc<str>] {
         &self.headers
+    }
+
+    /// The encoding the file is read in, and notes on how it was read (the encoding detected
+    /// or given, header rows repeated).
+    pub fn provenance(&self) -> super::Provenance {
+        let mut notes: Vec<String> = self.choice.note().into_iter().collect();
+        notes.extend(self.notes.iter().cloned());
+        if self.header_repeats > HEADER_NOTES {
+            notes.push(format!(
+                "{} more repeated header rows, not named one by one",
+                self.header_repeats - HEADER_NOTES
+            ));
+        }
+        super::Provenance {
+            encoding: Some(self.choice.name().to_string()),
+            notes,
+        }
+    }
+
+    /// Passes over a record too long to read (its start is the end of the last record read),
+    /// then reads on with a new parser after it.
+    fn skip_too_long(&mut self) -> Result<Error> {
+        let start = self.rdr.get_ref().record_start;
+        let tracked = self.rdr.get_mut();
+        let (line, _) = tracked.locate(start);
+        let (field, how) = tracked
+            .skip_record(self.delimiter)
+            .map_err(|e| Error::io(ErrorKind::Inventory, &self.path, "read the inventory", &e))?;
+        if let Skipped::Unclosed(open_line) = how {
+            return Err(unbalanced(&self.path, open_line));
+        }
+        let base = tracked.window_start;
+        let placeholder = Tracked::new(Source::Gone);
+        let old = std::mem::replace(&mut self.rdr, parser(self.delimiter, false, placeholder));
+        self.rdr = parser(self.delimiter, false, old.into_inner());
+        self.base = base;
+        if let Source::Decoded(d) = &mut self.rdr.get_mut().inner {
+            d.malformed_before(base);
+        }
+        Ok(Error::at(
+            ErrorKind::Row,
+            Location::line(&self.path, line),
+            format!(
+                "this record is longer than {} MiB ({}): it was not read",
+                RECORD_LIMIT >> 20,
+                self.column_name(field)
+            ),
+        )
+        .hint("a value this long is no inventory data: check the row (a stray quote?) and shorten or remove the value"))
+    }
+
+    fn column_name(&self, i: usize) -> String {
+        match self.headers.get(i) {
+            Some(h) if !h.is_empty() => format!("column '{h}', field {}", i + 1),
+            _ => format!("field {}", i + 1),
+        }
+    }
+
+    /// If the record just read is a header row (a cell names the vendor column, and the row
+    /// has the header's columns or another cell names a known column), takes it as the
+    /// header from here on and says so; `Ok(false)` for a data row.
+    fn header_row(&mut self, line: u64) -> Result<bool> {
+        let vendor_at = self.record.iter().position(|c| self.names.is_vendor(c));
+        let Some(vendor_at) = vendor_at else {
+            return Ok(false);
+        };
+        let mut cells = Vec::with_capacity(self.record.len());
+        for c in &self.record {
+            match std::str::from_utf8(c) {
+                Ok(s) => cells.push(s.trim().to_string()),
+                Err(_) => return Ok(false),
+            }
+        }
+        let norm: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+        let same = norm == self.norm_headers;
+        let other_known = norm
+            .iter()
+            .enumerate()
+            .any(|(i, n)| i != vendor_at && self.names.known.contains(n));
+        if !same && !other_known {
+            return Ok(false);
+        }
+        self.header_repeats += 1;
+        let named = self.header_repeats <= HEADER_NOTES;
+        if same {
+            if named {
+                self.notes
+                    .push(format!("header row repeated at line {line}: passed over"));
+            }
+            return Ok(true);
+        }
+        let map = map_headers(&cells, &self.overrides).map_err(|e| {
+            let (msg, hint) = e.describe();
+            err(
+                &self.path,
+                line,
+                format!("this row repeats the header with other columns, and they cannot be read: {msg}"),
+            )
+            .hint(hint)
+        })?;
+        if named {
+            let list: Vec<String> = cells.iter().map(|c| format!("'{c}'")).collect();
+            self.notes.push(format!(
+                "header row repeated at line {line} with other columns ({}): the rows after it are read by it",
+                list.join(", ")
+            ));
+        }
+        self.names.known.extend(norm.iter().cloned());
+        self.names.known.remove("");
+        self.norm_headers = norm;
+        self.headers = cells.into_iter().map(Arc::from).collect();
+        self.map = map;
+        Ok(true)
     }
 
     /// Reads the next item; `Ok(None)` at the end of the file.
@@ -280,27 +766,39 @@ impl CsvReader {
             match self.rdr.read_byte_record(&mut self.record) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {}
+                Err(_) if self.rdr.get_ref().too_long => return Err(self.skip_too_long()?),
                 Err(e) => return Err(csv_error(&self.path, &e)),
             }
-            let raw_start = self.record.position().map_or(0, csv::Position::byte);
-            let (line, start_byte) = self.rdr.get_mut().locate(raw_start);
+            let raw_start = self.base + self.record.position().map_or(0, csv::Position::byte);
+            let end = self.base + self.rdr.position().byte();
+            let tracked = self.rdr.get_mut();
+            tracked.record_start = end;
+            let (line, start_byte) = tracked.locate(raw_start);
+            let malformed = match &mut tracked.inner {
+                Source::Plain(_) | Source::Gone => false,
+                Source::Decoded(d) => d.malformed_before(end),
+            };
             let has_newline = memchr::memchr2(b'\n', b'\r', self.record.as_slice()).is_some();
-            let at_eof = self.rdr.position().byte() >= self.file_len;
+            let at_eof = end >= self.text_len;
             let ragged = self.record.len() != self.headers.len();
             // One scan to the end of the file settles every later record too (they start in
-            // the same parser state), so the scan runs at most once: never quadratic.
-            if has_newline && (ragged || at_eof) && !self.quotes_checked {
+            // the same parser state), so the scan runs at most once: never quadratic. (For a
+            // decoded file the end is not known beforehand: any record over several lines
+            // triggers the scan.)
+            if has_newline
+                && (ragged || at_eof || self.text_len == u64::MAX)
+                && !self.quotes_checked
+            {
                 self.quotes_checked = true;
-                if let Some(open_line) =
-                    find_unclosed_quote(&self.path, start_byte, line, self.delimiter)
-                {
-                    return Err(err(
-                        &self.path,
-                        open_line,
-                        "unbalanced quote: a quoted field opened on this line is never closed, so the rest of the file would be read as one value",
-                    )
-                    .hint("close the quote, or double quote characters inside a quoted field (\"\")"));
+                if let Some(open_line) = self.find_unclosed_quote(start_byte, line) {
+                    return Err(unbalanced(&self.path, open_line));
                 }
+            }
+            if malformed {
+                return Err(self.undecodable(line));
+            }
+            if self.header_row(line)? {
+                continue;
             }
             if ragged {
                 let is_blank = self
@@ -314,7 +812,7 @@ impl CsvReader {
                     ErrorKind::Row,
                     Location::line(&self.path, line),
                     format!(
-                        "this row has {} fields but the header has {} (ragged row)",
+                        "this row has {} fields but the header has {} (ragged row): it was not read",
                         self.record.len(),
                         self.headers.len()
                     ),
@@ -328,11 +826,62 @@ impl CsvReader {
             {
                 continue;
             }
+            if self.record.as_slice().len() > FIELD_LIMIT {
+                if let Some(i) = self.record.iter().position(|f| f.len() > FIELD_LIMIT) {
+                    return Err(Error::at(
+                        ErrorKind::Row,
+                        Location::line(&self.path, line),
+                        format!(
+                            "{} is longer than {} MiB: this row was not read",
+                            self.column_name(i),
+                            FIELD_LIMIT >> 20
+                        ),
+                    )
+                    .hint("a value this long is no inventory data: shorten or remove it"));
+                }
+            }
             // A malformed field makes the row a skipped row; the reader goes on.
             return self.build_item(line).map(Some).map_err(|mut e| {
                 e.kind = ErrorKind::Row;
                 e
             });
+        }
+    }
+
+    /// The error of a record holding bytes not valid in the file's encoding.
+    fn undecodable(&self, line: u64) -> Error {
+        let replacement = "\u{fffd}".as_bytes();
+        let at = self
+            .record
+            .iter()
+            .position(|f| f.windows(3).any(|w| w == replacement))
+            .map(|i| format!(" ({})", self.column_name(i)))
+            .unwrap_or_default();
+        Error::at(
+            ErrorKind::Row,
+            Location::line(&self.path, line),
+            format!(
+                "this row holds bytes that are not valid {}{at}: it was not read",
+                self.choice.name()
+            ),
+        )
+        .hint(format!(
+            "name the file's encoding with --encoding (labels: {}), or re-save the file as UTF-8",
+            super::decode::LABEL_EXAMPLES
+        ))
+    }
+
+    /// Scans the text from `start` (a record start on line `line`) to its end for a quoted
+    /// field that is never closed; its line, if any.
+    fn find_unclosed_quote(&self, start: u64, line: u64) -> Option<u64> {
+        let mut f = File::open(&self.path).ok()?;
+        if self.choice.is_utf8() {
+            f.seek(SeekFrom::Start(start)).ok()?;
+            find_unclosed_quote(BufReader::new(f), line, self.delimiter)
+        } else {
+            let mut r = DecodingReader::new(BufReader::new(f), &self.choice);
+            io::copy(&mut (&mut r).take(start), &mut io::sink()).ok()?;
+            find_unclosed_quote(r, line, self.delimiter)
         }
     }
 
@@ -349,35 +898,60 @@ impl CsvReader {
                 None => Ok(None),
             }
         };
+        // A quantity that is not a whole number keeps the record: the value is carried as
+        // written, with a warning (no verdict depends on it).
+        let mut bad_quantity = None;
         let quantity = match get(Field::Quantity)? {
             None => None,
-            Some(q) => Some(parse_quantity(&q).ok_or_else(|| {
-                err(
-                    &self.path,
-                    line,
-                    format!(
-                        "quantity '{q}' in column '{}' is not a whole number",
-                        self.map
-                            .get(Field::Quantity)
-                            .map_or("", |i| &*self.headers[i])
-                    ),
-                )
-                .hint("write the number of units as digits, e.g. 4")
-            })?),
+            Some(q) => match parse_quantity(&q) {
+                Some(n) => Some(n),
+                None => {
+                    bad_quantity = self.map.get(Field::Quantity).map(|i| (i, q));
+                    None
+                }
+            },
         };
-        let mut extra = Vec::with_capacity(self.map.extra.len());
+        let mut extra =
+            Vec::with_capacity(self.map.extra.len() + usize::from(bad_quantity.is_some()));
+        let warnings: Vec<String> = bad_quantity
+            .iter()
+            .map(|(qi, q)| quantity_warning(&self.headers[*qi], q))
+            .collect();
         for &i in &self.map.extra {
+            if let Some((qi, q)) = bad_quantity.take_if(|(qi, _)| *qi < i) {
+                extra.push((Arc::clone(&self.headers[qi]), q));
+            }
             if let Some(v) = self.field(line, i)? {
                 extra.push((Arc::clone(&self.headers[i]), v));
             }
         }
-        Item::from_fields(&self.file, line, quantity, extra, get)
+        if let Some((qi, q)) = bad_quantity {
+            extra.push((Arc::clone(&self.headers[qi]), q));
+        }
+        let mut item = Item::from_fields(&self.file, line, quantity, extra, get)?;
+        item.warnings = warnings;
+        Ok(item)
     }
 
-    /// The SHA-256 (hex) and size of the bytes read; complete once `next_item` returned `Ok(None)`.
+    /// The SHA-256 (hex) and size of the file's bytes; complete once `next_item` returned
+    /// `Ok(None)`.
     pub fn digest(&self) -> (String, u64) {
-        self.rdr.get_ref().inner.finish()
+        self.rdr.get_ref().inner.digest()
     }
+}
+
+/// The warning of a quantity that is not a whole number, kept as written.
+pub fn quantity_warning(column: &str, value: &str) -> String {
+    format!("column '{column}': quantity '{value}' is not a whole number; the record is kept and the value carried as written")
+}
+
+fn unbalanced(path: &Path, open_line: u64) -> Error {
+    err(
+        path,
+        open_line,
+        "unbalanced quote: a quoted field opened on this line is never closed, so the rest of the file would be read as one value",
+    )
+    .hint("close the quote, or double quote characters inside a quoted field (\"\")")
 }
 
 /// Parses a unit count: digits, optionally with `_`, `'` or thin-space thousands separators.
@@ -409,21 +983,11 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     }
 }
 
-/// Scans from `start` (a record start on line `line`) to the end of the file and returns the line
-/// of a quoted field that is never closed, if any. Follows the CSV quoting rules the reader uses.
-fn find_unclosed_quote(path: &Path, start: u64, line: u64, delimiter: u8) -> Option<u64> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum St {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut f = File::open(path).ok()?;
-    f.seek(SeekFrom::Start(start)).ok()?;
-    let mut r = BufReader::new(f);
-    let mut buf = [0u8; 64 * 1024];
-    let mut st = St::FieldStart;
+/// Reads `r` (positioned at a record start on line `line`) to its end and returns the line of
+/// a quoted field that is never closed, if any. Follows the CSV quoting rules the reader uses.
+fn find_unclosed_quote(mut r: impl Read, line: u64, delimiter: u8) -> Option<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut st = QuoteState::FieldStart;
     let mut cur_line = line;
     let mut open_line = line;
     let mut pending_cr = false;
@@ -437,26 +1001,14 @@ fn find_unclosed_quote(path: &Path, start: u64, line: u64, delimiter: u8) -> Opt
             if b == b'\n' || (prev_cr_pending(&mut pending_cr, b)) {
                 cur_line += 1;
             }
-            st = match (st, b) {
-                (St::FieldStart, b'"') => {
-                    open_line = cur_line;
-                    St::Quoted
-                }
-                (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b'\n' | b'\r') => {
-                    St::FieldStart
-                }
-                (St::FieldStart | St::Unquoted | St::QuoteInQuoted, d) if d == delimiter => {
-                    St::FieldStart
-                }
-                (St::FieldStart | St::Unquoted, _) => St::Unquoted,
-                (St::Quoted, b'"') => St::QuoteInQuoted,
-                (St::Quoted, _) => St::Quoted,
-                (St::QuoteInQuoted, b'"') => St::Quoted,
-                (St::QuoteInQuoted, _) => St::Unquoted,
-            };
+            let next = st.next(b, delimiter);
+            if st == QuoteState::FieldStart && next == QuoteState::Quoted {
+                open_line = cur_line;
+            }
+            st = next;
         }
     }
-    (st == St::Quoted).then_some(open_line)
+    (st == QuoteState::Quoted).then_some(open_line)
 }
 
 /// Tracks CRs across bytes: returns true when the previous byte was a CR that is not followed
@@ -486,6 +1038,98 @@ mod tests {
         assert_eq!(sniff_delimiter(b"\"a;b\",c\n"), b',');
         assert_eq!(sniff_delimiter(b"vendor\n"), b',');
         assert_eq!(sniff_delimiter(b"a,b\nc;d;e;f\n"), b',');
+    }
+
+    fn read_all(bytes: &[u8], encoding: Option<&'static Encoding>) -> Vec<Result<Item>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let mut out = Vec::new();
+        let mut r =
+            match CsvReader::open(&path, Arc::from("f.csv"), &CsvOptions::default(), encoding) {
+                Ok(r) => r,
+                Err(e) => return vec![Err(e)],
+            };
+        loop {
+            match r.next_item() {
+                Ok(Some(i)) => out.push(Ok(i)),
+                Ok(None) => break,
+                Err(e) if e.kind == ErrorKind::Row => out.push(Err(e)),
+                Err(e) => {
+                    out.push(Err(e));
+                    return out;
+                }
+            }
+        }
+        let (sha, size) = r.digest();
+        assert_eq!(size, bytes.len() as u64);
+        assert_eq!(sha, super::super::digest::sha256_hex(bytes));
+        out
+    }
+
+    #[test]
+    fn random_bytes_in_any_encoding_never_panic() {
+        // A small deterministic stand-in for the fuzz target, run with every test.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"vendor,model\n\r\";; \xD0\xF8\xFF\xFE\x00\xE9\x82\xA0Huawei";
+        let labels = [
+            None,
+            Some("windows-1257"),
+            Some("utf-16le"),
+            Some("shift_jis"),
+            Some("utf-8"),
+        ];
+        for round in 0..400 {
+            let len = (next() % 200) as usize;
+            let mut bytes = b"vendor,model\n".to_vec();
+            for _ in 0..len {
+                bytes.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            let label = labels[round % labels.len()];
+            for r in read_all(&bytes, label.and_then(super::super::decode::for_label)) {
+                if let Err(e) = r {
+                    assert!(!e.to_string().contains('\n'), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_too_long_is_passed_over_to_its_line_end() {
+        for end in ["\n", "\r\n", "\r"] {
+            let mut bytes =
+                format!("vendor,model{end}\"Nokia\",A{end}{end}ZTE,\"x{end}").into_bytes();
+            bytes.resize(bytes.len() + RECORD_LIMIT as usize + 100_000, b'y');
+            bytes.extend_from_slice(format!("\"{end}Huawei,B{end}").as_bytes());
+            let got = read_all(&bytes, None);
+            assert_eq!(got.len(), 3, "{end:?}");
+            assert_eq!(got[0].as_ref().unwrap().line, 2);
+            let e = got[1].as_ref().unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Row);
+            assert!(
+                e.location.as_ref().and_then(|l| l.line) == Some(4)
+                    && e.message
+                        .starts_with("this record is longer than 4 MiB (column 'model', field 2)"),
+                "{end:?}: {e}"
+            );
+            let last = got[2].as_ref().unwrap();
+            assert_eq!((last.line, last.vendor.as_str()), (6, "Huawei"), "{end:?}");
+        }
+        // Decoded the same way.
+        let mut text = "vendor,model\nZTE,\"Š".to_string();
+        text.push_str(&"y".repeat(RECORD_LIMIT as usize + 100_000));
+        text.push_str("\"\nHuawei,Š\n");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1257.encode(&text);
+        let got = read_all(&bytes, super::super::decode::for_label("windows-1257"));
+        assert!(got[0].is_err());
+        assert_eq!(got[1].as_ref().unwrap().model.as_deref(), Some("Š"));
+        assert_eq!(got[1].as_ref().unwrap().line, 3);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod cfb;
 pub mod columns;
 pub mod csv;
 pub mod cyclonedx;
+pub mod decode;
 pub mod digest;
 pub mod discover;
 pub mod json;
@@ -39,6 +40,9 @@ pub struct ReadOptions {
     /// Read the files named on the command line in this format whatever their extension
     /// (`--input-format`); files found in folders are recognised by extension and content.
     pub input_format: Option<Format>,
+    /// The text encoding of CSV, TSV and TOML inputs (`--encoding`); detected when `None`.
+    /// A byte-order mark still wins.
+    pub encoding: Option<&'static self::decode::Encoding>,
 }
 
 /// How an input was read, besides its items: what a report's input provenance shows.
@@ -103,6 +107,8 @@ fn check_text(path: &std::path::Path, format: Format) -> Result<()> {
         Content::Utf16 | Content::Binary if matches!(format, Format::Csv | Format::Tsv) => {
             return Ok(())
         }
+        // The TOML reader decodes UTF-16.
+        Content::Utf16 if format == Format::Toml => return Ok(()),
         Content::Utf16 => {
             return Err(Error::at(
                 ErrorKind::Inventory,
@@ -148,9 +154,19 @@ impl Reader {
                 if format == Format::Tsv && csv_opts.delimiter.is_none() {
                     csv_opts.delimiter = Some(b'\t');
                 }
-                Reader::Csv(Box::new(self::csv::CsvReader::open(path, file, &csv_opts)?))
+                Reader::Csv(Box::new(self::csv::CsvReader::open(
+                    path,
+                    file,
+                    &csv_opts,
+                    opts.encoding,
+                )?))
             }
-            Format::Toml => Reader::Toml(self::toml::TomlReader::open(path, file, columns)?),
+            Format::Toml => Reader::Toml(self::toml::TomlReader::open(
+                path,
+                file,
+                columns,
+                opts.encoding,
+            )?),
             Format::Json | Format::CycloneDx => {
                 let bytes = std::fs::read(path)
                     .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
@@ -207,12 +223,12 @@ impl Reader {
     pub fn provenance(&self) -> Provenance {
         match self {
             Reader::Workbook(_) => Provenance::default(),
-            Reader::Csv(_) | Reader::Toml(_) | Reader::Json { .. } | Reader::JsonLines(_) => {
-                Provenance {
-                    encoding: Some("UTF-8".to_string()),
-                    notes: Vec::new(),
-                }
-            }
+            Reader::Csv(r) => r.provenance(),
+            Reader::Toml(r) => r.provenance(),
+            Reader::Json { .. } | Reader::JsonLines(_) => Provenance {
+                encoding: Some("UTF-8".to_string()),
+                notes: Vec::new(),
+            },
         }
     }
 
@@ -261,6 +277,63 @@ mod tests {
             input_format: Some(f),
             ..ReadOptions::default()
         }
+    }
+
+    fn provenance_of(name: &str, bytes: &[u8], opts: &ReadOptions) -> (Provenance, Vec<Item>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let inputs = discover_with(&[path], None).unwrap();
+        let mut r = Reader::open(&inputs[0], opts).unwrap();
+        let mut items = Vec::new();
+        while let Some(i) = r.next_item().unwrap() {
+            items.push(i);
+        }
+        (r.provenance(), items)
+    }
+
+    #[test]
+    fn provenance_names_the_encoding_and_how_it_was_chosen() {
+        let (text, _, _) = encoding_rs::WINDOWS_1257
+            .encode("vendor,model,site\nNokia,A,Kėdainių g. 3\nHuawei,BBU,Šiaulių g. 5\n");
+        let (p, items) = provenance_of("lt.csv", &text, &ReadOptions::default());
+        assert_eq!(p.encoding.as_deref(), Some("windows-1257"));
+        assert!(p.notes[0].contains("detected"), "{:?}", p.notes);
+        assert_eq!(items[1].site.as_deref(), Some("Šiaulių g. 5"));
+        let given = ReadOptions {
+            encoding: self::decode::for_label("windows-1257"),
+            ..ReadOptions::default()
+        };
+        let (p, _) = provenance_of("lt.csv", &text, &given);
+        assert_eq!(
+            p.notes,
+            ["encoding windows-1257 given with --encoding".to_string()]
+        );
+        let (p, items) = provenance_of(
+            "inv.csv",
+            b"\xEF\xBB\xBFvendor,model\nZTE,A\nvendor,model\nmodel,vendor\nB,Huawei\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!(p.encoding.as_deref(), Some("UTF-8"));
+        assert_eq!(
+            p.notes,
+            [
+                "header row repeated at line 3: passed over".to_string(),
+                "header row repeated at line 4 with other columns ('model', 'vendor'): the rows after it are read by it".to_string()
+            ]
+        );
+        assert_eq!(items[1].vendor, "Huawei");
+        assert_eq!(items[1].model.as_deref(), Some("B"));
+        let (p, items) = provenance_of(
+            "inv.toml",
+            b"[[asset]]\nvendor = \"ZTE\"\nqty = \"2 pcs\"\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!((p.encoding.as_deref(), p.notes.len()), (Some("UTF-8"), 0));
+        assert_eq!(
+            items[0].warnings,
+            ["column 'qty': quantity '2 pcs' is not a whole number; the record is kept and the value carried as written".to_string()]
+        );
     }
 
     #[test]

@@ -24,4 +24,5 @@ mod props;
 mod registry;
 mod registry_history;
 mod streaming;
+mod text_fail_closed;
 mod waivers;
