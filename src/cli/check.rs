@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use tvcheck::check::{CheckConfig, Progress};
 use tvcheck::inventory::{CsvOptions, ReadOptions};
 use tvcheck::report;
@@ -267,9 +266,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     // Streamed reports were written while checking; they only need to be put in place.
-    match streamed {
-        Some(s) => s.commit(&mut std::io::stdout().lock())?,
-        None => render_outputs(&report, &outputs, args.format)?,
+    let written: anyhow::Result<()> = match streamed {
+        Some(s) => s
+            .commit(&mut std::io::stdout().lock())
+            .map_err(Into::into),
+        None => render_outputs(&report, &outputs, args.format),
+    };
+    // A reader that closed the pipe (`| head`) has what it wanted: the run's verdict stands.
+    if let Err(e) = written {
+        if !super::is_broken_pipe(&e) {
+            return Err(e);
+        }
     }
     // Only findings that are not in the baseline count; waived findings never do.
     let gate = report.gate;
@@ -345,7 +352,7 @@ fn render_outputs(
             None => {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
-                if format == report::Format::Table {
+                let written = if format == report::Format::Table {
                     let tty = std::io::stdout().is_terminal();
                     let style = report::table::Style {
                         color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -353,11 +360,18 @@ fn render_outputs(
                         width: None,
                     };
                     report::table::render_styled(report, &mut out, style)
-                        .context("cannot write the report")?;
                 } else {
-                    report::render(report, format, &mut out).context("cannot write the report")?;
+                    report::render(report, format, &mut out)
                 }
-                out.flush().context("cannot write the report")?;
+                .and_then(|()| out.flush());
+                // A closed pipe ends this rendering; the report files after it are still
+                // written.
+                if let Err(e) = written {
+                    let e = anyhow::Error::from(e).context("cannot write the report");
+                    if !super::is_broken_pipe(&e) {
+                        return Err(e);
+                    }
+                }
             }
         }
     }
