@@ -109,7 +109,14 @@ mod tests {
 
     #[test]
     fn other_text_is_unchanged_and_borrowed() {
-        for s in ["", "Huawei", "Telefónica \\n", "华为", "Hua\u{200b}wei", "a\u{a0}b"] {
+        for s in [
+            "",
+            "Huawei",
+            "Telefónica \\n",
+            "华为",
+            "Hua\u{200b}wei",
+            "a\u{a0}b",
+        ] {
             assert!(matches!(visible(s), Cow::Borrowed(t) if t == s), "{s:?}");
         }
     }

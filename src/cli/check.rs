@@ -267,9 +267,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     }
     // Streamed reports were written while checking; they only need to be put in place.
     let written: anyhow::Result<()> = match streamed {
-        Some(s) => s
-            .commit(&mut std::io::stdout().lock())
-            .map_err(Into::into),
+        Some(s) => s.commit(&mut std::io::stdout().lock()).map_err(Into::into),
         None => render_outputs(&report, &outputs, args.format),
     };
     // A reader that closed the pipe (`| head`) has what it wanted: the run's verdict stands.
