@@ -87,8 +87,9 @@ pub enum ErrorKind {
     NotAnInventory,
 }
 
-/// The typed cause of an [`Error`], shared so that the error stays `Clone`.
-pub type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;
+/// The typed cause of an [`Error`]. It is held in an `Arc` (so that the error stays `Clone`)
+/// of a `Box` (a thin pointer, so that the error stays small).
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An error with its location and a hint saying what to do, and the typed cause it came from
 /// (an [`std::io::Error`], a parser's error, ...), which [`std::error::Error::source`] returns:
@@ -105,7 +106,7 @@ pub struct Error {
     /// What the user can do about it.
     pub hint: Option<String>,
     /// What caused it, when it wraps another error (see [`Error::caused_by`]).
-    source: Option<Cause>,
+    source: Option<Arc<Cause>>,
 }
 
 impl PartialEq for Error {
@@ -135,7 +136,7 @@ impl Error {
     /// message still says in plain words what went wrong.
     #[must_use]
     pub fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Error {
-        self.source = Some(Arc::new(cause));
+        self.source = Some(Arc::new(Box::new(cause)));
         self
     }
 
@@ -149,7 +150,7 @@ impl Error {
 
     /// The typed cause, if any (the same as [`std::error::Error::source`]).
     pub fn cause(&self) -> Option<&Cause> {
-        self.source.as_ref()
+        self.source.as_deref()
     }
 
     /// Whether the cause, or a cause of it, is an I/O error of kind `kind` (e.g.
@@ -265,7 +266,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source
             .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|e| &**e as &(dyn std::error::Error + 'static))
     }
 }
 

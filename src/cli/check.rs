@@ -230,7 +230,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let mut on_progress = |p: Progress<'_>| {
         if let Some(bar) = &bar {
             match p {
-                Progress::File(f) => bar.set_message(f.to_string()),
+                Progress::File(f) => bar.set_message(tvcheck::escape::visible(f).into_owned()),
                 Progress::Items(n) => bar.set_position(n),
             }
         }
@@ -287,7 +287,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         if !args.quiet {
             let mut err = std::io::stderr().lock();
             for row in report.skipped_rows.shown.iter().take(10) {
-                let _ = writeln!(err, "warning: skipped {row}");
+                let _ = writeln!(err, "warning: skipped {}", tvcheck::escape::Visible(row));
             }
             let _ = writeln!(
                 err,
