@@ -22,4 +22,5 @@ mod props;
 mod registry;
 mod registry_history;
 mod streaming;
+mod terminal;
 mod waivers;
