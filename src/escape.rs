@@ -11,6 +11,10 @@
 //! which some viewers break lines at. A backslash is not escaped: text without any of these
 //! characters is shown exactly as it is, so `\n` in a rendering is either an escaped line feed
 //! or the two characters `\` `n`; the JSON report keeps the exact text.
+//!
+//! JSON keeps the exact text too, but written so that it is safe on a terminal: its grammar
+//! escapes the C0 controls, and [`json_to_writer_pretty`] (serde_json's pretty layout) writes
+//! DEL, the C1 controls and the bidirectional characters above as `\u` escapes as well.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -91,6 +95,98 @@ impl fmt::Display for Visible<'_> {
     }
 }
 
+/// Writes a fragment of a JSON string (serde_json has escaped the C0 controls, `"` and `\`)
+/// with every other [`is_escaped`] character as a `\uXXXX` escape (all of them are in the
+/// Basic Multilingual Plane).
+pub fn write_json_fragment<W: ?Sized + std::io::Write>(
+    w: &mut W,
+    fragment: &str,
+) -> std::io::Result<()> {
+    let mut rest = fragment;
+    while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_escaped(c)) {
+        w.write_all(&rest.as_bytes()[..i])?;
+        write!(w, "\\u{:04x}", c as u32)?;
+        rest = &rest[i + c.len_utf8()..];
+    }
+    w.write_all(rest.as_bytes())
+}
+
+/// serde_json's pretty layout, with the strings written by [`write_json_fragment`].
+struct JsonPretty(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for JsonPretty {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        write_json_fragment(w, fragment)
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// `serde_json::to_writer_pretty`, with DEL, C1 and bidirectional characters as `\u` escapes.
+pub fn json_to_writer_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    w: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        w,
+        JsonPretty(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)
+}
+
+/// `serde_json::to_vec_pretty`, with DEL, C1 and bidirectional characters as `\u` escapes.
+pub fn json_to_vec_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut v = Vec::with_capacity(128);
+    json_to_writer_pretty(&mut v, value)?;
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +222,26 @@ mod tests {
         let once = visible("\u{1b}]0;title\u{7}\n").into_owned();
         assert_eq!(visible(&once), once);
         assert!(!needs_escape(&once));
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_and_keeps_the_text() {
+        let s = "a\u{1b}[31m\u{9b}2J\u{7f}\u{202e}é华\n";
+        let v = serde_json::json!({ "k": s, "n": [1, 2] });
+        let text = String::from_utf8(json_to_vec_pretty(&v).unwrap()).unwrap();
+        assert!(
+            text.contains(r#""a\u001b[31m\u009b2J\u007f\u202eé华\n""#),
+            "{text}"
+        );
+        assert!(!text.chars().any(|c| c != '\n' && is_escaped(c)), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+        // Without such characters: serde_json's own pretty output, byte for byte.
+        let plain = serde_json::json!({ "k": "Huawei \"x\" \\", "n": [1, {"a": null}], "e": {} });
+        assert_eq!(
+            json_to_vec_pretty(&plain).unwrap(),
+            serde_json::to_vec_pretty(&plain).unwrap()
+        );
     }
 
     #[test]

@@ -90,7 +90,8 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             "strict": args.strict,
             "min_score": opts.min_score,
         });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the explanation")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v)
+            .context("cannot write the explanation")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }

@@ -33,7 +33,8 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitStatus> {
             let p = policy::load(&policy, &reg)?;
             let mut out = std::io::stdout().lock();
             if format == FormatArg::Json {
-                serde_json::to_writer_pretty(&mut out, &p).context("cannot write the policy")?;
+                tvcheck::escape::json_to_writer_pretty(&mut out, &p)
+                    .context("cannot write the policy")?;
                 writeln!(out)?;
             } else {
                 show(&p, &mut out)?;

@@ -319,7 +319,8 @@ fn history(id: Option<&str>, db: Option<&Path>, format: FormatArg) -> anyhow::Re
     let revs = store.revisions(id)?;
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
-        serde_json::to_writer_pretty(&mut out, &revs).context("cannot write the history")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &revs)
+            .context("cannot write the history")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
@@ -396,7 +397,7 @@ fn status(db: Option<&Path>, max_age: u32, format: FormatArg) -> anyhow::Result<
             "lists": reg.data.lists.len(),
             "sha256": reg.digest,
         });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the status")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v).context("cannot write the status")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
@@ -441,7 +442,7 @@ fn print_changes(
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
         let v = serde_json::json!({ "from": from, "to": to, "changes": changes });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the diff")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v).context("cannot write the diff")?;
         writeln!(out)?;
         return Ok(());
     }
@@ -603,7 +604,8 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     match format {
         FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut out, &reg.data).context("cannot write the list")?;
+            tvcheck::escape::json_to_writer_pretty(&mut out, &reg.data)
+                .context("cannot write the list")?;
             writeln!(out)?;
         }
         FormatArg::Table => {
@@ -675,7 +677,7 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
     };
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
-        serde_json::to_writer_pretty(&mut out, v).context("cannot write the entry")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, v).context("cannot write the entry")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }

@@ -82,14 +82,18 @@ fn hostile_fields_are_escaped_in_table_markdown_and_csv() {
         "{}",
         out.stdout
     );
-    // JSON keeps the exact text: its grammar escapes the C0 controls.
+    // JSON and SARIF keep the exact text, with C0 controls escaped by their grammar and C1
+    // and bidirectional characters as \u escapes too.
+    let sarif = check(&env, "hostile.csv", "sarif");
+    assert_no_raw_controls("sarif", &sarif.stdout);
+    assert!(sarif.stdout.contains("\\u202e"), "{}", sarif.stdout);
     let out = check(&env, "hostile.csv", "json");
-    let raw: Vec<char> = out
-        .stdout
-        .chars()
-        .filter(|&c| c != '\n' && (c as u32) < 0x20)
-        .collect();
-    assert!(raw.is_empty(), "raw {raw:?} in JSON");
+    assert_no_raw_controls("json", &out.stdout);
+    assert!(
+        out.stdout.contains("OSN\\nFAKE\\u009b2J LINE"),
+        "{}",
+        out.stdout
+    );
     let v = out.json();
     let vendors: Vec<&str> = v["findings"]
         .as_array()
@@ -98,6 +102,7 @@ fn hostile_fields_are_escaped_in_table_markdown_and_csv() {
         .map(|f| f["vendor"].as_str().unwrap())
         .collect();
     assert!(vendors.contains(&"Huawei\u{1b}[31m"), "{vendors:?}");
+    assert!(vendors.contains(&"Huawei\u{202e}"), "{vendors:?}");
 }
 
 /// A file name holding ESC `[31m`, BEL and a line feed.
@@ -203,6 +208,12 @@ fn registry_policy_and_explain_text_is_escaped() {
         show.stdout
     );
     assert!(!show.stdout.lines().any(|l| l.starts_with("FORGED")));
+    let json = env.run(&[
+        "registry", "show", "acme", "--db", "reg.db", "--format", "json",
+    ]);
+    json.code(0);
+    assert_no_raw_controls("registry show --format json", &json.stdout);
+    assert_eq!(json.json()["aliases"][0], "Ac\u{202e}me");
     // A policy file whose texts hold controls.
     env.file(
         "p.toml",
