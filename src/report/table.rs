@@ -1,4 +1,8 @@
 //! Human-readable rendering: a summary line per input, a findings table and the totals.
+//!
+//! Every string taken from the report is shown with control and bidirectional characters in
+//! their visible form ([`crate::escape`]), so no value or file name can write to the terminal
+//! or add a line of its own.
 
 use std::io::Write;
 

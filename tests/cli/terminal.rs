@@ -84,6 +84,13 @@ fn hostile_fields_are_escaped_in_table_markdown_and_csv() {
     );
     // JSON and SARIF keep the exact text, with C0 controls escaped by their grammar and C1
     // and bidirectional characters as \u escapes too.
+    let junit = check(&env, "hostile.csv", "junit");
+    assert_no_raw_controls("junit", &junit.stdout);
+    assert!(
+        junit.stdout.contains("Huawei\\u{1b}[31m"),
+        "{}",
+        junit.stdout
+    );
     let sarif = check(&env, "hostile.csv", "sarif");
     assert_no_raw_controls("sarif", &sarif.stdout);
     assert!(sarif.stdout.contains("\\u202e"), "{}", sarif.stdout);
