@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A place in an input file. Lines and columns are 1-based.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,8 +89,15 @@ pub enum ErrorKind {
     NotAnInventory,
 }
 
-/// An error with its location and a hint saying what to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The typed cause of an [`Error`]. It is held in an `Arc` (so that the error stays `Clone`)
+/// of a `Box` (a thin pointer, so that the error stays small).
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error with its location and a hint saying what to do, and the typed cause it came from
+/// (an [`std::io::Error`], a parser's error, ...), which [`std::error::Error::source`] returns:
+/// the binary tells a reader that closed the pipe from a real failure by it. Two errors are
+/// equal when they say the same (kind, location, message and hint), whatever their causes.
+#[derive(Clone, Debug)]
 pub struct Error {
     /// What kind of input is at fault.
     pub kind: ErrorKind,
@@ -99,7 +107,20 @@ pub struct Error {
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
+    /// What caused it, when it wraps another error (see [`Error::caused_by`]).
+    source: Option<Arc<Cause>>,
 }
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind
+            && self.location == other.location
+            && self.message == other.message
+            && self.hint == other.hint
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     /// A new error without location or hint.
@@ -109,7 +130,44 @@ impl Error {
             location: None,
             message: message.into(),
             hint: None,
+            source: None,
         }
+    }
+
+    /// Keeps `cause` as the typed cause, returned by [`std::error::Error::source`]; the
+    /// message still says in plain words what went wrong.
+    #[must_use]
+    pub fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.source = Some(Arc::new(Box::new(cause)));
+        self
+    }
+
+    /// Keeps an I/O error as the typed cause (see [`Error::caused_by`]). `std::io::Error` is
+    /// not `Clone`: the cause is an equal one (the same OS error code, or the same kind and
+    /// text), so that `kind()` tells a closed pipe, a full disk, ... as the original would.
+    #[must_use]
+    pub fn caused_by_io(self, err: &std::io::Error) -> Error {
+        self.caused_by(copy_io(err))
+    }
+
+    /// The typed cause, if any (the same as [`std::error::Error::source`]).
+    pub fn cause(&self) -> Option<&Cause> {
+        self.source.as_deref()
+    }
+
+    /// Whether the cause, or a cause of it, is an I/O error of kind `kind` (e.g.
+    /// [`std::io::ErrorKind::BrokenPipe`]).
+    pub fn is_io(&self, kind: std::io::ErrorKind) -> bool {
+        let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(self);
+        while let Some(e) = next {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == kind)
+            {
+                return true;
+            }
+            next = e.source();
+        }
+        false
     }
 
     /// An error about a place in a file.
@@ -171,25 +229,23 @@ impl Error {
             format!("cannot {action}: {what}"),
         )
         .hint(hint)
+        .caused_by_io(err)
     }
 }
 
-/// Writes `s` with line breaks and other control characters escaped, so that an error is
-/// always one line even when it quotes a value that holds a line break.
+/// An I/O error equal to `err`: the same OS error code, or the same kind and text.
+pub fn copy_io(err: &std::io::Error) -> std::io::Error {
+    match err.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(err.kind(), err.to_string()),
+    }
+}
+
+/// Writes `s` with line breaks, other control characters and bidirectional controls in their
+/// visible form ([`crate::escape`]), so that an error is always one line, and shows as it
+/// reads, even when it quotes a value or a file name that holds such characters.
 fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    if !s.chars().any(char::is_control) {
-        return f.write_str(s);
-    }
-    for c in s.chars() {
-        match c {
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
-            c => write!(f, "{c}")?,
-        }
-    }
-    Ok(())
+    crate::escape::write(f, s)
 }
 
 impl fmt::Display for Error {
@@ -208,7 +264,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| &**e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Result with the library's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -266,6 +328,44 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "a.csv:2: quantity '1\\n2' is bad (hint: write\\r\\nit)"
+        );
+    }
+
+    #[test]
+    fn an_io_failure_keeps_the_io_error_as_its_source() {
+        use std::error::Error as _;
+        let io = std::io::Error::from_raw_os_error(32); // EPIPE
+        let e = Error::io(ErrorKind::Output, Path::new("r.json"), "write", &io);
+        let src = e.source().expect("a source");
+        let io_src = src.downcast_ref::<std::io::Error>().expect("an io::Error");
+        assert_eq!(io_src.kind(), std::io::ErrorKind::BrokenPipe);
+        assert!(e.is_io(std::io::ErrorKind::BrokenPipe));
+        // The message is unchanged, a clone keeps the cause, equality ignores it.
+        let plain = Error::at(
+            ErrorKind::Output,
+            Location::file("r.json"),
+            e.message.clone(),
+        )
+        .hint(e.hint.clone().unwrap_or_default());
+        assert_eq!(e, plain);
+        assert!(plain.source().is_none());
+        assert!(e.clone().source().is_some());
+        let other = std::io::Error::new(std::io::ErrorKind::StorageFull, "full");
+        let e = Error::new(ErrorKind::Output, "x").caused_by_io(&other);
+        assert!(e.is_io(std::io::ErrorKind::StorageFull));
+        assert!(!e.is_io(std::io::ErrorKind::BrokenPipe));
+    }
+
+    #[test]
+    fn errors_show_escape_and_bidi_characters_visibly() {
+        let e = Error::at(
+            ErrorKind::Inventory,
+            Location::line("a\u{1b}[31m\nb.csv", 2),
+            "vendor '\u{202e}iewauH\u{7}'",
+        );
+        assert_eq!(
+            e.to_string(),
+            "a\\u{1b}[31m\\nb.csv:2: vendor '\\u{202e}iewauH\\u{7}'"
         );
     }
 

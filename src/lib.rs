@@ -13,6 +13,7 @@ pub mod countries;
 pub mod date;
 pub mod engine;
 pub mod error;
+pub mod escape;
 pub mod inventory;
 pub mod matcher;
 pub mod model;

@@ -168,10 +168,7 @@ impl Background {
             });
         }
         match &self.failed {
-            Some(e) => match e.raw_os_error() {
-                Some(code) => std::io::Error::from_raw_os_error(code),
-                None => std::io::Error::new(e.kind(), e.to_string()),
-            },
+            Some(e) => crate::error::copy_io(e),
             None => std::io::Error::other("the report file is already closed"),
         }
     }
@@ -259,6 +256,7 @@ fn io_fail(path: &Path, e: &std::io::Error) -> Error {
         format!("cannot write the report: {}", Error::io_reason(e)),
     )
     .hint(hint)
+    .caused_by_io(e)
 }
 
 impl AtomicFile {

@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use tvcheck::check::{CheckConfig, Progress};
 use tvcheck::inventory::{CsvOptions, ReadOptions};
 use tvcheck::report;
@@ -232,7 +231,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let mut on_progress = |p: Progress<'_>| {
         if let Some(bar) = &bar {
             match p {
-                Progress::File(f) => bar.set_message(f.to_string()),
+                Progress::File(f) => bar.set_message(tvcheck::escape::visible(f).into_owned()),
                 Progress::Items(n) => bar.set_position(n),
             }
         }
@@ -268,9 +267,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     // Streamed reports were written while checking; they only need to be put in place.
-    match streamed {
-        Some(s) => s.commit(&mut std::io::stdout().lock())?,
-        None => render_outputs(&report, &outputs, args.format)?,
+    let written: anyhow::Result<()> = match streamed {
+        Some(s) => s.commit(&mut std::io::stdout().lock()).map_err(Into::into),
+        None => render_outputs(&report, &outputs, args.format),
+    };
+    // A reader that closed the pipe (`| head`) has what it wanted: the run's verdict stands.
+    if let Err(e) = written {
+        if !super::is_broken_pipe(&e) {
+            return Err(e);
+        }
     }
     // Only findings that are not in the baseline count; waived findings never do.
     let gate = report.gate;
@@ -329,7 +334,7 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
         .iter()
         .take(if quiet { 0 } else { STDERR_SHOWN })
     {
-        let _ = writeln!(err, "warning: {w}");
+        let _ = writeln!(err, "warning: {}", tvcheck::escape::Visible(w));
     }
     if !quiet && report.warnings.count > STDERR_SHOWN as u64 {
         let _ = writeln!(
@@ -343,7 +348,7 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
         .iter()
         .take(if quiet { 0 } else { usize::MAX })
     {
-        let _ = writeln!(err, "{level}: {}", f.error);
+        let _ = writeln!(err, "{level}: {}", tvcheck::escape::Visible(&f.error));
     }
     for row in report
         .skipped_rows
@@ -351,7 +356,7 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
         .iter()
         .take(if quiet { 0 } else { STDERR_SHOWN })
     {
-        let _ = writeln!(err, "{level}: not read: {row}");
+        let _ = writeln!(err, "{level}: not read: {}", tvcheck::escape::Visible(row));
     }
     let Some(text) = report.incomplete_text() else {
         return;
@@ -382,7 +387,7 @@ fn render_outputs(
             None => {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
-                if format == report::Format::Table {
+                let written = if format == report::Format::Table {
                     let tty = std::io::stdout().is_terminal();
                     let style = report::table::Style {
                         color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -390,11 +395,18 @@ fn render_outputs(
                         width: None,
                     };
                     report::table::render_styled(report, &mut out, style)
-                        .context("cannot write the report")?;
                 } else {
-                    report::render(report, format, &mut out).context("cannot write the report")?;
+                    report::render(report, format, &mut out)
                 }
-                out.flush().context("cannot write the report")?;
+                .and_then(|()| out.flush());
+                // A closed pipe ends this rendering; the report files after it are still
+                // written.
+                if let Err(e) = written {
+                    let e = anyhow::Error::from(e).context("cannot write the report");
+                    if !super::is_broken_pipe(&e) {
+                        return Err(e);
+                    }
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::Context;
 use serde_json::json;
 use tvcheck::engine::{Evaluator, Timing};
+use tvcheck::escape::Visible as V;
 use tvcheck::matcher::{normalize, weights, MatchOptions, Matcher};
 use tvcheck::{Date, Item, Registry};
 
@@ -89,21 +90,22 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             "strict": args.strict,
             "min_score": opts.min_score,
         });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the explanation")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v)
+            .context("cannot write the explanation")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
-    writeln!(out, "vendor:      '{}'", args.vendor)?;
+    writeln!(out, "vendor:      '{}'", V(&args.vendor))?;
     if let Some(model) = &args.model {
-        writeln!(out, "model:       '{model}'")?;
+        writeln!(out, "model:       '{}'", V(model))?;
     }
-    writeln!(out, "normalised:  '{}'", m.normalized)?;
+    writeln!(out, "normalised:  '{}'", V(&m.normalized))?;
     let w: Vec<String> = words
         .iter()
         .map(|w| {
             format!(
                 "{} ({}, weight {})",
-                w["word"].as_str().unwrap_or(""),
+                V(w["word"].as_str().unwrap_or("")),
                 if w["generic"] == true {
                     "generic"
                 } else {
@@ -139,11 +141,11 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
                 out,
                 "  {}. {} ({}): {} {:.3}; {}",
                 i + 1,
-                c["entry"].as_str().unwrap_or(""),
-                c["name"].as_str().unwrap_or(""),
-                c["match"].as_str().unwrap_or(""),
+                V(c["entry"].as_str().unwrap_or("")),
+                V(c["name"].as_str().unwrap_or("")),
+                V(c["match"].as_str().unwrap_or("")),
                 c["score"].as_f64().unwrap_or(0.0),
-                c["evidence"].as_str().unwrap_or("")
+                V(c["evidence"].as_str().unwrap_or(""))
             )?;
         }
     }
@@ -162,7 +164,10 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         writeln!(
             out,
             "decision:    {} under {}/{} as of {as_of}: {}",
-            f.verdict, f.policy, f.rule, f.reason
+            f.verdict,
+            V(&f.policy),
+            V(&f.rule),
+            V(&f.reason)
         )?;
     }
     Ok(ExitStatus::Success)

@@ -58,16 +58,36 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 return ExitStatus::Success.into();
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err:#}");
+            let _ = writeln!(stderr, "error: {}", message(&err));
             ExitStatus::Error.into()
         }
     }
 }
 
+/// The error on one line: each context, then the error it wraps. A library error already says
+/// in plain words what its cause was, so its typed cause is not repeated. Every part is shown
+/// with control characters in their visible form ([`tvcheck::escape`]).
+fn message(err: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for c in err.chain() {
+        parts.push(tvcheck::escape::visible(&c.to_string()).into_owned());
+        if c.downcast_ref::<tvcheck::Error>().is_some() {
+            break;
+        }
+    }
+    parts.join(": ")
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone (`tvcheck ... | head`):
+/// that ends the output, and is not a failure. The I/O error is found through the chain of
+/// causes: contexts, the library's [`tvcheck::Error`] (which keeps its typed cause), and
+/// serde_json's error, which keeps the I/O error without returning it as its source.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 

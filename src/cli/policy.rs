@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use tvcheck::escape::Visible as V;
 use tvcheck::policy::{self, Policy, RuleKind, Severity};
 use tvcheck::Registry;
 
@@ -17,7 +18,13 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitStatus> {
             let all = policy::load_all_embedded(&reg)?;
             let mut out = std::io::stdout().lock();
             for p in &all {
-                writeln!(out, "{:<20} {} [{}]", p.id, p.title, p.jurisdiction)?;
+                writeln!(
+                    out,
+                    "{:<20} {} [{}]",
+                    V(&p.id),
+                    V(&p.title),
+                    V(&p.jurisdiction)
+                )?;
             }
             Ok(ExitStatus::Success)
         }
@@ -26,7 +33,8 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitStatus> {
             let p = policy::load(&policy, &reg)?;
             let mut out = std::io::stdout().lock();
             if format == FormatArg::Json {
-                serde_json::to_writer_pretty(&mut out, &p).context("cannot write the policy")?;
+                tvcheck::escape::json_to_writer_pretty(&mut out, &p)
+                    .context("cannot write the policy")?;
                 writeln!(out)?;
             } else {
                 show(&p, &mut out)?;
@@ -47,8 +55,8 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitStatus> {
                 writeln!(
                     out,
                     "{}: valid policy '{}' with {} rule{}",
-                    tvcheck::error::display_path(f),
-                    p.id,
+                    V(&tvcheck::error::display_path(f)),
+                    V(&p.id),
                     p.rules.len(),
                     if p.rules.len() == 1 { "" } else { "s" }
                 )?;
@@ -62,10 +70,12 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "{} ({}) · jurisdiction {}",
-        p.title, p.id, p.jurisdiction
+        V(&p.title),
+        V(&p.id),
+        V(&p.jurisdiction)
     )?;
     if let Some(s) = &p.summary {
-        writeln!(out, "  {s}")?;
+        writeln!(out, "  {}", V(s))?;
     }
     writeln!(out, "  legal basis:")?;
     for b in &p.basis {
@@ -74,8 +84,13 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
         } else {
             ""
         };
-        writeln!(out, "    - {} ({}){weak}", b.citation, b.date)?;
-        writeln!(out, "      source: {}", b.source)?;
+        writeln!(
+            out,
+            "    - {} ({}){weak}",
+            V(&b.citation),
+            V(&b.date.to_string())
+        )?;
+        writeln!(out, "      source: {}", V(&b.source))?;
     }
     writeln!(
         out,
@@ -91,7 +106,7 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     writeln!(out, "  rules:")?;
     for r in &p.rules {
-        writeln!(out, "    {}: {}", r.id, r.title)?;
+        writeln!(out, "    {}: {}", V(&r.id), V(&r.title))?;
         let what = match &r.kind {
             RuleKind::ListedEntity { lists } => format!(
                 "designated on {}",
@@ -112,7 +127,7 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 entities.join(", ")
             ),
         };
-        writeln!(out, "      tests: {what}")?;
+        writeln!(out, "      tests: {}", V(&what))?;
         let domains = r.domains.as_ref().map_or("all domains".to_string(), |d| {
             d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
         });
@@ -127,14 +142,15 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
         });
         writeln!(
             out,
-            "      scope: {domains}{networks}; in force from {}",
+            "      scope: {}{networks}; in force from {}",
+            V(&domains),
             r.effective
         )?;
         if let Some(d) = r.deadline {
             writeln!(
                 out,
                 "      deadline: {} by {d} (the last day on which it may still be present)",
-                r.remedy
+                V(&r.remedy)
             )?;
         }
         if r.new_from_listing {
@@ -155,7 +171,7 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
         }
         if r.severity == Severity::Review {
             match &r.review_because {
-                Some(why) => writeln!(out, "      review only: {why}")?,
+                Some(why) => writeln!(out, "      review only: {}", V(why))?,
                 None => writeln!(
                     out,
                     "      advisory: breaches are for review, not violations"
@@ -171,8 +187,13 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
             }
         )?;
         if let Some(n) = &r.notes {
-            writeln!(out, "      notes: {n}")?;
+            writeln!(out, "      notes: {}", V(n))?;
         }
     }
-    writeln!(out, "  source file: {} (sha256 {})", p.origin, p.sha256)
+    writeln!(
+        out,
+        "  source file: {} (sha256 {})",
+        V(&p.origin.to_string()),
+        V(&p.sha256)
+    )
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use tvcheck::escape::{visible, Visible as V};
 use tvcheck::registry::diff::{diff, Change};
 use tvcheck::registry::import::{merge_and_validate, read_import_file};
 use tvcheck::registry::{ChangeMeta, RegistryData, Store};
@@ -137,7 +138,7 @@ fn import(
         "imported {vendors} vendor entries and {lists} list definitions from {} file{} into {}",
         parsed.len(),
         if parsed.len() == 1 { "" } else { "s" },
-        tvcheck::error::display_path(&db)
+        V(&tvcheck::error::display_path(&db))
     )?;
     match rev {
         Some(r) => {
@@ -244,7 +245,8 @@ fn retire(
     let rev = store.commit(&data, &m)?;
     writeln!(
         std::io::stdout().lock(),
-        "retired {id} from {on} (revision {})",
+        "retired {} from {on} (revision {})",
+        V(id),
         rev.unwrap_or_default()
     )?;
     Ok(ExitStatus::Success)
@@ -296,7 +298,9 @@ fn delist(
     let rev = store.commit(&data, &m)?;
     writeln!(
         std::io::stdout().lock(),
-        "delisted {id} from {list} from {on} (revision {})",
+        "delisted {} from {} from {on} (revision {})",
+        V(id),
+        V(list),
         rev.unwrap_or_default()
     )?;
     Ok(ExitStatus::Success)
@@ -315,7 +319,8 @@ fn history(id: Option<&str>, db: Option<&Path>, format: FormatArg) -> anyhow::Re
     let revs = store.revisions(id)?;
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
-        serde_json::to_writer_pretty(&mut out, &revs).context("cannot write the history")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &revs)
+            .context("cannot write the history")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
@@ -323,18 +328,22 @@ fn history(id: Option<&str>, db: Option<&Path>, format: FormatArg) -> anyhow::Re
         writeln!(
             out,
             "no changes recorded{}",
-            id.map_or(String::new(), |i| format!(" for '{i}'"))
+            id.map_or(String::new(), |i| format!(" for '{}'", V(i)))
         )?;
     }
     for r in &revs {
         writeln!(
             out,
             "revision {} · {} · {} · {}: {}",
-            r.rev, r.at, r.actor, r.action, r.summary
+            r.rev,
+            V(&r.at),
+            V(&r.actor),
+            V(&r.action),
+            V(&r.summary)
         )?;
         if let (Some(f), Some(h)) = (&r.source_file, &r.source_sha256) {
             for (file, sha) in f.split("; ").zip(h.split("; ")) {
-                writeln!(out, "  source {file} (sha256 {sha})")?;
+                writeln!(out, "  source {} (sha256 {})", V(file), V(sha))?;
             }
         }
         for c in &r.changes {
@@ -342,11 +351,11 @@ fn history(id: Option<&str>, db: Option<&Path>, format: FormatArg) -> anyhow::Re
                 out,
                 "  {:<15} {:<32} {}",
                 c.kind.as_str(),
-                c.entity,
-                c.detail
+                V(&c.entity),
+                V(&c.detail)
             )?;
         }
-        writeln!(out, "  content sha256 {}", r.digest)?;
+        writeln!(out, "  content sha256 {}", V(&r.digest))?;
     }
     Ok(ExitStatus::Success)
 }
@@ -388,16 +397,16 @@ fn status(db: Option<&Path>, max_age: u32, format: FormatArg) -> anyhow::Result<
             "lists": reg.data.lists.len(),
             "sha256": reg.digest,
         });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the status")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v).context("cannot write the status")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
-    writeln!(out, "registry {}", reg.source)?;
+    writeln!(out, "registry {}", V(&reg.source))?;
     writeln!(
         out,
         "  revision: {}; last change: {}",
         reg.revision,
-        reg.last_change.as_deref().unwrap_or("never")
+        V(reg.last_change.as_deref().unwrap_or("never"))
     )?;
     writeln!(out, "  schema version: {}", reg.schema_version)?;
     writeln!(
@@ -433,11 +442,17 @@ fn print_changes(
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
         let v = serde_json::json!({ "from": from, "to": to, "changes": changes });
-        serde_json::to_writer_pretty(&mut out, &v).context("cannot write the diff")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, &v).context("cannot write the diff")?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "changes from {from} to {to}: {}", changes.len())?;
+    writeln!(
+        out,
+        "changes from {} to {}: {}",
+        V(from),
+        V(to),
+        changes.len()
+    )?;
     if !changes.is_empty() {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)
@@ -446,9 +461,9 @@ fn print_changes(
             .set_header(vec!["entity", "change", "detail"]);
         for c in changes {
             t.add_row(vec![
-                c.entity.clone(),
+                visible(&c.entity).into_owned(),
                 c.kind.as_str().to_string(),
-                c.detail.clone(),
+                visible(&c.detail).into_owned(),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -569,7 +584,7 @@ fn verify(db: Option<&Path>) -> anyhow::Result<ExitStatus> {
         )?,
     }
     if problems == 0 {
-        writeln!(out, "{}: ok", tvcheck::error::display_path(db))?;
+        writeln!(out, "{}: ok", V(&tvcheck::error::display_path(db)))?;
         Ok(ExitStatus::Success)
     } else {
         bail!(Error::at(
@@ -589,7 +604,8 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     match format {
         FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut out, &reg.data).context("cannot write the list")?;
+            tvcheck::escape::json_to_writer_pretty(&mut out, &reg.data)
+                .context("cannot write the list")?;
             writeln!(out)?;
         }
         FormatArg::Table => {
@@ -602,17 +618,17 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
                 let listings: Vec<String> = v
                     .listings
                     .iter()
-                    .map(|l| format!("{}@{}", l.list, l.listed_on))
+                    .map(|l| format!("{}@{}", V(&l.list), l.listed_on))
                     .collect();
                 t.add_row(vec![
-                    v.id.clone(),
-                    v.name.clone(),
-                    v.country.clone().unwrap_or_else(|| "-".into()),
-                    v.parent.clone().map_or_else(
+                    visible(&v.id).into_owned(),
+                    visible(&v.name).into_owned(),
+                    visible(v.country.as_deref().unwrap_or("-")).into_owned(),
+                    v.parent.as_deref().map_or_else(
                         || "-".into(),
                         |p| match v.parent_until {
-                            Some(u) => format!("{p} (until {u})"),
-                            None => p,
+                            Some(u) => format!("{} (until {u})", V(p)),
+                            None => visible(p).into_owned(),
                         },
                     ),
                     if listings.is_empty() {
@@ -629,7 +645,7 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
                 reg.data.vendors.len(),
                 reg.data.listing_count(),
                 reg.data.lists.len(),
-                reg.source,
+                V(&reg.source),
                 reg.digest
             )?;
         }
@@ -661,25 +677,25 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
     };
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
-        serde_json::to_writer_pretty(&mut out, v).context("cannot write the entry")?;
+        tvcheck::escape::json_to_writer_pretty(&mut out, v).context("cannot write the entry")?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
-    writeln!(out, "{} ({})", v.name, v.id)?;
+    writeln!(out, "{} ({})", V(&v.name), V(&v.id))?;
     let country = v.country.as_deref().map_or_else(
         || "unknown".to_string(),
-        |c| format!("{c} ({})", tvcheck::countries::name(c).unwrap_or("?")),
+        |c| format!("{} ({})", V(c), tvcheck::countries::name(c).unwrap_or("?")),
     );
     writeln!(out, "  country of registration: {country}")?;
     if !v.aliases.is_empty() {
-        writeln!(out, "  aliases: {}", v.aliases.join("; "))?;
+        writeln!(out, "  aliases: {}", V(&v.aliases.join("; ")))?;
     }
     if !v.model_patterns.is_empty() {
-        writeln!(out, "  model patterns: {}", v.model_patterns.join(", "))?;
+        writeln!(out, "  model patterns: {}", V(&v.model_patterns.join(", ")))?;
     }
     if let Some(p) = &v.parent {
         let name = reg.vendor(p).map_or("?", |p| p.name.as_str());
-        let mut line = format!("  controlled by: {name} ({p})");
+        let mut line = format!("  controlled by: {} ({})", V(name), V(p));
         if let Some(s) = v.parent_since {
             line.push_str(&format!(" since {s}"));
         }
@@ -696,14 +712,14 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         .map(|c| c.id.as_str())
         .collect();
     if !children.is_empty() {
-        writeln!(out, "  controls: {}", children.join(", "))?;
+        writeln!(out, "  controls: {}", V(&children.join(", ")))?;
     }
     writeln!(out, "  confidence: {}", v.confidence.as_str())?;
     for s in &v.sources {
-        writeln!(out, "  source: {s}")?;
+        writeln!(out, "  source: {}", V(s))?;
     }
     if let Some(n) = &v.notes {
-        writeln!(out, "  notes: {n}")?;
+        writeln!(out, "  notes: {}", V(n))?;
     }
     if v.listings.is_empty() {
         writeln!(out, "  listings: none")?;
@@ -713,8 +729,8 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         writeln!(
             out,
             "  listed on {} ({}) since {}{}",
-            l.list,
-            def.map_or("list not defined", |d| d.title.as_str()),
+            V(&l.list),
+            V(def.map_or("list not defined", |d| d.title.as_str())),
             l.listed_on,
             if l.confidence == tvcheck::registry::Confidence::Weak {
                 " [weakly confirmed]"
@@ -727,15 +743,15 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
             .as_deref()
             .or(def.map(|d| d.basis.as_str()))
             .unwrap_or("-");
-        writeln!(out, "    basis: {basis}")?;
+        writeln!(out, "    basis: {}", V(basis))?;
         if let Some(src) = l.source.as_deref().or(def.map(|d| d.source.as_str())) {
-            writeln!(out, "    source: {src}")?;
+            writeln!(out, "    source: {}", V(src))?;
         }
         if l.scope == tvcheck::registry::Scope::PurposeLimited {
-            writeln!(out, "    scope: only for {}", l.purposes.join(", "))?;
+            writeln!(out, "    scope: only for {}", V(&l.purposes.join(", ")))?;
         }
         if let Some(n) = &l.notes {
-            writeln!(out, "    notes: {n}")?;
+            writeln!(out, "    notes: {}", V(n))?;
         }
     }
     Ok(ExitStatus::Success)

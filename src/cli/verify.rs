@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use tvcheck::escape::Visible as V;
 
 use serde::Deserialize;
 use tvcheck::{Error, ErrorKind, Location, Registry};
@@ -123,25 +124,30 @@ pub fn run(cmd: ReportCommand) -> anyhow::Result<ExitStatus> {
     let mut changed = 0;
     for (what, state) in &lines {
         match state {
-            State::Same => writeln!(out, "unchanged  {what}")?,
+            State::Same => writeln!(out, "unchanged  {}", V(what))?,
             State::Changed(how) => {
                 changed += 1;
-                writeln!(out, "CHANGED    {what}: {how}")?;
+                writeln!(out, "CHANGED    {}: {}", V(what), V(how))?;
             }
             State::Missing(why) => {
                 changed += 1;
-                writeln!(out, "MISSING    {what}: {why}")?;
+                writeln!(out, "MISSING    {}: {}", V(what), V(why))?;
             }
         }
     }
     let name = tvcheck::error::display_path(Path::new(&report));
     if changed == 0 {
-        writeln!(out, "{name}: everything it was made from is unchanged")?;
+        writeln!(
+            out,
+            "{}: everything it was made from is unchanged",
+            V(&name)
+        )?;
         Ok(ExitStatus::Success)
     } else {
         writeln!(
             out,
-            "{name}: {changed} of {} sources changed or missing since the report was made",
+            "{}: {changed} of {} sources changed or missing since the report was made",
+            V(&name),
             lines.len()
         )?;
         Ok(ExitStatus::Findings)

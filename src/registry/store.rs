@@ -115,11 +115,11 @@ fn db_err(path: Option<&Path>, e: &rusqlite::Error) -> Error {
             "check that the file is a tvcheck registry and is not locked by another program",
         ),
     };
-    Error {
-        kind: ErrorKind::Registry,
-        location: loc,
-        message,
-        hint: Some(hint.to_string()),
+    let mut err = Error::new(ErrorKind::Registry, message).hint(hint);
+    err.location = loc;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => err.caused_by(*f),
+        _ => err,
     }
 }
 

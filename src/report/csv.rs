@@ -6,6 +6,12 @@
 //! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`.
 //! The numbers tvcheck writes itself (`line`, `quantity`, `days_left`, `score`) are left as
 //! they are, so a negative `days_left` stays a number.
+//!
+//! Line breaks, other control characters and bidirectional controls in text cells are written
+//! in their visible form ([`crate::escape`]: `\n`, `\u{1b}`, ...): a quoted line break is legal
+//! CSV, but every record is then exactly one line, so no value can forge a row for a reader
+//! that splits lines, and nothing reaches a terminal raw. The formula check looks at the cell
+//! as written.
 
 use std::io::Write;
 
@@ -68,8 +74,8 @@ pub fn finding(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
 
 /// One finding's cells, in [`HEADER`] order.
 fn record(f: &RowRef) -> Vec<String> {
-    let text = |s: &str| neutralise(s);
-    let opt = |s: Option<&str>| s.map(neutralise).unwrap_or_default();
+    let text = |s: &str| neutralise(&crate::escape::visible(s));
+    let opt = |s: Option<&str>| s.map(text).unwrap_or_default();
     vec![
         text(f.file),
         f.line.to_string(),
@@ -132,6 +138,25 @@ mod tests {
         assert_eq!(neutralise(" =1"), " =1");
         assert_eq!(neutralise("'=1"), "'=1");
         assert_eq!(neutralise("Telefónica"), "Telefónica");
+    }
+
+    #[test]
+    fn control_characters_are_visible_and_every_record_is_one_line() {
+        let mut r = super::super::html::tests::sample_report();
+        r.findings.truncate(1);
+        r.findings[0].vendor = "Hua\nwei\r\u{1b}[31m\u{9b}\u{202e}".into();
+        r.findings[0].site = Some("=1+1\n2,x".into());
+        let mut out = Vec::new();
+        render(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text
+            .chars()
+            .any(|c| c != '\n' && crate::escape::is_escaped(c)));
+        let mut rows = ::csv::Reader::from_reader(text.as_bytes());
+        let row = rows.records().next().unwrap().unwrap();
+        assert_eq!(&row[3], "Hua\\nwei\\r\\u{1b}[31m\\u{9b}\\u{202e}");
+        assert_eq!(&row[6], "'=1+1\\n2,x");
     }
 
     #[test]

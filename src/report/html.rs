@@ -92,7 +92,11 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 @media print { body { max-width: none; padding: 0; } figure, table { break-inside: avoid; } }
 "#;
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values: the five markup characters become
+/// entities, and line breaks, other control characters and bidirectional controls are written
+/// in their visible form ([`crate::escape`]: `\n`, `\u{1b}`, ...), so the page shows that a
+/// value holds them (a raw line break would show as a space, an ESC as nothing) and the HTML
+/// stays free of characters it does not allow.
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -102,7 +106,7 @@ pub fn escape(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
-            c => o.push(c),
+            c => crate::escape::push(&mut o, c),
         }
     }
     o
@@ -951,6 +955,14 @@ pub(crate) mod tests {
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("Telefónica"), "Telefónica");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_written() {
+        assert_eq!(
+            escape("a\nb\u{1b}[31m\u{7}\u{9b}\u{202e}<"),
+            "a\\nb\\u{1b}[31m\\u{7}\\u{9b}\\u{202e}&lt;"
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// The pretty serialisation of `value`, an object, without its closing `\n}`... and, when
 /// `open` is false, without its opening `{\n` either.
 fn members(value: &impl Serialize, open: bool) -> std::io::Result<Vec<u8>> {
-    let mut v = serde_json::to_vec_pretty(value)?;
+    let mut v = crate::escape::json_to_vec_pretty(value)?;
     if v.ends_with(b"\n}") {
         v.truncate(v.len() - 2);
     }
@@ -136,6 +136,14 @@ impl Nested {
 }
 
 impl serde_json::ser::Formatter for Nested {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        crate::escape::write_json_fragment(w, fragment)
+    }
+
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[")
     }

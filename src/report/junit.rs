@@ -5,8 +5,9 @@
 //! waiver, a review is a passing test case whose reason is in `<system-out>`. Each suite ends
 //! with one passing test case counting the items without findings under that policy, so no
 //! suite is empty. Items listed only because of `--all` (verdict ok, no rule) are counted
-//! there, not repeated. All text and attribute values are XML-escaped, and characters XML 1.0
-//! does not allow are dropped.
+//! there, not repeated. All text and attribute values are XML-escaped, control and
+//! bidirectional characters other than tab and line breaks are shown escaped
+//! ([`crate::escape`]), and characters XML 1.0 does not allow are dropped.
 
 use std::io::Write;
 
@@ -15,7 +16,8 @@ use crate::model::Verdict;
 
 /// Escapes text for XML 1.0 content and attribute values: `& < > " '` become entities, tab,
 /// line feed and carriage return become character references (so attribute values keep
-/// them), and characters XML 1.0 does not allow are dropped.
+/// them), other control and bidirectional characters are written in their visible form
+/// ([`crate::escape`]: `\u{1b}`, ...), and characters XML 1.0 does not allow are dropped.
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -28,6 +30,8 @@ pub fn escape(s: &str) -> String {
             '\t' => o.push_str("&#9;"),
             '\n' => o.push_str("&#10;"),
             '\r' => o.push_str("&#13;"),
+            // Other control and bidirectional characters are shown, not written or dropped.
+            c if crate::escape::is_escaped(c) => crate::escape::push(&mut o, c),
             c if allowed(c) => o.push(c),
             _ => {}
         }
@@ -253,7 +257,10 @@ mod tests {
     #[test]
     fn keeps_whitespace_and_drops_what_xml_forbids() {
         assert_eq!(escape("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
-        assert_eq!(escape("a\u{0}b\u{1b}c\u{7}d"), "abcd");
+        assert_eq!(
+            escape("a\u{0}b\u{1b}c\u{7}d\u{9b}\u{202e}"),
+            "a\\u{0}b\\u{1b}c\\u{7}d\\u{9b}\\u{202e}"
+        );
         assert_eq!(escape("x\u{FFFE}\u{FFFF}y"), "xy");
         assert_eq!(escape("\u{1F600}"), "\u{1F600}");
     }
@@ -266,7 +273,7 @@ mod tests {
         render(&r, &mut out).unwrap();
         let xml = String::from_utf8(out).unwrap();
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"1\">"), "{xml}");
-        assert!(xml.contains("<failure message=\"violation of lt-5g/non-member-manufacturer (deadline 2025-12-31, passed 152 days ago)\" type=\"violation\">badchar &lt;tag&gt; &amp; &quot;quotes&quot;</failure>"), "{xml}");
+        assert!(xml.contains("<failure message=\"violation of lt-5g/non-member-manufacturer (deadline 2025-12-31, passed 152 days ago)\" type=\"violation\">bad\\u{0}char &lt;tag&gt; &amp; &quot;quotes&quot;</failure>"), "{xml}");
         assert!(
             xml.contains("<skipped message=\"waived by W-2026-017\"/>"),
             "{xml}"

@@ -4,9 +4,12 @@
 //!
 //! Every string taken from the report is escaped so that it shows as the same text and can
 //! never become markup: Markdown punctuation (`\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `&` `~`
-//! `$`) is backslash-escaped, a `#` that would start a line too, and line breaks inside a cell
-//! become spaces. The `:` of `scheme://` and the `.` of `www.` are escaped as well, so that
-//! GitHub does not turn inventory text into links. No raw HTML is written.
+//! `$`) is backslash-escaped, a `#` that would start a line too, and line breaks and other
+//! control or bidirectional characters are written in their visible form ([`crate::escape`]:
+//! `\n`, `\u{1b}`, ...; a backslash before a letter is no Markdown escape, so they render as
+//! written), so a cell stays on its line and nothing reaches a terminal raw. The `:` of
+//! `scheme://` and the `.` of `www.` are escaped as well, so that GitHub does not turn
+//! inventory text into links. No raw HTML is written.
 
 use std::io::Write;
 
@@ -28,15 +31,9 @@ pub fn escape(s: &str) -> String {
             {
                 o.push_str("\\.")
             }
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                o.push(' ');
-                // The cell stays on one line, so what follows does not start a line.
-                at_line_start = false;
-                continue;
-            }
+            // Line breaks and other control characters are shown, not obeyed: the cell stays
+            // on one line, so what follows does not start a line.
+            c if crate::escape::is_escaped(c) => crate::escape::push(&mut o, c),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '$' => {
                 o.push('\\');
                 o.push(c);
@@ -271,11 +268,13 @@ mod tests {
     }
 
     #[test]
-    fn newlines_become_spaces() {
-        assert_eq!(escape("a\nb"), "a b");
-        assert_eq!(escape("a\r\nb"), "a b");
-        assert_eq!(escape("a\rb"), "a b");
-        assert_eq!(escape("a\n# b"), "a # b");
+    fn newlines_and_controls_become_visible() {
+        assert_eq!(escape("a\nb"), "a\\nb");
+        assert_eq!(escape("a\r\nb"), "a\\r\\nb");
+        assert_eq!(escape("a\rb"), "a\\rb");
+        assert_eq!(escape("a\n# b"), "a\\n# b");
+        assert_eq!(escape("\u{1b}[31m*x*\u{7}"), "\\u{1b}\\[31m\\*x\\*\\u{7}");
+        assert_eq!(escape("\u{202e}iewauH"), "\\u{202e}iewauH");
     }
 
     #[test]
@@ -296,7 +295,7 @@ mod tests {
             let unescaped_pipes = row.matches('|').count() - row.matches("\\|").count();
             assert_eq!(unescaped_pipes, 9, "{row}");
         }
-        assert!(md.contains("Hua\\|wei # x"), "{md}");
+        assert!(md.contains("Hua\\|wei\\n# x"), "{md}");
         assert!(md.contains("\\<script\\>alert(1)\\</script\\>"), "{md}");
         // Every < and > is escaped, so nothing can be read as raw HTML.
         for (i, c) in md.char_indices() {

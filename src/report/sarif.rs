@@ -424,7 +424,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             },
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    crate::escape::json_to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 

@@ -60,7 +60,8 @@ impl Sink {
                     Error::io_reason(e)
                 ),
             )
-            .hint("free some disk space in the temporary folder, point TMPDIR at another one, or write the report to a file with -o"),
+            .hint("free some disk space in the temporary folder, point TMPDIR at another one, or write the report to a file with -o")
+            .caused_by_io(e),
         }
     }
 
@@ -208,6 +209,7 @@ impl Streamed {
                         ErrorKind::Output,
                         format!("cannot write the report: {}", Error::io_reason(&e)),
                     )
+                    .caused_by(e)
                 })?;
         }
         Ok(())

@@ -1,10 +1,15 @@
 //! Human-readable rendering: a summary line per input, a findings table and the totals.
+//!
+//! Every string taken from the report is shown with control and bidirectional characters in
+//! their visible form ([`crate::escape`]), so no value or file name can write to the terminal
+//! or add a line of its own.
 
 use std::io::Write;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
 
 use super::Report;
+use crate::escape::{visible, Visible as V};
 use crate::model::Verdict;
 
 /// How the table is drawn.
@@ -18,8 +23,9 @@ pub struct Style {
     pub tty: bool,
 }
 
-fn or_dash(s: Option<&str>) -> &str {
-    s.filter(|s| !s.is_empty()).unwrap_or("-")
+/// The text, with control characters visible ([`crate::escape`]), or `-` when absent or empty.
+fn or_dash(s: Option<&str>) -> String {
+    visible(s.filter(|s| !s.is_empty()).unwrap_or("-")).into_owned()
 }
 
 /// Writes `report` as plain text tables (no colour; for files and pipes).
@@ -33,7 +39,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         out,
         "tvcheck {} · registry {} ({} vendors, sha256 {}) · as of {}",
         report.tool.version,
-        report.registry.source,
+        V(&report.registry.source),
         report.registry.vendors,
         &report.registry.sha256[..12.min(report.registry.sha256.len())],
         report.as_of
@@ -42,7 +48,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         writeln!(
             out,
             "{}: {} items, {} violations, {} reviews, {} waived, {} ok, {} unidentified",
-            i.path,
+            V(&i.path),
             i.counts.items,
             i.counts.violations,
             i.counts.reviews,
@@ -54,7 +60,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
     if let Some(text) = report.incomplete_text() {
         writeln!(out, "status: {text}")?;
         for line in report.unread() {
-            writeln!(out, "  not read: {line}")?;
+            writeln!(out, "  not read: {}", V(line))?;
         }
     }
     if report.warnings.count > 0 {
@@ -65,11 +71,16 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             if report.warnings.count == 1 { "" } else { "s" }
         )?;
         for w in &report.warnings.shown {
-            writeln!(out, "  {w}")?;
+            writeln!(out, "  {}", V(w))?;
         }
     }
     for s in &report.skipped {
-        writeln!(out, "{}: skipped, not an inventory ({})", s.path, s.reason)?;
+        writeln!(
+            out,
+            "{}: skipped, not an inventory ({})",
+            V(&s.path),
+            V(&s.reason)
+        )?;
     }
     if !report.findings.is_empty() {
         let mut t = Table::new();
@@ -111,7 +122,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         for f in &report.findings {
             let verdict_cell = {
                 let text = match &f.waiver {
-                    Some(w) => format!("waived ({w})"),
+                    Some(w) => format!("waived ({})", V(w)),
                     None => f.verdict.to_string(),
                 };
                 let cell = Cell::new(text);
@@ -129,19 +140,15 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             let location = match &f.sheet {
                 Some(sheet) => format!(
                     "{}:{}!{}",
-                    f.file,
-                    crate::inventory::workbook::sheet_ref(sheet),
+                    V(&f.file),
+                    V(&crate::inventory::workbook::sheet_ref(sheet)),
                     f.line
                 ),
-                None => format!("{}:{}", f.file, f.line),
+                None => format!("{}:{}", V(&f.file), f.line),
             };
-            let vendor = if f.vendor.is_empty() {
-                "-".to_string()
-            } else {
-                f.vendor.clone()
-            };
+            let vendor = or_dash(Some(&f.vendor));
             let rule = match (&f.policy, &f.rule) {
-                (Some(p), Some(r)) => format!("{p}/{r}"),
+                (Some(p), Some(r)) => format!("{}/{}", V(p), V(r)),
                 _ => "-".to_string(),
             };
             let deadline = super::deadline_text(f).unwrap_or_else(|| "-".to_string());
@@ -154,7 +161,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
                 Cell::new(rule),
                 verdict_cell,
                 Cell::new(deadline),
-                Cell::new(&f.reason),
+                Cell::new(visible(&f.reason)),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -163,7 +170,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         writeln!(
             out,
             "since {}: {} item verdict{} changed",
-            since.against,
+            V(&since.against),
             since.changes.len(),
             if since.changes.len() == 1 { "" } else { "s" }
         )?;
@@ -178,13 +185,13 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
                 ]);
             for c in &since.changes {
                 t.add_row(vec![
-                    format!("{}:{}", c.file, c.line),
-                    or_dash(c.asset_id.as_deref()).to_string(),
-                    c.vendor.clone(),
-                    c.policy.clone(),
+                    format!("{}:{}", V(&c.file), c.line),
+                    or_dash(c.asset_id.as_deref()),
+                    visible(&c.vendor).into_owned(),
+                    visible(&c.policy).into_owned(),
                     c.before.to_string(),
                     c.after.to_string(),
-                    c.reason.clone(),
+                    visible(&c.reason).into_owned(),
                 ]);
             }
             writeln!(out, "{t}")?;
@@ -194,7 +201,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         writeln!(
             out,
             "group {}: {} file{}, {} items, {} violations, {} reviews, {} waived, {} ok, {} unidentified",
-            g.group,
+            V(&g.group),
             g.files,
             if g.files == 1 { "" } else { "s" },
             g.counts.items,
@@ -209,27 +216,35 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         writeln!(
             out,
             "baseline {}: {} findings already known, {} new",
-            b.path, b.known, b.new
+            V(&b.path),
+            b.known,
+            b.new
         )?;
     }
     for p in &report.policies {
         writeln!(
             out,
             "policy {}: {} violations, {} reviews, {} waived, {} ok",
-            p.id, p.counts.violations, p.counts.reviews, p.counts.waived, p.counts.ok
+            V(&p.id),
+            p.counts.violations,
+            p.counts.reviews,
+            p.counts.waived,
+            p.counts.ok
         )?;
     }
     if let Some(w) = &report.waivers {
-        writeln!(out, "waivers {}: {} findings waived", w.path, w.applied)?;
+        writeln!(out, "waivers {}: {} findings waived", V(&w.path), w.applied)?;
         for e in &w.expired {
             writeln!(
                 out,
                 "  waiver {} expired on {} ({} findings no longer waived)",
-                e.id, e.expires, e.findings
+                V(&e.id),
+                e.expires,
+                e.findings
             )?;
         }
         for u in &w.unused {
-            writeln!(out, "  waiver {u} matched nothing")?;
+            writeln!(out, "  waiver {} matched nothing", V(u))?;
         }
     }
     let s = &report.summary;

@@ -25,4 +25,5 @@ mod registry;
 mod registry_history;
 mod streaming;
 mod text_fail_closed;
+mod terminal;
 mod waivers;
