@@ -598,8 +598,10 @@ impl Store {
         let current = self.load()?;
         let mut new = new.clone();
         new.canonicalize();
+        let by_id: std::collections::HashMap<&str, &Vendor> =
+            new.vendors.iter().map(|v| (v.id.as_str(), v)).collect();
         for v in &current.vendors {
-            let Some(n) = new.vendors.iter().find(|n| n.id == v.id) else {
+            let Some(n) = by_id.get(v.id.as_str()) else {
                 return Err(Error::new(
                     ErrorKind::Registry,
                     format!("internal error: the change would drop entry '{}'", v.id),
@@ -705,7 +707,9 @@ impl Store {
             let Some(kind) = parse_kind(&kind) else {
                 continue;
             };
-            if let Some(x) = revs.iter_mut().find(|x| x.rev == rev) {
+            // Revisions are in order of their number: found by binary search.
+            let at = revs.binary_search_by_key(&rev, |x| x.rev).ok();
+            if let Some(x) = at.and_then(|i| revs.get_mut(i)) {
                 x.changes.push(super::diff::Change {
                     entity: entity_id,
                     kind,
@@ -843,6 +847,37 @@ fn date_opt(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
+/// The vendors in an order where every parent of this content comes before its subsidiaries.
+///
+/// `vendor.parent` is a deferred foreign key with no index: while a subsidiary waits for its
+/// parent (a pending deferred violation), SQLite scans the whole vendor table at every further
+/// vendor insert, which made large imports quadratic. Parents first, nothing is ever pending.
+fn parents_first(vendors: &[Vendor]) -> Vec<&Vendor> {
+    let by_id: std::collections::HashMap<&str, &Vendor> =
+        vendors.iter().map(|v| (v.id.as_str(), v)).collect();
+    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(vendors.len());
+    for v in vendors {
+        // The chain of ancestors not yet placed, nearest first (a cycle, refused by validation
+        // before any commit, ends the walk).
+        let mut chain = Vec::new();
+        let mut on_chain = std::collections::HashSet::new();
+        let mut cur = Some(v);
+        while let Some(c) = cur {
+            if placed.contains(c.id.as_str()) || !on_chain.insert(c.id.as_str()) {
+                break;
+            }
+            chain.push(c);
+            cur = c.parent.as_deref().and_then(|p| by_id.get(p).copied());
+        }
+        for c in chain.into_iter().rev() {
+            placed.insert(c.id.as_str());
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn upsert_tx(
     tx: &rusqlite::Transaction<'_>,
     data: &RegistryData,
@@ -859,7 +894,7 @@ fn upsert_tx(
         )?;
         fault_point(writes);
     }
-    for v in &data.vendors {
+    for v in parents_first(&data.vendors) {
         tx.execute(
             "INSERT INTO vendor (id, name, country, parent, parent_since, parent_until, confidence, sources, notes, retired_on, retired_reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
