@@ -21,5 +21,6 @@ mod policy;
 mod props;
 mod registry;
 mod registry_history;
+mod registry_trust;
 mod streaming;
 mod waivers;
