@@ -158,6 +158,7 @@ pub fn run(
             schema_version: registry.schema_version,
             revision: registry.revision,
             last_change: registry.last_change.clone(),
+            verified: registry.verified,
         },
         procurement: cfg.procurement,
         policies: evaluator

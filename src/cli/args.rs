@@ -190,6 +190,10 @@ pub struct CheckArgs {
     /// Registry database to use instead of the embedded default registry.
     #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Use the --db registry without verifying its content against its change log (the report
+    /// records it as unverified). Its schema is checked all the same.
+    #[arg(long)]
+    pub no_verify_registry: bool,
     /// Report format for standard output and for `--output FILE` without a format.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,

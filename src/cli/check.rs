@@ -124,7 +124,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
-    let registry = Registry::open_or_embedded(args.db.as_deref())?;
+    let registry = Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?;
     if let Some(max) = args.max_registry_age {
         let today = Date::from_days(super::run_time()?.div_euclid(86_400));
         let age = registry

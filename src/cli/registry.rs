@@ -97,12 +97,6 @@ fn import(
     for f in files {
         parsed.push(read_import_file(f)?);
     }
-    let existing = if db.exists() {
-        Store::open(&db, true)?.load()?
-    } else {
-        RegistryData::default()
-    };
-    let merged = merge_and_validate(&existing, &parsed)?;
     let vendors: usize = parsed.iter().map(|f| f.data.vendors.len()).sum();
     let lists: usize = parsed.iter().map(|f| f.data.lists.len()).sum();
     let names: Vec<&str> = parsed.iter().map(|f| f.path.as_str()).collect();
@@ -121,10 +115,13 @@ fn import(
     // Created by this command only when nothing at all (not even a link) was at the path.
     let created = std::fs::symlink_metadata(&db).is_err();
     let mut store = Store::create_or_open(&db)?;
-    let rev = match store.commit(&merged, &m) {
+    // The files are merged over the content as it is under the registry's write lock, so that
+    // concurrent imports are serialised and none is lost.
+    let rev = match store.commit_with(&m, |existing| merge_and_validate(existing, &parsed)) {
         Ok(rev) => rev,
         Err(e) => {
-            if created {
+            // Removed only while it holds nothing: another import may have filled it meanwhile.
+            if created && store.revision().is_ok_and(|r| r == 0) {
                 drop(store);
                 tvcheck::registry::store::remove_files(&db);
             }
@@ -142,7 +139,7 @@ fn import(
     )?;
     match rev {
         Some(r) => {
-            let n = changes_in(&store, r)?;
+            let n = store.change_count(r)?;
             writeln!(
                 out,
                 "revision {r}: {} change{}",
@@ -165,14 +162,6 @@ fn import(
     Ok(ExitStatus::Success)
 }
 
-fn changes_in(store: &Store, rev: u64) -> anyhow::Result<usize> {
-    Ok(store
-        .revisions(None)?
-        .into_iter()
-        .find(|r| r.rev == rev)
-        .map_or(0, |r| r.changes.len()))
-}
-
 fn no_entry(reg: &RegistryData, id: &str) -> Error {
     let close: Vec<&str> = reg
         .vendors
@@ -193,26 +182,26 @@ fn no_entry(reg: &RegistryData, id: &str) -> Error {
     .hint(hint)
 }
 
-/// What `retire` and `delist` share: the database opened for writing, its content, and the
-/// date the record ends (`--on`, else today), after checking that a reason was given.
+/// What `retire` and `delist` share: the database opened for writing and the date the record
+/// ends (`--on`, else today), after checking that a reason was given. The content is changed
+/// under the registry's write lock ([`Store::commit_with`]).
 fn ending(
     db: Option<&Path>,
     command: &str,
     reason: &str,
     on: Option<Date>,
     why: &str,
-) -> anyhow::Result<(Store, tvcheck::registry::RegistryData, Date)> {
+) -> anyhow::Result<(Store, Date)> {
     if reason.trim().is_empty() {
         bail!(Error::new(ErrorKind::Usage, "--reason is empty").hint(why));
     }
     let db = need_db(db, command)?;
     let store = Store::open(&db, true)?;
-    let data = store.load()?;
     let on = match on {
         Some(d) => d,
         None => today()?,
     };
-    Ok((store, data, on))
+    Ok((store, on))
 }
 
 fn retire(
@@ -222,27 +211,29 @@ fn retire(
     db: Option<&Path>,
     actor: Option<String>,
 ) -> anyhow::Result<ExitStatus> {
-    let (mut store, mut data, on) =
-        ending(db, "retire", reason, on, "say why the entry is retired")?;
-    let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
-        bail!(no_entry(&data, id));
-    };
-    if let Some(r) = v.retired_on {
-        bail!(Error::new(
-            ErrorKind::Usage,
-            format!("entry '{id}' was already retired on {r}")
-        )
-        .hint("see `tvcheck registry history ID`"));
-    }
-    v.retired_on = Some(on);
-    v.retired_reason = Some(reason.trim().to_string());
+    let (mut store, on) = ending(db, "retire", reason, on, "say why the entry is retired")?;
     let m = meta(
         "retire",
         format!("retired {id} from {on}: {}", reason.trim()),
         actor,
         Vec::new(),
     )?;
-    let rev = store.commit(&data, &m)?;
+    let rev = store.commit_with(&m, |current| {
+        let mut data = current.clone();
+        let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
+            return Err(no_entry(current, id));
+        };
+        if let Some(r) = v.retired_on {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("entry '{id}' was already retired on {r}"),
+            )
+            .hint("see `tvcheck registry history ID`"));
+        }
+        v.retired_on = Some(on);
+        v.retired_reason = Some(reason.trim().to_string());
+        Ok(data)
+    })?;
     writeln!(
         std::io::stdout().lock(),
         "retired {} from {on} (revision {})",
@@ -260,42 +251,45 @@ fn delist(
     db: Option<&Path>,
     actor: Option<String>,
 ) -> anyhow::Result<ExitStatus> {
-    let (mut store, mut data, on) = ending(db, "delist", reason, on, "say why the listing ends")?;
-    let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
-        bail!(no_entry(&data, id));
-    };
-    let lists: Vec<String> = v.listings.iter().map(|l| l.list.clone()).collect();
-    let Some(l) = v
-        .listings
-        .iter_mut()
-        .filter(|l| l.list == list && l.delisted_on.is_none())
-        .max_by_key(|l| l.listed_on)
-    else {
-        bail!(Error::new(
-            ErrorKind::Usage,
-            format!("entry '{id}' has no listing on '{list}' in force")
-        )
-        .hint(if lists.is_empty() {
-            "it is on no list".to_string()
-        } else {
-            format!("its listings are on {}", lists.join(", "))
-        }));
-    };
-    if on <= l.listed_on {
-        bail!(Error::new(
-            ErrorKind::Usage,
-            format!("--on {on} is not after the listing date {}", l.listed_on)
-        ));
-    }
-    l.delisted_on = Some(on);
-    l.delisted_reason = Some(reason.trim().to_string());
+    let (mut store, on) = ending(db, "delist", reason, on, "say why the listing ends")?;
     let m = meta(
         "delist",
         format!("delisted {id} from {list} from {on}: {}", reason.trim()),
         actor,
         Vec::new(),
     )?;
-    let rev = store.commit(&data, &m)?;
+    let rev = store.commit_with(&m, |current| {
+        let mut data = current.clone();
+        let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
+            return Err(no_entry(current, id));
+        };
+        let lists: Vec<String> = v.listings.iter().map(|l| l.list.clone()).collect();
+        let Some(l) = v
+            .listings
+            .iter_mut()
+            .filter(|l| l.list == list && l.delisted_on.is_none())
+            .max_by_key(|l| l.listed_on)
+        else {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("entry '{id}' has no listing on '{list}' in force"),
+            )
+            .hint(if lists.is_empty() {
+                "it is on no list".to_string()
+            } else {
+                format!("its listings are on {}", lists.join(", "))
+            }));
+        };
+        if on <= l.listed_on {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--on {on} is not after the listing date {}", l.listed_on),
+            ));
+        }
+        l.delisted_on = Some(on);
+        l.delisted_reason = Some(reason.trim().to_string());
+        Ok(data)
+    })?;
     writeln!(
         std::io::stdout().lock(),
         "delisted {} from {} from {on} (revision {})",

@@ -1,6 +1,8 @@
 //! Differences between two registry contents: entries and listings added, retired, delisted
 //! and changed, and list definitions added and changed.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::model::{ListDef, Listing, RegistryData, Vendor};
@@ -102,8 +104,12 @@ fn list_changed(a: &ListDef, b: &ListDef) -> bool {
 /// The differences from `old` to `new`, in a stable order (entity, then kind).
 pub fn diff(old: &RegistryData, new: &RegistryData) -> Vec<Change> {
     let mut out = Vec::new();
+    // Looked up by id, so that a diff is linear in the number of entries.
+    let old_lists: HashMap<&str, &ListDef> = old.lists.iter().map(|l| (l.id.as_str(), l)).collect();
+    let old_vendors: HashMap<&str, &Vendor> =
+        old.vendors.iter().map(|v| (v.id.as_str(), v)).collect();
     for l in &new.lists {
-        match old.lists.iter().find(|o| o.id == l.id) {
+        match old_lists.get(l.id.as_str()).copied() {
             None => out.push(Change {
                 entity: format!("list:{}", l.id),
                 kind: ChangeKind::ListAdded,
@@ -118,7 +124,7 @@ pub fn diff(old: &RegistryData, new: &RegistryData) -> Vec<Change> {
         }
     }
     for v in &new.vendors {
-        let Some(o) = old.vendors.iter().find(|o| o.id == v.id) else {
+        let Some(&o) = old_vendors.get(v.id.as_str()) else {
             out.push(Change {
                 entity: v.id.clone(),
                 kind: ChangeKind::Added,

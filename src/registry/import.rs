@@ -25,7 +25,8 @@ use toml::Spanned;
 
 use super::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 use crate::date::Date;
-use crate::error::{line_col, Error, ErrorKind, Location, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::inventory::jsonpos::LineIndex;
 
 /// Where each entry of an import file was written, for error messages.
 #[derive(Clone, Debug, Default)]
@@ -166,12 +167,14 @@ struct RawListing {
 
 struct Ctx<'a> {
     path: &'a Path,
-    text: &'a str,
+    /// Line starts of the text: every entry records where it is, so a location must not cost
+    /// a scan from the start of the file.
+    lines: LineIndex<'a>,
 }
 
 impl Ctx<'_> {
     fn loc(&self, offset: usize) -> Location {
-        let (line, col) = line_col(self.text, offset);
+        let (line, col) = self.lines.line_col(offset);
         Location::at(self.path, line, col)
     }
 
@@ -259,7 +262,10 @@ fn non_empty(s: Option<String>) -> Option<String> {
 
 /// Parses a TOML registry import file.
 pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
-    let cx = Ctx { path, text };
+    let cx = Ctx {
+        path,
+        lines: LineIndex::new(text),
+    };
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         reg_err(
@@ -1290,8 +1296,14 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
         pending: rows_pending,
     } = content;
     let mut pending = Vec::new();
+    let index: HashMap<String, usize> = data
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.clone(), i))
+        .collect();
     for p in rows_pending {
-        let i = data.vendors.iter().position(|v| v.id == p.vendor);
+        let i = index.get(&p.vendor).copied();
         match i.and_then(|i| Some((data.vendors.get_mut(i)?, spots.listings.get_mut(i)?))) {
             Some((v, s)) => attach(v, s, p)?,
             None => pending.push(p),
@@ -1310,9 +1322,16 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
 /// Attaches the listing rows of CSV files whose vendor row is in another file of the import.
 fn attach_pending(files: &[ImportFile]) -> Result<Vec<ImportFile>> {
     let mut out = files.to_vec();
+    // (file, vendor) of each vendor id, the first file that defines it.
+    let mut index: HashMap<String, (usize, usize)> = HashMap::new();
+    for (k, f) in files.iter().enumerate() {
+        for (i, v) in f.data.vendors.iter().enumerate() {
+            index.entry(v.id.clone()).or_insert((k, i));
+        }
+    }
     for p in files.iter().flat_map(|f| &f.pending) {
-        let target = out.iter_mut().find_map(|f| {
-            let i = f.data.vendors.iter().position(|v| v.id == p.vendor)?;
+        let target = index.get(&p.vendor).and_then(|&(k, i)| {
+            let f = out.get_mut(k)?;
             Some((f.data.vendors.get_mut(i)?, f.spots.listings.get_mut(i)?))
         });
         let Some((v, spots)) = target else {
@@ -1397,17 +1416,39 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
         files
     };
     let mut merged = existing.clone();
+    // Positions by id, so that merging is linear in the number of entries.
+    let mut list_at: HashMap<String, usize> = merged
+        .lists
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
+    let mut vendor_at: HashMap<String, usize> = merged
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.clone(), i))
+        .collect();
     for f in files {
         for l in &f.data.lists {
-            match merged.lists.iter_mut().find(|x| x.id == l.id) {
+            match list_at.get(&l.id).and_then(|&i| merged.lists.get_mut(i)) {
                 Some(x) => *x = l.clone(),
-                None => merged.lists.push(l.clone()),
+                None => {
+                    list_at.insert(l.id.clone(), merged.lists.len());
+                    merged.lists.push(l.clone());
+                }
             }
         }
         for v in &f.data.vendors {
-            match merged.vendors.iter_mut().find(|x| x.id == v.id) {
+            match vendor_at
+                .get(&v.id)
+                .and_then(|&i| merged.vendors.get_mut(i))
+            {
                 Some(x) => merge_vendor(x, v),
-                None => merged.vendors.push(v.clone()),
+                None => {
+                    vendor_at.insert(v.id.clone(), merged.vendors.len());
+                    merged.vendors.push(v.clone());
+                }
             }
         }
     }
@@ -1452,12 +1493,18 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
         .iter()
         .filter_map(|v| v.parent.as_deref().map(|p| (v.id.as_str(), p)))
         .collect();
+    // Entries whose parent chain is known to end without a cycle: each chain is walked once.
+    let mut acyclic: HashSet<&str> = HashSet::new();
     for f in files {
         for (i, v) in f.data.vendors.iter().enumerate() {
             let mut chain = vec![v.id.as_str()];
+            let mut on_chain: HashSet<&str> = HashSet::from([v.id.as_str()]);
             let mut cur = v.id.as_str();
             while let Some(&p) = parents.get(cur) {
-                if chain.contains(&p) {
+                if acyclic.contains(p) {
+                    break;
+                }
+                if !on_chain.insert(p) {
                     chain.push(p);
                     return Err(reg_err(
                         f.spots.parents[i].clone(),
@@ -1468,6 +1515,7 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
                 chain.push(p);
                 cur = p;
             }
+            acyclic.extend(chain);
         }
     }
     merged.canonicalize();

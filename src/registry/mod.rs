@@ -43,6 +43,9 @@ pub struct Registry {
     pub revision: u64,
     /// When the latest revision was committed (RFC 3339), if any.
     pub last_change: Option<String>,
+    /// Whether the content was verified against its change log ([`Store::verify_current`]);
+    /// the embedded registry, compiled into the binary, counts as verified.
+    pub verified: bool,
 }
 
 impl Registry {
@@ -80,10 +83,21 @@ impl Registry {
         Ok(store)
     }
 
-    /// Opens a registry database read-only.
+    /// Opens a registry database read-only and verifies its content against its change log.
     pub fn open(path: &Path) -> Result<Registry> {
+        Registry::open_with(path, true)
+    }
+
+    /// Opens a registry database read-only; with `verify`, its current content must be what
+    /// its latest revision recorded ([`Store::verify_current`]), else it is refused. The
+    /// schema is checked either way ([`Store::open`]).
+    pub fn open_with(path: &Path, verify: bool) -> Result<Registry> {
         let store = Store::open(path, false)?;
-        let reg = Registry::from_store(&store, crate::error::display_path(path))?;
+        let mut reg = Registry::from_store(&store, crate::error::display_path(path))?;
+        if verify && store.version()? >= 2 {
+            store.verify_current(&reg.digest)?;
+        }
+        reg.verified = verify;
         if reg.data.vendors.is_empty() {
             return Err(Error::at(
                 ErrorKind::Registry,
@@ -95,10 +109,16 @@ impl Registry {
         Ok(reg)
     }
 
-    /// Opens `path` when given, the embedded registry otherwise.
+    /// Opens `path` when given (verified), the embedded registry otherwise.
     pub fn open_or_embedded(path: Option<&Path>) -> Result<Registry> {
+        Registry::open_or_embedded_with(path, true)
+    }
+
+    /// Opens `path` when given, verified when `verify` ([`Registry::open_with`]), the embedded
+    /// registry otherwise (compiled in: it needs no verification and counts as verified).
+    pub fn open_or_embedded_with(path: Option<&Path>, verify: bool) -> Result<Registry> {
         match path {
-            Some(p) => Registry::open(p),
+            Some(p) => Registry::open_with(p, verify),
             None => Registry::embedded(),
         }
     }
@@ -114,6 +134,9 @@ impl Registry {
             last_change: store.revision_time(revision)?,
             data,
             source,
+            // The embedded store is built in memory from the compiled-in files; a file's
+            // store is verified by `open_with`, which says so.
+            verified: store.is_in_memory(),
         })
     }
 
@@ -130,13 +153,26 @@ impl Registry {
             ))
         })?;
         let at = store.revision_time(rev)?;
+        let digest = data.digest();
+        if self.verified && store.revision_digest(rev)?.as_deref() != Some(digest.as_str()) {
+            return Err(Error::at(
+                ErrorKind::Registry,
+                Location::file(&self.source),
+                format!("the snapshot of revision {rev} does not match the digest recorded with it"),
+            )
+            .hint(format!(
+                "run `tvcheck registry verify --db {}` to see what differs; --no-verify-registry uses it anyway",
+                self.source
+            )));
+        }
         Ok(Registry {
-            digest: data.digest(),
+            digest,
             schema_version: self.schema_version,
             revision: rev,
             last_change: at,
             data,
             source: format!("{}@{rev}", self.source),
+            verified: self.verified,
         })
     }
 

@@ -7,10 +7,22 @@
 //! marks the file as a tvcheck registry. Files use WAL journaling, so readers see the old or
 //! the new state, never a mix. Triggers make the change log append-only and forbid deleting
 //! entries, listings and list definitions: they are retired or delisted instead.
+//!
+//! A registry file is data, never code: every connection is hardened (defensive mode,
+//! `trusted_schema` off, triggers off when reading; SQLite's extension loading stays disabled,
+//! as this build never enables it), and before anything but `sqlite_master` is read, the
+//! file's schema must be exactly what the migrations create ([`Store::open`]): a trigger, view,
+//! index or table of its own, or a changed definition, is refused. Writes take the database's
+//! write lock first (`BEGIN IMMEDIATE`, waiting up to [`BUSY_TIMEOUT`]) and read the current
+//! content inside it, so concurrent imports are serialised.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OpenFlags};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 
 use super::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 use crate::date::Date;
@@ -77,6 +89,141 @@ fn fault_point(counter: &mut u64) {
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
+/// How long a write waits for another process's write to the same registry to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Opens a connection and hardens it before anything is read: defensive mode (no writes to
+/// the schema behind SQLite's back, no corrupting pragmas), `trusted_schema` off (SQL functions
+/// with side effects cannot run from a view or trigger of the file), and, for reading, no
+/// triggers at all. Extension loading is never enabled by this build (rusqlite's
+/// `load_extension` feature is off, and SQLite keeps the SQL function disabled by default).
+fn connect(path: &Path, target: &str, flags: OpenFlags, writable: bool) -> Result<Connection> {
+    let conn = Connection::open_with_flags(target, flags).map_err(|e| db_err(Some(path), &e))?;
+    harden(&conn, writable).map_err(|e| db_err(Some(path), &e))?;
+    Ok(conn)
+}
+
+fn harden(conn: &Connection, writable: bool) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
+    if !writable {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    }
+    conn.busy_timeout(BUSY_TIMEOUT)
+}
+
+/// One object of a database schema as SQLite keeps it in `sqlite_master`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SchemaObject {
+    kind: String,
+    name: String,
+    table: String,
+    sql: Option<String>,
+}
+
+/// The schema objects of `c`, in (type, name) order. Reads `sqlite_master` only: no table,
+/// view or trigger of the file is touched.
+fn read_schema(c: &Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut st =
+        c.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")?;
+    let rows = st.query_map([], |r| {
+        Ok(SchemaObject {
+            kind: r.get(0)?,
+            name: r.get(1)?,
+            table: r.get(2)?,
+            sql: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The schema each version has, as this build's migrations create it (index = version):
+/// made once per process by applying the migrations to an in-memory database, so that the
+/// SQL text compared is SQLite's own (ALTER TABLE rewrites the stored definitions).
+fn expected_schemas() -> Result<&'static [Vec<SchemaObject>]> {
+    static SCHEMAS: OnceLock<std::result::Result<Vec<Vec<SchemaObject>>, String>> = OnceLock::new();
+    let built = SCHEMAS.get_or_init(|| {
+        (|| -> rusqlite::Result<Vec<Vec<SchemaObject>>> {
+            let conn = Connection::open_in_memory()?;
+            let mut out = vec![read_schema(&conn)?];
+            for sql in MIGRATIONS {
+                conn.execute_batch(sql)?;
+                out.push(read_schema(&conn)?);
+            }
+            Ok(out)
+        })()
+        .map_err(|e| e.to_string())
+    });
+    built.as_deref().map_err(|e| {
+        Error::new(
+            ErrorKind::Registry,
+            format!("internal error: the registry schema cannot be built: {e}"),
+        )
+    })
+}
+
+/// Refuses a schema that differs in any way from what migrations `1..=version` create: an
+/// object they did not create (a trigger, view, index or table of the file's own), a
+/// definition whose SQL text differs, or an object that is missing (such as a trigger that
+/// keeps the change log append-only).
+fn check_schema(c: &Connection, path: Option<&Path>, version: u32) -> Result<()> {
+    let loc = path.map_or_else(|| Location::file("(memory)"), Location::file);
+    let expected = expected_schemas()?.get(version as usize).ok_or_else(|| {
+        Error::at(
+            ErrorKind::Registry,
+            loc.clone(),
+            format!("the registry has schema version {version}, which this build does not know"),
+        )
+    })?;
+    let actual = read_schema(c).map_err(|e| db_err(path, &e))?;
+    let hint = "do not use this file: a registry holds data only; rebuild it from trusted source or export files (`tvcheck registry import FILE.toml --db NEW.db`)";
+    let refuse =
+        |message: String| Err(Error::at(ErrorKind::Registry, loc.clone(), message).hint(hint));
+    let find = |list: &'static [SchemaObject], o: &SchemaObject| {
+        list.iter().find(|x| x.kind == o.kind && x.name == o.name)
+    };
+    // Objects of the file's own first: they are what could run.
+    for o in &actual {
+        if find(expected, o).is_none() {
+            return refuse(format!(
+                "the registry holds a {} '{}'{} that tvcheck did not create: a registry file must not carry SQL of its own",
+                o.kind,
+                o.name,
+                if o.kind == "table" || o.name == o.table {
+                    String::new()
+                } else {
+                    format!(" on '{}'", o.table)
+                }
+            ));
+        }
+    }
+    for o in &actual {
+        if let Some(x) = find(expected, o) {
+            if x != o {
+                return refuse(format!(
+                    "the definition of the {} '{}' differs from the one tvcheck created",
+                    o.kind, o.name
+                ));
+            }
+        }
+    }
+    for x in expected {
+        if !actual.iter().any(|o| o.kind == x.kind && o.name == x.name) {
+            return refuse(format!(
+                "the registry lacks the {} '{}' that tvcheck creates{}",
+                x.kind,
+                x.name,
+                if x.kind == "trigger" {
+                    " (it protects the registry's history)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An open registry database.
 pub struct Store {
     conn: Connection,
@@ -105,6 +252,13 @@ fn db_err(path: Option<&Path>, e: &rusqlite::Error) -> Error {
         Some(rusqlite::ErrorCode::SystemIoFailure) => (
             "reading or writing the database file failed (disk I/O error)".to_string(),
             "check that the disk is not full or failing; every change is one transaction, so the registry holds its last committed content",
+        ),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => (
+            format!(
+                "the registry is locked by another program (another tvcheck import?) for more than {} s",
+                BUSY_TIMEOUT.as_secs()
+            ),
+            "wait until the other command has finished and run this one again; the registry was not changed",
         ),
         Some(rusqlite::ErrorCode::CannotOpen) => (
             "cannot open the database file".to_string(),
@@ -179,6 +333,7 @@ fn folder_writable(dir: &Path) -> bool {
 fn open_read_only(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?;
+    harden(&conn, false).map_err(|e| db_err(Some(path), &e))?;
     let probe = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     });
@@ -204,8 +359,12 @@ fn open_read_only(path: &Path) -> Result<Connection> {
                 .hint("copy the database and its -wal file to a writable folder and pass that path with --db"));
             }
             drop(conn);
-            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
-                .map_err(|e| db_err(Some(path), &e))
+            connect(
+                path,
+                &immutable_uri(path),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+                false,
+            )
         }
         _ => Ok(conn),
     }
@@ -275,7 +434,10 @@ impl Store {
         let conn = if writable {
             check_writable(path)?;
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?
+            let conn =
+                Connection::open_with_flags(path, flags).map_err(|e| db_err(Some(path), &e))?;
+            harden(&conn, true).map_err(|e| db_err(Some(path), &e))?;
+            conn
         } else {
             open_read_only(path)?
         };
@@ -283,7 +445,16 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.check_identity()?;
+        // The identity and the schema are checked in one read transaction (one consistent
+        // view of the file, whatever another process commits meanwhile) before any table is read.
+        {
+            let tx = store
+                .conn
+                .unchecked_transaction()
+                .map_err(|e| db_err(Some(path), &e))?;
+            store.check_identity()?;
+            check_schema(&tx, Some(path), store.version()?)?;
+        }
         if !writable && store.version()? == 0 {
             return Err(Error::at(
                 ErrorKind::Registry,
@@ -341,6 +512,7 @@ impl Store {
         }
         let created = (|| {
             let conn = Connection::open(path).map_err(|e| db_err(Some(path), &e))?;
+            harden(&conn, true).map_err(|e| db_err(Some(path), &e))?;
             let mut store = Store {
                 conn,
                 path: Some(path.to_path_buf()),
@@ -392,6 +564,11 @@ impl Store {
         path.with_extension(format!("schema{old}.bak"))
     }
 
+    /// Whether this is an in-memory store (the embedded registry), not a file.
+    pub fn is_in_memory(&self) -> bool {
+        self.path.is_none()
+    }
+
     fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
@@ -440,42 +617,50 @@ impl Store {
 
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
-        let current = self.version()?;
-        let had_content = current > 0;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let err = |e: rusqlite::Error| db_err(path.as_deref(), &e);
+        loop {
             let tx = self
                 .conn
-                .transaction()
-                .map_err(|e| db_err(path.as_deref(), &e))?;
-            tx.execute_batch(sql)
-                .map_err(|e| db_err(path.as_deref(), &e))?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .map_err(|e| db_err(path.as_deref(), &e))?;
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(err)?;
+            // Read again under the write lock: another process may have migrated meanwhile.
+            let current = tx
+                .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+                .map_err(err)? as u32;
+            let Some(sql) = MIGRATIONS.get(current as usize) else {
+                return Ok(());
+            };
+            if path.is_some() {
+                check_schema(&tx, path.as_deref(), current)?;
+            }
+            tx.execute_batch(sql).map_err(err)?;
+            tx.pragma_update(None, "user_version", i64::from(current) + 1)
+                .map_err(err)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)
-                .map_err(|e| db_err(path.as_deref(), &e))?;
+                .map_err(err)?;
             let mut writes = 0;
             fault_point(&mut writes);
             // The first revision of a migrated registry records its content, in the same
             // transaction as the migration: a crash leaves the old schema or the new one with
             // its change log, never a mix.
-            if had_content && i + 1 == 2 {
-                let data = load_from(&tx).map_err(|e| db_err(path.as_deref(), &e))?;
-                let meta = ChangeMeta {
-                    at: crate::date::rfc3339_utc(now_secs()),
-                    actor: "tvcheck".into(),
-                    action: "migrate".into(),
-                    summary: format!(
-                        "migrated from schema {current} to {SCHEMA_VERSION}; content as before"
-                    ),
-                    sources: Vec::new(),
-                };
-                let changes = super::diff::diff(&RegistryData::default(), &data);
-                record_tx(&tx, &data, &meta, &changes, &mut writes)
-                    .map_err(|e| db_err(path.as_deref(), &e))?;
+            if current == 1 {
+                let data = load_from(&tx).map_err(err)?;
+                if !data.vendors.is_empty() || !data.lists.is_empty() {
+                    let meta = ChangeMeta {
+                        at: crate::date::rfc3339_utc(now_secs()),
+                        actor: "tvcheck".into(),
+                        action: "migrate".into(),
+                        summary: format!(
+                            "migrated from schema {current} to {SCHEMA_VERSION}; content as before"
+                        ),
+                        sources: Vec::new(),
+                    };
+                    let changes = super::diff::diff(&RegistryData::default(), &data);
+                    record_tx(&tx, &data, &meta, &changes, &mut writes).map_err(err)?;
+                }
             }
-            tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
+            tx.commit().map_err(err)?;
         }
-        Ok(())
     }
 
     /// Reads the whole content.
@@ -590,16 +775,43 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
 }
 
 impl Store {
-    /// Commits `new` as the registry's content: in one transaction, the tables are brought up
-    /// to date (rows are inserted or updated, never deleted) and a revision is appended with the
-    /// changes and a snapshot of the content. Returns the new revision, or `None` when nothing
-    /// changed. Entries and listings of the current content must all still be in `new`.
+    /// Commits `new` as the registry's content: see [`Store::commit_with`].
     pub fn commit(&mut self, new: &RegistryData, meta: &ChangeMeta) -> Result<Option<u64>> {
-        let current = self.load()?;
-        let mut new = new.clone();
+        self.commit_with(meta, |_| Ok(new.clone()))
+    }
+
+    /// Commits the content `change` makes of the current content. The database's write lock
+    /// is taken first (`BEGIN IMMEDIATE`, waiting up to [`BUSY_TIMEOUT`] for another writer),
+    /// and the schema and the current content are read again under it, so concurrent commits
+    /// are serialised and each builds on the one before. In the same transaction, the tables
+    /// are brought up to date (rows are inserted or updated, never deleted) and a revision is
+    /// appended with the changes and a snapshot of the content. Returns the new revision, or
+    /// `None` when nothing changed. Entries and listings of the current content must all still
+    /// be in the new one.
+    pub fn commit_with(
+        &mut self,
+        meta: &ChangeMeta,
+        change: impl FnOnce(&RegistryData) -> Result<RegistryData>,
+    ) -> Result<Option<u64>> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| db_err(path.as_deref(), &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        if path.is_some() {
+            let version = tx
+                .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+                .map_err(err)? as u32;
+            check_schema(&tx, path.as_deref(), version)?;
+        }
+        let current = load_from(&tx).map_err(err)?;
+        let mut new = change(&current)?;
         new.canonicalize();
+        let by_id: std::collections::HashMap<&str, &Vendor> =
+            new.vendors.iter().map(|v| (v.id.as_str(), v)).collect();
         for v in &current.vendors {
-            let Some(n) = new.vendors.iter().find(|n| n.id == v.id) else {
+            let Some(n) = by_id.get(v.id.as_str()) else {
                 return Err(Error::new(
                     ErrorKind::Registry,
                     format!("internal error: the change would drop entry '{}'", v.id),
@@ -625,19 +837,109 @@ impl Store {
         if changes.is_empty() {
             return Ok(None);
         }
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| db_err(path.as_deref(), &e))?;
         let mut writes = 0;
         let rev = (|| -> rusqlite::Result<u64> {
             upsert_tx(&tx, &new, &mut writes)?;
             record_tx(&tx, &new, meta, &changes, &mut writes)
         })()
-        .map_err(|e| db_err(path.as_deref(), &e))?;
-        tx.commit().map_err(|e| db_err(path.as_deref(), &e))?;
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
         Ok(Some(rev))
+    }
+
+    /// Checks that the current content, whose digest is `current`, is what the change log says
+    /// it is: the revisions are numbered 1, 2, ... without a gap, the latest one's snapshot
+    /// hashes to its recorded digest, and that digest is `current`. This is what `check` relies
+    /// on before using a registry file (the full `registry verify` also re-reads every earlier
+    /// snapshot and runs SQLite's integrity check); it reads the revision numbers and digests
+    /// and one snapshot, so it costs about what loading the content costs. Together with the
+    /// schema check of [`Store::open`] (the triggers that keep the change log append-only are
+    /// in place), an edit of the content tables behind tvcheck's back is refused.
+    pub fn verify_current(&self, current: &str) -> Result<()> {
+        let loc = self
+            .path()
+            .map_or_else(|| Location::file("(memory)"), Location::file);
+        let shown = crate::error::display_path(self.path().unwrap_or(Path::new("(memory)")));
+        let hint = format!(
+            "run `tvcheck registry verify --db {shown}` to see what differs, and re-import the registry from a trusted export into a new file; --no-verify-registry uses it anyway, and the report says it is unverified"
+        );
+        let refuse = |message: String| {
+            Err(Error::at(ErrorKind::Registry, loc.clone(), message).hint(hint.clone()))
+        };
+        let revs: Vec<(i64, String)> = (|| {
+            let mut st = self
+                .conn
+                .prepare("SELECT rev, digest FROM revision ORDER BY rev")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })()
+        .map_err(|e| db_err(self.path(), &e))?;
+        for (i, (rev, _)) in revs.iter().enumerate() {
+            if *rev != i as i64 + 1 {
+                return refuse(format!(
+                    "the registry's change log is not whole: revision {} is missing (found revision {rev} in its place)",
+                    i + 1
+                ));
+            }
+        }
+        let Some((latest, digest)) = revs.last() else {
+            return refuse(
+                "the registry has content but no recorded revision, so its content cannot be verified"
+                    .to_string(),
+            );
+        };
+        let snapshot: String = self
+            .conn
+            .query_row(
+                "SELECT content FROM revision WHERE rev = ?1",
+                params![latest],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_err(self.path(), &e))?;
+        let recorded = crate::inventory::digest::sha256_hex(snapshot.as_bytes());
+        if &recorded != digest {
+            return refuse(format!(
+                "the snapshot of revision {latest} (sha256 {}) does not match the digest recorded with it ({})",
+                short(&recorded),
+                short(digest)
+            ));
+        }
+        if current != digest {
+            return refuse(format!(
+                "the registry's current content (sha256 {}) does not match its latest revision {latest} (sha256 {}): it was changed outside tvcheck",
+                short(current),
+                short(digest)
+            ));
+        }
+        Ok(())
+    }
+
+    /// The digest recorded with revision `rev`, if it exists.
+    pub fn revision_digest(&self, rev: u64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT digest FROM revision WHERE rev = ?1",
+                params![rev as i64],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| db_err(self.path(), &e))
+    }
+
+    /// How many changes revision `rev` recorded.
+    pub fn change_count(&self, rev: u64) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM change WHERE rev = ?1",
+                params![rev as i64],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(|e| db_err(self.path(), &e))
     }
 
     /// The latest revision number (0 for an empty registry).
@@ -705,7 +1007,9 @@ impl Store {
             let Some(kind) = parse_kind(&kind) else {
                 continue;
             };
-            if let Some(x) = revs.iter_mut().find(|x| x.rev == rev) {
+            // Revisions are in order of their number: found by binary search.
+            let at = revs.binary_search_by_key(&rev, |x| x.rev).ok();
+            if let Some(x) = at.and_then(|i| revs.get_mut(i)) {
                 x.changes.push(super::diff::Change {
                     entity: entity_id,
                     kind,
@@ -758,6 +1062,11 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<String>>>()
             .map_err(|e| db_err(self.path(), &e))
     }
+}
+
+/// The first 12 hex digits of a digest, as reports show it.
+fn short(digest: &str) -> &str {
+    digest.get(..12).unwrap_or(digest)
 }
 
 fn parse_kind(s: &str) -> Option<super::diff::ChangeKind> {
@@ -843,6 +1152,37 @@ fn date_opt(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
+/// The vendors in an order where every parent of this content comes before its subsidiaries.
+///
+/// `vendor.parent` is a deferred foreign key with no index: while a subsidiary waits for its
+/// parent (a pending deferred violation), SQLite scans the whole vendor table at every further
+/// vendor insert, which made large imports quadratic. Parents first, nothing is ever pending.
+fn parents_first(vendors: &[Vendor]) -> Vec<&Vendor> {
+    let by_id: std::collections::HashMap<&str, &Vendor> =
+        vendors.iter().map(|v| (v.id.as_str(), v)).collect();
+    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(vendors.len());
+    for v in vendors {
+        // The chain of ancestors not yet placed, nearest first (a cycle, refused by validation
+        // before any commit, ends the walk).
+        let mut chain = Vec::new();
+        let mut on_chain = std::collections::HashSet::new();
+        let mut cur = Some(v);
+        while let Some(c) = cur {
+            if placed.contains(c.id.as_str()) || !on_chain.insert(c.id.as_str()) {
+                break;
+            }
+            chain.push(c);
+            cur = c.parent.as_deref().and_then(|p| by_id.get(p).copied());
+        }
+        for c in chain.into_iter().rev() {
+            placed.insert(c.id.as_str());
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn upsert_tx(
     tx: &rusqlite::Transaction<'_>,
     data: &RegistryData,
@@ -859,7 +1199,7 @@ fn upsert_tx(
         )?;
         fault_point(writes);
     }
-    for v in &data.vendors {
+    for v in parents_first(&data.vendors) {
         tx.execute(
             "INSERT INTO vendor (id, name, country, parent, parent_since, parent_until, confidence, sources, notes, retired_on, retired_reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)

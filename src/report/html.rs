@@ -194,6 +194,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         escape(&report.registry.source),
         escape(&report.generated_at)
     )?;
+    if !report.registry.verified {
+        writeln!(
+            out,
+            "<p class=\"sub\"><strong>{}</strong></p>",
+            escape(super::table::UNVERIFIED)
+        )?;
+    }
     provenance(report, out)?;
     writeln!(out, "</header>")?;
     summary(report, out)?;
@@ -876,6 +883,7 @@ pub(crate) mod tests {
                 schema_version: 1,
                 revision: 1,
                 last_change: None,
+                verified: true,
             },
             procurement: false,
             policies: vec![PolicySummary {

@@ -88,6 +88,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         },
         escape(&report.generated_at)
     )?;
+    if !r.verified {
+        writeln!(out)?;
+        writeln!(out, "> **{}**", escape(super::table::UNVERIFIED))?;
+    }
     writeln!(out)?;
     if let Some(text) = report.incomplete_text() {
         writeln!(out, "**{}**", escape(&text))?;

@@ -115,6 +115,10 @@ pub struct RegistryInfo {
     pub revision: u64,
     /// When the registry last changed (RFC 3339).
     pub last_change: Option<String>,
+    /// Whether the registry's content was verified against its change log before use (false
+    /// only with `--no-verify-registry`; the embedded registry is compiled in and counts as
+    /// verified).
+    pub verified: bool,
 }
 
 /// Counts of verdicts.

@@ -28,6 +28,9 @@ fn or_dash(s: Option<&str>) -> String {
     visible(s.filter(|s| !s.is_empty()).unwrap_or("-")).into_owned()
 }
 
+/// The line every human-readable report shows when the registry was not verified.
+pub const UNVERIFIED: &str = "warning: the registry was not verified against its change log (--no-verify-registry): its content may have been changed outside tvcheck";
+
 /// Writes `report` as plain text tables (no colour; for files and pipes).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     render_styled(report, out, Style::default())
@@ -44,6 +47,9 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         &report.registry.sha256[..12.min(report.registry.sha256.len())],
         report.as_of
     )?;
+    if !report.registry.verified {
+        writeln!(out, "{UNVERIFIED}")?;
+    }
     for i in &report.inputs {
         writeln!(
             out,

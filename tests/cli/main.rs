@@ -23,6 +23,7 @@ mod policy;
 mod props;
 mod registry;
 mod registry_history;
+mod registry_trust;
 mod streaming;
 mod text_fail_closed;
 mod terminal;
