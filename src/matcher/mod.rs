@@ -15,6 +15,7 @@
 //!   distinctive word but adds unknown words, or a CJK name containing an alias. Fuzzy matches
 //!   are never more than `review`; `--strict` turns them off.
 
+pub mod chars;
 pub mod normalize;
 pub mod weights;
 
