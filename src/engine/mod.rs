@@ -533,6 +533,17 @@ impl<'r> Evaluator<'r> {
     }
 
     fn identity_text(&self, item: &Item, c: &Candidate) -> String {
+        let text = self.identity_words(item, c);
+        match &c.disguise {
+            // An exact match's note is not repeated: say how the string was disguised.
+            Some(how) if c.score >= 1.0 && matches!(c.kind, MatchKind::Name | MatchKind::Alias) => {
+                format!("{text}, disguised: {how}")
+            }
+            _ => text,
+        }
+    }
+
+    fn identity_words(&self, item: &Item, c: &Candidate) -> String {
         let v = self.vendor(c.vendor);
         match c.kind {
             MatchKind::Name if c.score >= 1.0 => {

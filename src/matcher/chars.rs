@@ -42,6 +42,14 @@ pub enum CharMapping {
         /// The Latin letter it is confusable with.
         to: char,
     },
+    /// A letter of one script among the letters of another in a word (a Latin `o` in a
+    /// Cyrillic name), which looks like the letter it stands for.
+    Foreign {
+        /// The letter in the string.
+        letter: char,
+        /// The script of the word's other letters.
+        among: Script,
+    },
 }
 
 impl fmt::Display for CharMapping {
@@ -56,6 +64,13 @@ impl fmt::Display for CharMapping {
                 "{} '{from}' (U+{:04X}) read as Latin '{to}'",
                 from.script().full_name(),
                 u32::from(*from)
+            ),
+            CharMapping::Foreign { letter, among } => write!(
+                f,
+                "{} '{letter}' (U+{:04X}) among {} letters",
+                letter.script().full_name(),
+                u32::from(*letter),
+                among.full_name()
             ),
         }
     }
@@ -165,7 +180,36 @@ pub fn latin_lookalike(c: char) -> Option<char> {
     let mut buf = [0u8; 4];
     let mut proto = unicode_security::skeleton(c.encode_utf8(&mut buf));
     let first = proto.next()?;
-    (first.is_ascii_alphabetic() && proto.all(is_combining_mark)).then_some(first)
+    if !first.is_ascii_alphabetic() || !proto.all(is_combining_mark) {
+        return None;
+    }
+    // A prototype stands for a class of look-alikes ('l' for l, I, 1, |): read the letter as
+    // the ASCII letter of its own case in that class (Greek capital iota as 'I', not 'l').
+    let upper = c.is_uppercase();
+    Some(
+        ascii_classes()
+            .iter()
+            .find(|&&(p, l)| p == first && l.is_ascii_uppercase() == upper)
+            .map_or(first, |&(_, l)| l),
+    )
+}
+
+/// Each ASCII letter whose UTS #39 prototype is one ASCII letter, with that prototype.
+fn ascii_classes() -> &'static [(char, char)] {
+    static CLASSES: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    CLASSES.get_or_init(|| {
+        ('A'..='Z')
+            .chain('a'..='z')
+            .filter_map(|l| {
+                let mut buf = [0u8; 4];
+                let mut proto = unicode_security::skeleton(l.encode_utf8(&mut buf));
+                match (proto.next(), proto.next()) {
+                    (Some(p), None) if p.is_ascii_alphabetic() => Some((p, l)),
+                    _ => None,
+                }
+            })
+            .collect()
+    })
 }
 
 /// Whether a character belongs to a word (letters, digits and the marks on them).
@@ -220,6 +264,64 @@ pub fn lookalike_form(s: &str) -> Option<(String, Vec<CharMapping>, bool)> {
     }
     out.push_str(rest);
     (!mappings.is_empty()).then_some((out, mappings, mixed_any))
+}
+
+/// `s` (after NFKC) with every letter that has a Latin look-alike read as Latin, whatever the
+/// word: the form in which registry names written in other scripts are indexed, so that a
+/// string spelling one with some Latin letters ("Kaсперский") is recognised. `None` when
+/// nothing changes.
+pub fn lookalike_all(s: &str) -> Option<(String, Vec<CharMapping>)> {
+    if s.is_ascii() {
+        return None;
+    }
+    let mut mappings = Vec::new();
+    let text = s
+        .nfkc()
+        .map(|c| match latin_lookalike(c) {
+            Some(to) => {
+                mappings.push(CharMapping::Confusable { from: c, to });
+                to
+            }
+            None => c,
+        })
+        .collect();
+    (!mappings.is_empty()).then_some((text, mappings))
+}
+
+/// The letters of words that mix scripts which are not of the word's main script (the one most
+/// of its letters are written in): what disguises a name written in another script.
+pub fn foreign_letters(s: &str) -> Vec<CharMapping> {
+    let mut out = Vec::new();
+    if s.is_ascii() {
+        return out;
+    }
+    for word in s.split(|c: char| !in_word(c)).filter(|w| !w.is_ascii()) {
+        if word.is_single_script() {
+            continue;
+        }
+        let scripts: Vec<Script> = word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .map(|c| c.script())
+            .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+            .collect();
+        let Some(&main) = scripts
+            .iter()
+            .max_by_key(|s| scripts.iter().filter(|t| t == s).count())
+        else {
+            continue;
+        };
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            let script = c.script();
+            if script != main && !matches!(script, Script::Common | Script::Inherited) {
+                out.push(CharMapping::Foreign {
+                    letter: c,
+                    among: main,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Every reading of a vendor string besides the string as written: the string without
@@ -329,6 +431,11 @@ mod tests {
         assert_eq!(latin_lookalike('о'), Some('o'));
         assert_eq!(latin_lookalike('Ζ'), Some('Z'));
         assert_eq!(latin_lookalike('Т'), Some('T'));
+        // The letter of the same case in the look-alike class: capital iota is 'I', not 'l'.
+        assert_eq!(latin_lookalike('Ι'), Some('I'));
+        assert_eq!(latin_lookalike('І'), Some('I'));
+        assert_eq!(latin_lookalike('і'), Some('i'));
+        assert_eq!(latin_lookalike('ο'), Some('o'));
         assert_eq!(latin_lookalike('օ'), Some('o'), "Armenian");
         assert_eq!(latin_lookalike('Ꮋ'), Some('H'), "Cherokee");
         // Never Latin letters, digits or letters whose look-alike is a digit.
@@ -368,6 +475,11 @@ mod tests {
                 "{s} -> {mapped:?}"
             );
         }
+        assert_eq!(
+            describe(&foreign_letters("AO «Лабoратория Касперского»")),
+            "Latin 'o' (U+006F) among Cyrillic letters"
+        );
+        assert!(foreign_letters("Лаборатория Касперского").is_empty());
         // Only the all-look-alike word of a genuine name is read as Latin.
         assert_eq!(
             lookalike_form("ООО Сбер").map(|f| f.0).as_deref(),
