@@ -774,6 +774,35 @@ impl Matcher {
             .flat_map(|m| std::iter::once(m).chain(m.split_whitespace().filter(move |w| *w != m)));
         let mut out = Vec::new();
         self.pattern_candidates(model_words, &mut out);
+        if let Some(m) = model.filter(|m| !m.is_ascii()) {
+            // A model number disguised like a vendor name: invisible code points removed and
+            // letters of other scripts read as their Latin look-alikes (model numbers are
+            // Latin), when that finds what the field as written did not.
+            let (stripped, mut mappings) = chars::strip_ignorables(m);
+            let stripped = stripped.into_owned();
+            let text = match chars::lookalike_all(&stripped) {
+                Some((all, confusables)) => {
+                    mappings.extend(confusables);
+                    all
+                }
+                None => stripped,
+            };
+            if !mappings.is_empty() {
+                let how = chars::describe(&mappings);
+                let trimmed = text.trim();
+                let words = std::iter::once(trimmed)
+                    .chain(trimmed.split_whitespace().filter(|w| *w != trimmed));
+                let mut found = Vec::new();
+                self.pattern_candidates(words, &mut found);
+                for mut c in found {
+                    if !out.iter().any(|o| o.vendor == c.vendor) {
+                        c.note.push_str(&format!("; the model is disguised: {how}"));
+                        c.disguise = Some(how.clone());
+                        out.push(c);
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -1122,6 +1151,20 @@ aliases = ["Huawei"]
         let (id, _, _, how) = disguised(&m, &d, "\u{202e}noisivkiH\u{202c} Co.").unwrap();
         assert_eq!(id, "hik");
         assert!(how.contains("displays as 'Hikvision Co.'"), "{how}");
+    }
+
+    #[test]
+    fn disguised_model_numbers_match_their_pattern() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        for model in ["D\u{200b}S-2CD2143G0-I", "D\u{405}-2\u{421}D2143G0-I"] {
+            let r = m.match_model(Some(model));
+            assert_eq!(r.len(), 1, "{model}");
+            assert_eq!(d.vendors[r[0].vendor].id, "hik");
+            assert!(r[0].disguise.is_some(), "{model}");
+        }
+        assert!(m.match_model(Some("DS-2CD2143G0-I"))[0].disguise.is_none());
+        assert!(m.match_model(Some("ДС-2СД2143")).is_empty());
     }
 
     #[test]
