@@ -58,7 +58,12 @@ for i, r in enumerate(rows):
     with open(os.path.join(sys.argv[2], f"eval-{i:04}"), "w", encoding="utf-8") as f:
         f.write(r[0])
 odd = ["Z.T.E. Corp.", "ＨＵＡＷＥＩ", "华为技术有限公司", "ООО Касперский", "HuaweiTe",
-       "Hik Vision\0DS-2CD2143G2-I", "Škoda s.r.o.", "Co., Ltd.", "İSTANBUL", "ǅemal"]
+       "Hik Vision\0DS-2CD2143G2-I", "Škoda s.r.o.", "Co., Ltd.", "İSTANBUL", "ǅemal",
+       # Disguises (issue 14 part 4): look-alike letters, invisible code points, bidi.
+       "\u041duawei", "\u04bauawei", "HU\u0410W\u0415I", "\u0396\u03a4\u0395",
+       "Hikvisi\u043en", "Hua\u200bwei", "\u202eiewauH", "Z\u0422\u0415",
+       "\u039f\u03a4\u0395", "\u0410\u041e \u00ab\u041b\u0430\u0431o\u0440\u0430\u0442\u043e\u0440\u0438\u044f \u041a\u0430\u0441\u043f\u0435\u0440\u0441\u043a\u043e\u0433\u043e\u00bb",
+       "Acme \u2067\u202eETZ\u202c\u2069 Ltd", "\u041duaw\u0435l\0DS-2CD\u200b2143G2-I"]
 for i, s in enumerate(odd):
     with open(os.path.join(sys.argv[2], f"odd-{i:02}"), "w", encoding="utf-8") as f:
         f.write(s)

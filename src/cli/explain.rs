@@ -1,6 +1,7 @@
 //! `tvcheck explain "VENDOR" [--model M]`: how a vendor string is normalised and weighed, which
-//! registry entries are candidates with what score and evidence, and the decision with its
-//! reason.
+//! characters were mapped to read it (invisible code points removed, bidi display order,
+//! look-alike letters of other scripts), which registry entries are candidates with what score
+//! and evidence, and the decision with its reason.
 
 use std::io::Write;
 
@@ -8,7 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 use tvcheck::engine::{Evaluator, Timing};
 use tvcheck::escape::Visible as V;
-use tvcheck::matcher::{normalize, weights, MatchOptions, Matcher};
+use tvcheck::matcher::{chars, normalize, weights, MatchOptions, Matcher};
 use tvcheck::{Date, Item, Registry};
 
 use super::args::{ExplainArgs, FormatArg};
@@ -55,6 +56,18 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             })
         })
         .collect();
+    let readings = chars::readings(&args.vendor);
+    let characters: Vec<serde_json::Value> = readings
+        .iter()
+        .map(|r| {
+            json!({
+                "reads_as": r.text,
+                "normalized": normalize::normalize(&r.text),
+                "mixed_script": r.mixed_script,
+                "mappings": r.mappings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     let cands: Vec<serde_json::Value> = m
         .by_vendor
         .iter()
@@ -68,6 +81,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
                 "score": c.score,
                 "matched": c.matched,
                 "evidence": c.note,
+                "disguise": c.disguise,
             })
         })
         .collect();
@@ -83,6 +97,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             "model": args.model,
             "normalized": &*m.normalized,
             "words": words,
+            "characters": characters,
             "candidates": cands,
             "verdict": a.verdict,
             "findings": findings,
@@ -100,6 +115,19 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         writeln!(out, "model:       '{}'", V(model))?;
     }
     writeln!(out, "normalised:  '{}'", V(&m.normalized))?;
+    for r in &readings {
+        writeln!(
+            out,
+            "characters:  reads as '{}'{}: {}",
+            V(&r.text),
+            if r.mixed_script {
+                " (a word mixes scripts)"
+            } else {
+                ""
+            },
+            V(&r.describe())
+        )?;
+    }
     let w: Vec<String> = words
         .iter()
         .map(|w| {

@@ -654,6 +654,23 @@ impl<'r> Evaluator<'r> {
     }
 
     fn identity_text(&self, item: &Item, c: &Candidate) -> String {
+        let text = self.identity_words(item, c);
+        match &c.disguise {
+            // The note of an exact or model match is not repeated: say how it was disguised.
+            Some(how)
+                if c.score >= 1.0
+                    && matches!(
+                        c.kind,
+                        MatchKind::Name | MatchKind::Alias | MatchKind::Model | MatchKind::Parent
+                    ) =>
+            {
+                format!("{text}, disguised: {how}")
+            }
+            _ => text,
+        }
+    }
+
+    fn identity_words(&self, item: &Item, c: &Candidate) -> String {
         let v = self.vendor(c.vendor);
         match c.kind {
             MatchKind::Name if c.score >= 1.0 => {

@@ -15,6 +15,7 @@
 //!   distinctive word but adds unknown words, or a CJK name containing an alias. Fuzzy matches
 //!   are never more than `review`; `--strict` turns them off.
 
+pub mod chars;
 pub mod normalize;
 pub mod weights;
 
@@ -71,6 +72,10 @@ pub struct Candidate {
     pub score: f64,
     /// In plain words, what matched.
     pub note: String,
+    /// How the string was disguised, when the match was found on a reading of it that undoes
+    /// a disguise (invisible code points removed, bidi display order, look-alike letters of
+    /// other scripts read as Latin; see [`chars`]): the mappings in plain words.
+    pub disguise: Option<String>,
 }
 
 /// Everything the matcher found for one (vendor, model) pair. The parts are shared (`Rc`), so
@@ -167,6 +172,10 @@ pub struct Matcher {
     deletion_runs: HashMap<u64, (u32, u32)>,
     hasher: ahash::RandomState,
     cjk: Vec<(String, usize)>,
+    /// Names and aliases written with letters of other scripts, keyed by their normalised form
+    /// with every letter that has a Latin look-alike read as Latin ("касперский" as
+    /// "kacпepcкий"): a string spelling such a name with Latin look-alikes matches it.
+    lookalike_exact: HashMap<String, Vec<usize>>,
     patterns: GlobSet,
     pattern_owner: Vec<(usize, String)>,
     opts: MatchOptions,
@@ -286,6 +295,7 @@ impl Matcher {
             deletion_runs: HashMap::default(),
             hasher: ahash::RandomState::new(),
             cjk: Vec::new(),
+            lookalike_exact: HashMap::default(),
             patterns,
             pattern_owner,
             opts,
@@ -304,6 +314,12 @@ impl Matcher {
                     .cloned()
                     .collect();
                 let idx = m.names.len();
+                if let Some((all, _)) = chars::lookalike_all(text) {
+                    let key = normalize::normalize(&all);
+                    if key != tokens.join(" ") {
+                        m.lookalike_exact.entry(key).or_default().push(idx);
+                    }
+                }
                 m.exact.entry(tokens.join(" ")).or_default().push(idx);
                 m.compact.entry(tokens.concat()).or_default().push(idx);
                 for t in &distinctive {
@@ -329,6 +345,7 @@ impl Matcher {
             .values_mut()
             .chain(m.compact.values_mut())
             .chain(m.by_token.values_mut())
+            .chain(m.lookalike_exact.values_mut())
         {
             list.dedup();
         }
@@ -395,6 +412,7 @@ impl Matcher {
             matched: n.text.clone(),
             score: (score * 1000.0).round() / 1000.0,
             note,
+            disguise: None,
         }
     }
 
@@ -572,7 +590,125 @@ impl Matcher {
     }
 
     /// Finds the entities a vendor string names (and model numbers written into it).
+    ///
+    /// A string that is not pure ASCII is also matched on its readings ([`chars::readings`]):
+    /// without invisible code points, in the order it displays in, with look-alike letters of
+    /// other scripts read as Latin. A candidate found on such a reading says how the string
+    /// was disguised; one found only through a reading of words written wholly in another
+    /// script (no word mixing scripts, no bidi override) must be exact, not fuzzy, so that
+    /// genuine names in other scripts are not corrected into listed ones.
     pub fn match_vendor(&self, vendor: &str) -> VendorMatch {
+        let (normalized, mut by_vendor) = self.vendor_candidates(vendor);
+        if !vendor.is_ascii() {
+            self.disguised_candidates(vendor, &normalized, &mut by_vendor);
+        }
+        by_vendor.retain(|c| {
+            c.kind != MatchKind::Fuzzy || (self.opts.fuzzy && c.score >= self.opts.min_score)
+        });
+        by_vendor.sort_by(|a, b| {
+            let strength = |c: &Candidate| u8::from(c.kind == MatchKind::Fuzzy);
+            (strength(a), b.score.total_cmp(&a.score).is_lt())
+                .cmp(&(strength(b), a.score.total_cmp(&b.score).is_lt()))
+        });
+        let mut seen = Vec::new();
+        by_vendor.retain(|c| {
+            if seen.contains(&c.vendor) {
+                false
+            } else {
+                seen.push(c.vendor);
+                true
+            }
+        });
+        let vendor_words = vendor
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
+        let mut by_vendor_words = Vec::new();
+        self.pattern_candidates(vendor_words, &mut by_vendor_words);
+        VendorMatch {
+            normalized: normalized.into(),
+            by_vendor: Matcher::shared(by_vendor),
+            by_vendor_words: Matcher::shared(by_vendor_words),
+        }
+    }
+
+    /// Adds to `out` the candidates found on the readings of a non-ASCII vendor string that
+    /// undo a disguise, each marked with how; candidates of the string as written (in `out`)
+    /// are marked too when it held invisible code points, since they were removed to find
+    /// them.
+    fn disguised_candidates(&self, vendor: &str, normalized: &str, out: &mut Vec<Candidate>) {
+        let mark = |c: &mut Candidate, how: &str| {
+            c.note
+                .push_str(&format!("; the string is disguised: {how}"));
+            c.disguise = Some(how.to_string());
+        };
+        for reading in chars::readings(vendor) {
+            let how = reading.describe();
+            if reading
+                .mappings
+                .iter()
+                .all(|m| matches!(m, chars::CharMapping::Ignorable(_)))
+            {
+                // The string as written, which `normalize` already read without them.
+                for c in out.iter_mut() {
+                    mark(c, &how);
+                }
+                continue;
+            }
+            let fuzzy_ok = reading.mixed_script
+                || reading
+                    .mappings
+                    .iter()
+                    .any(|m| matches!(m, chars::CharMapping::Visual(_)));
+            let (_, found) = self.vendor_candidates(&reading.text);
+            for mut c in found {
+                if c.kind == MatchKind::Fuzzy && !fuzzy_ok {
+                    continue;
+                }
+                mark(&mut c, &how);
+                out.push(c);
+            }
+        }
+        if !self.lookalike_exact.is_empty() {
+            let stripped = chars::strip_ignorables(vendor).0;
+            if let Some((all, all_mappings)) = chars::lookalike_all(&stripped) {
+                let mut mappings = chars::foreign_letters(&stripped);
+                if mappings.is_empty() {
+                    // Written wholly in look-alike letters of another script.
+                    mappings = all_mappings;
+                }
+                let how = chars::describe(&mappings);
+                if let Some(list) = self.lookalike_exact.get(&normalize::normalize(&all)) {
+                    let as_written = self.exact.get(normalized);
+                    for &idx in list {
+                        if as_written.is_some_and(|l| l.contains(&idx)) {
+                            continue; // written as registered, not disguised
+                        }
+                        let n = &self.names[idx];
+                        let mut c = self.cand(
+                            idx,
+                            n.kind,
+                            1.0,
+                            format!(
+                                "looks like the {} '{}' letter for letter",
+                                if n.kind == MatchKind::Name {
+                                    "name"
+                                } else {
+                                    "alias"
+                                },
+                                n.text
+                            ),
+                        );
+                        mark(&mut c, &how);
+                        out.push(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The normalised form of `vendor` and the candidates its words give, unsorted and
+    /// unfiltered.
+    fn vendor_candidates(&self, vendor: &str) -> (String, Vec<Candidate>) {
         let all_tokens = normalize::tokens(vendor);
         let normalized = all_tokens.join(" ");
         // Identity never depends on repeated words or on more than the first words of a name:
@@ -625,33 +761,7 @@ impl Matcher {
                 }
             }
         }
-        by_vendor.retain(|c| {
-            c.kind != MatchKind::Fuzzy || (self.opts.fuzzy && c.score >= self.opts.min_score)
-        });
-        by_vendor.sort_by(|a, b| {
-            let strength = |c: &Candidate| u8::from(c.kind == MatchKind::Fuzzy);
-            (strength(a), b.score.total_cmp(&a.score).is_lt())
-                .cmp(&(strength(b), a.score.total_cmp(&b.score).is_lt()))
-        });
-        let mut seen = Vec::new();
-        by_vendor.retain(|c| {
-            if seen.contains(&c.vendor) {
-                false
-            } else {
-                seen.push(c.vendor);
-                true
-            }
-        });
-        let vendor_words = vendor
-            .split_whitespace()
-            .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
-        let mut by_vendor_words = Vec::new();
-        self.pattern_candidates(vendor_words, &mut by_vendor_words);
-        VendorMatch {
-            normalized: normalized.into(),
-            by_vendor: Matcher::shared(by_vendor),
-            by_vendor_words: Matcher::shared(by_vendor_words),
-        }
+        (normalized, by_vendor)
     }
 
     /// Entities whose model patterns match the model field: the whole field, then each of its
@@ -664,6 +774,35 @@ impl Matcher {
             .flat_map(|m| std::iter::once(m).chain(m.split_whitespace().filter(move |w| *w != m)));
         let mut out = Vec::new();
         self.pattern_candidates(model_words, &mut out);
+        if let Some(m) = model.filter(|m| !m.is_ascii()) {
+            // A model number disguised like a vendor name: invisible code points removed and
+            // letters of other scripts read as their Latin look-alikes (model numbers are
+            // Latin), when that finds what the field as written did not.
+            let (stripped, mut mappings) = chars::strip_ignorables(m);
+            let stripped = stripped.into_owned();
+            let text = match chars::lookalike_all(&stripped) {
+                Some((all, confusables)) => {
+                    mappings.extend(confusables);
+                    all
+                }
+                None => stripped,
+            };
+            if !mappings.is_empty() {
+                let how = chars::describe(&mappings);
+                let trimmed = text.trim();
+                let words = std::iter::once(trimmed)
+                    .chain(trimmed.split_whitespace().filter(|w| *w != trimmed));
+                let mut found = Vec::new();
+                self.pattern_candidates(words, &mut found);
+                for mut c in found {
+                    if !out.iter().any(|o| o.vendor == c.vendor) {
+                        c.note.push_str(&format!("; the model is disguised: {how}"));
+                        c.disguise = Some(how.clone());
+                        out.push(c);
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -686,6 +825,7 @@ impl Matcher {
                         matched: pattern.clone(),
                         score: 1.0,
                         note: format!("model '{candidate}' matches the pattern '{pattern}'"),
+                        disguise: None,
                     });
                 }
             }
@@ -947,6 +1087,123 @@ aliases = ["Huawei"]
         let r = m.match_item("深圳海康威视数字技术", None);
         assert_eq!(d.vendors[r.by_vendor[0].vendor].id, "hik");
         assert_eq!(r.by_vendor[0].kind, MatchKind::Fuzzy);
+    }
+
+    fn disguised(
+        m: &Matcher,
+        d: &RegistryData,
+        s: &str,
+    ) -> Option<(String, MatchKind, f64, String)> {
+        m.match_item(s, None).by_vendor.first().map(|c| {
+            (
+                d.vendors[c.vendor].id.clone(),
+                c.kind,
+                c.score,
+                c.disguise.clone().unwrap_or_default(),
+            )
+        })
+    }
+
+    #[test]
+    fn lookalike_letters_match_exactly_and_say_so() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        let (id, kind, score, how) = disguised(&m, &d, "Нuawei").unwrap();
+        assert_eq!(
+            (id.as_str(), kind, score),
+            ("huawei", MatchKind::Alias, 1.0)
+        );
+        assert_eq!(how, "Cyrillic 'Н' (U+041D) read as Latin 'H'");
+        let (id, kind, _, how) = disguised(&m, &d, "Hikvisiоn").unwrap();
+        assert_eq!((id.as_str(), kind), ("hik", MatchKind::Alias));
+        assert!(how.contains("U+043E"), "{how}");
+        // Whole words of look-alike letters ("ΗUΑWΕΙ" in Greek capitals) and a full name.
+        let (id, kind, _, how) = disguised(&m, &d, "ΗUΑWΕΙ").unwrap();
+        assert_eq!((id.as_str(), kind), ("huawei", MatchKind::Alias));
+        assert!(how.starts_with("Greek 'Η'"), "{how}");
+        let (id, kind, score, _) = disguised(&m, &d, "Ηuаwеі Technologies Co., Ltd.").unwrap();
+        assert_eq!((id.as_str(), kind, score), ("huawei", MatchKind::Name, 1.0));
+        // A near-match of a disguised word is a fuzzy candidate, marked too.
+        let (id, kind, _, how) = disguised(&m, &d, "Нuawel").unwrap();
+        assert_eq!((id.as_str(), kind), ("huawei", MatchKind::Fuzzy));
+        assert!(!how.is_empty());
+        // The plain spelling carries no disguise.
+        let r = m.match_item("Huawei", None);
+        assert_eq!(r.by_vendor[0].disguise, None);
+    }
+
+    #[test]
+    fn invisible_code_points_and_bidi_overrides_are_undone() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        let (id, kind, _, how) = disguised(&m, &d, "Hua\u{200b}wei").unwrap();
+        assert_eq!((id.as_str(), kind), ("huawei", MatchKind::Alias));
+        assert_eq!(how, "invisible U+200B removed");
+        let (id, kind, score, how) = disguised(&m, &d, "\u{202e}iewauH").unwrap();
+        assert_eq!(
+            (id.as_str(), kind, score),
+            ("huawei", MatchKind::Alias, 1.0)
+        );
+        assert!(
+            how.starts_with("displays as 'Huawei' (bidi override)"),
+            "{how}"
+        );
+        let (id, _, _, how) = disguised(&m, &d, "\u{202e}noisivkiH\u{202c} Co.").unwrap();
+        assert_eq!(id, "hik");
+        assert!(how.contains("displays as 'Hikvision Co.'"), "{how}");
+    }
+
+    #[test]
+    fn disguised_model_numbers_match_their_pattern() {
+        let d = data();
+        let m = Matcher::new(&d).unwrap();
+        for model in ["D\u{200b}S-2CD2143G0-I", "D\u{405}-2\u{421}D2143G0-I"] {
+            let r = m.match_model(Some(model));
+            assert_eq!(r.len(), 1, "{model}");
+            assert_eq!(d.vendors[r[0].vendor].id, "hik");
+            assert!(r[0].disguise.is_some(), "{model}");
+        }
+        assert!(m.match_model(Some("DS-2CD2143G0-I"))[0].disguise.is_none());
+        assert!(m.match_model(Some("ДС-2СД2143")).is_empty());
+    }
+
+    #[test]
+    fn genuine_names_in_other_scripts_are_not_mapped_into_listed_ones() {
+        let d = parse_toml(
+            Path::new("t.toml"),
+            r#"
+[[vendor]]
+id = "zte"
+name = "ZTE Corporation"
+aliases = ["ZTE"]
+[[vendor]]
+id = "kl"
+name = "AO Kaspersky Lab"
+aliases = ["Лаборатория Касперского"]
+"#,
+        )
+        .unwrap()
+        .data;
+        let m = Matcher::new(&d).unwrap();
+        for s in ["ΟΤΕ", "Яндекс", "Ростелеком", "Сбер", "ΖΤΑ", "Ζήτα"]
+        {
+            assert!(!m.match_item(s, None).is_identified(), "{s}");
+        }
+        let (id, _, _, how) = disguised(&m, &d, "ΖΤΕ").unwrap();
+        assert_eq!(id, "zte");
+        assert!(
+            how.contains("Greek 'Ζ' (U+0396) read as Latin 'Z'"),
+            "{how}"
+        );
+        // The registry's Cyrillic alias as written: no disguise; with a Latin 'o': disguised.
+        let (id, kind, _, how) = disguised(&m, &d, "АО «Лаборатория Касперского»").unwrap();
+        assert_eq!(
+            (id.as_str(), kind, how.as_str()),
+            ("kl", MatchKind::Alias, "")
+        );
+        let (id, kind, score, how) = disguised(&m, &d, "Лабoратория Касперского").unwrap();
+        assert_eq!((id.as_str(), kind, score), ("kl", MatchKind::Alias, 1.0));
+        assert_eq!(how, "Latin 'o' (U+006F) among Cyrillic letters");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Name normalisation: the pure functions that turn a manufacturer string into its comparable form.
 //!
-//! Steps, in order: Unicode NFKC (full-width and compatibility forms become plain ones),
+//! Steps, in order: default-ignorable (invisible) code points removed (see [`super::chars`]),
+//! Unicode NFKC (full-width and compatibility forms become plain ones),
 //! lowercase, dotted acronyms joined (`Z.T.E.` → `zte`), every character that is not a letter
 //! or digit becomes a space, whitespace collapsed, then legal-form words (`co`, `ltd`, `gmbh`,
 //! `ооо`, `有限公司`, ...) dropped, unless nothing else would remain.
@@ -171,6 +172,7 @@ pub fn is_cjk(token: &str) -> bool {
 
 /// The comparable tokens of a name.
 pub fn tokens(name: &str) -> Vec<String> {
+    let name = super::chars::strip_ignorables(name).0;
     let nfkc: String = name.nfkc().collect::<String>();
     let nfkc = fold_diacritics(&split_camel(&nfkc)).to_lowercase();
     let mut out: Vec<String> = Vec::new();
@@ -210,7 +212,9 @@ pub fn tokens(name: &str) -> Vec<String> {
 
 /// A looser comparison key that keeps legal forms: NFKC, lowercase, letters and digits only.
 pub fn loose(name: &str) -> String {
-    name.nfkc()
+    super::chars::strip_ignorables(name)
+        .0
+        .nfkc()
         .collect::<String>()
         .to_lowercase()
         .chars()
@@ -283,6 +287,14 @@ mod tests {
         );
         assert!(is_cjk("华为"));
         assert!(!is_cjk("huawei"));
+    }
+
+    #[test]
+    fn invisible_code_points_are_removed() {
+        assert_eq!(normalize("Hua\u{200b}wei"), "huawei");
+        assert_eq!(normalize("Hik\u{00ad}vision\u{2060} Co."), "hikvision");
+        assert_eq!(normalize("\u{feff}ZTE\u{fe0f}"), "zte");
+        assert_eq!(loose("Hua\u{200d}wei Co."), "huaweico");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod bad_input;
 mod bench_smoke;
 mod catalogue;
 mod check;
+mod evasion;
 mod fail_closed;
 mod formats;
 mod formats_in;
