@@ -60,8 +60,8 @@ pub enum Reader {
     Toml(self::toml::TomlReader),
     /// A JSON array or CycloneDX BOM (read whole).
     Json {
-        /// The items still to hand out.
-        items: std::vec::IntoIter<Item>,
+        /// The items still to hand out, and the parts that could not be read in their place.
+        items: std::vec::IntoIter<Result<Item>>,
         /// SHA-256 and size of the file.
         digest: (String, u64),
         /// [`Format::Json`] or [`Format::CycloneDx`].
@@ -196,7 +196,7 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.next_item(),
             Reader::Toml(r) => r.next_item().transpose(),
-            Reader::Json { items, .. } => Ok(items.next()),
+            Reader::Json { items, .. } => items.next().transpose(),
             Reader::JsonLines(r) => r.next_item(),
             Reader::Workbook(r) => r.next_item(),
         }

@@ -33,7 +33,7 @@ use quick_xml::events::Event;
 
 use super::columns::{map_headers, normalize_header, ColumnMap, ColumnOverride, MapError};
 use super::discover::Format;
-use super::record::{build_item, non_empty, number_text, BadQuantity};
+use super::record::{build_item, non_empty, number_text};
 use super::sniff::{self, Content, ZipKind};
 use crate::error::{display_path, Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
@@ -712,24 +712,14 @@ impl WorkbookReader {
                 continue;
             }
             let row_no = u64::from(*row) + 1;
-            let mut item = build_item(&self.file, row_no, &plan.headers, &plan.map, &mut values)
-                .map_err(|BadQuantity { column, value }| {
-                    let header = plan.headers.get(column).map_or("quantity", |h| &**h);
-                    Error::at(
-                        ErrorKind::Inventory,
-                        place(
-                            &self.path_display,
-                            &plan.name,
-                            row_no,
-                            Some(plan.first_col.saturating_add(column as u32)),
-                        ),
-                        format!(
-                            "quantity '{}' in column '{header}' is not a whole number",
-                            crate::error::one_line(&value)
-                        ),
-                    )
-                    .hint("write the number of units as digits, e.g. 4")
-                })?;
+            let mut item = build_item(
+                &self.file,
+                row_no,
+                &plan.headers,
+                &plan.map,
+                &mut values,
+                "column",
+            );
             item.sheet = Some(plan.name.to_string());
             return Ok(Some(item));
         }
