@@ -23,3 +23,4 @@ mod registry;
 mod registry_history;
 mod streaming;
 mod waivers;
+mod workbook_fail_closed;
