@@ -7,6 +7,12 @@
 //! from the same bytes. An item's line is the line of its object's opening brace; errors name
 //! the line and column. A `.json` file holding a CycloneDX BOM is handed to
 //! [`super::cyclonedx`].
+//!
+//! A key twice in one object, anywhere in the file (or on a JSON Lines line), refuses the
+//! file: readers disagree on which value counts, so its content cannot be trusted; the error
+//! names the key and the line and column of both. A quantity that is not a whole number
+//! (`"2 pcs"`, `1.5`, `true`) keeps its record: the value is carried in `extra` under its key,
+//! with a warning on the item.
 
 use std::fmt;
 use std::fs::File;

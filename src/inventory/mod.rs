@@ -33,8 +33,9 @@ use crate::error::{Error, ErrorKind, Location};
 pub struct ReadOptions {
     /// CSV settings (delimiter, column overrides; the overrides apply to every format).
     pub csv: CsvOptions,
-    /// Workbooks: read only the sheet of this name (`--sheet`); otherwise every visible sheet
-    /// with a header row is read.
+    /// Workbooks: read only the sheet of this name (`--sheet`); otherwise every worksheet with
+    /// a header row is read, hidden ones too (one with data but no header row is an unread
+    /// part).
     pub sheet: Option<String>,
     /// Read the files named on the command line in this format whatever their extension
     /// (`--input-format`); files found in folders are recognised by extension and content.

@@ -1,27 +1,62 @@
-//! Spreadsheet workbooks (`.xlsx`, `.xls`, `.ods`), read through calamine.
+//! Spreadsheet workbooks (`.xlsx`, `.xls`, `.ods`), read through calamine, fail closed.
 //!
-//! Every visible worksheet whose first 20 rows hold a header row is read: a header row is a
-//! row whose cells map a vendor column through [`map_headers`] (synonyms and `--column`
-//! overrides); rows above it (titles, notes) are ignored, and so are sheets without one (a
-//! summary or notes sheet). `--sheet NAME` reads that one sheet only (hidden or not). Hidden
-//! sheets are otherwise skipped: they typically hold the lists behind drop-down menus.
+//! **Which sheets.** Every worksheet is read, hidden and very hidden ones too (a provenance
+//! note names each hidden sheet read; its items show the sheet's own name). A sheet is an
+//! inventory when its first 20 rows hold a header row: a row whose cells map a vendor column
+//! through [`map_headers`] (synonyms and `--column` overrides); rows above it (titles, notes)
+//! are ignored. A sheet without one is not read: when it holds two or more rows with a value
+//! it is an unread part ([`ErrorKind::Row`], naming the sheet and why, with a hint), which
+//! makes the run incomplete; an empty sheet or one holding a single row (a title) is only a
+//! note. Chart and dialog sheets hold no cells and are noted. `--sheet NAME` reads that one
+//! sheet only (hidden or not). Two `.xlsx` sheets of the same name (spreadsheet programs
+//! refuse them; other tools write them) are both read: the second is shown as `NAME (2)`
+//! (the sheet list handed to calamine, which finds sheets by name, is rewritten so);
+//! calamine keeps only one of them for `.xls` and `.ods`, so there the second is an unread
+//! part.
 //!
-//! An item's `line` is the 1-based spreadsheet row and its `sheet` the sheet's name, so that
-//! its place reads `inventory.xlsx:Sheet1!12`; errors name the cell the same way
-//! (`inventory.xlsx:Sheet1!C12`). Cells are turned into text as a person reads them: text
-//! stays as it is (serial numbers with leading zeros stored as text keep them), whole numbers
-//! print without `.0`, dates print as `YYYY-MM-DD` (with the time of day only when there is
-//! one), formulas give their last computed value and error cells their code (`#N/A`).
-//! Number formats are not applied: a number shown as `000123` by its format is read as `123`.
-//! Columns without a header are ignored.
+//! **Places.** An item's `line` is the 1-based spreadsheet row and its `sheet` the sheet's
+//! name, so that its place reads `inventory.xlsx:Sheet1!12`; errors name the cell the same
+//! way (`inventory.xlsx:Sheet1!C12`).
 //!
-//! The file is read into memory (a workbook is a zip archive or a compound file, not a
-//! stream), its SHA-256 taken from those bytes, and each inventory sheet's non-empty cells
-//! kept until its rows have been handed out. `.xlsx` sheets are read cell by cell, so a
-//! stray value in a far corner (`XFD1048576`) costs nothing; `.xls` files are checked for
-//! sector chains that loop or point outside the file ([`super::cfb`]) and `.ods` files for
-//! repeated rows and columns that would expand to more than [`MAX_CELLS`] cells, before the
-//! parser sees them. Binary `.xlsb` workbooks are not read.
+//! **Cells.** Cells are turned into text as a person reads them: text stays as it is (serial
+//! numbers with leading zeros stored as text keep them), whole numbers print without `.0`,
+//! dates print as `YYYY-MM-DD` (with the time of day only when there is one), error cells
+//! give their code (`#N/A`). Number formats are not applied: a number shown as `000123` by
+//! its format is read as `123`. Columns without a header are ignored. A quantity that is not
+//! a whole number keeps its row (the text in `extra` under the column's header, a warning).
+//!
+//! **Formulas** give their cached (last computed) value. A formula without one (written by a
+//! tool that does not compute, or an `.ods` cell with `table:formula` and no value type) in a
+//! field a verdict depends on (vendor, model, domain, purpose, country, installed) makes its
+//! row an unread part naming the cell; in another column it is a warning on the item, read as
+//! empty. `.xls` formula records always carry their result.
+//!
+//! **Merged ranges** (`.xlsx` `mergeCell`, `.ods` `number-rows-spanned`, `.xls` MERGEDCELLS
+//! through calamine): the value of a range's first cell applies to every row the range spans,
+//! in the range's first column, so a vendor cell merged over three rows makes three Huawei
+//! items. A value stored under a merge (hidden by spreadsheet programs) is kept, not
+//! overwritten.
+//!
+//! **Repeated header rows** (concatenated exports): a row below the header that names the
+//! vendor column and maps at least as many fields as the header did (two, when it mapped
+//! more) is the header again: it is not an item, and the rows below it are read by its
+//! columns, in whatever order they come. A row that looks like a header but cannot be mapped
+//! (two vendor columns) is an unread part, and so is the rest of its sheet.
+//!
+//! **Bounded resources.** The file is read into memory (a workbook is a zip archive or a
+//! compound file, not a stream) and its SHA-256 taken from those bytes. Before calamine sees
+//! an `.xlsx`, every part it reads is held to a limit on its inflated size, first as the zip
+//! directory declares it (so a bomb is refused before anything is inflated) and then as it
+//! actually inflates: a worksheet to [`MAX_SHEET_XML`], `xl/sharedStrings.xml` to
+//! [`MAX_SHARED_STRINGS`] (calamine keeps every string), `xl/workbook.xml`, `xl/styles.xml`
+//! and relationships to [`MAX_PART`]; each worksheet is scanned (cells counted, merges and
+//! formulas without values found) before calamine parses it, and the cells kept over the
+//! whole workbook are held to [`MAX_BOOK_CELLS`]. `.ods` `content.xml` is held to
+//! [`MAX_ODS_CONTENT`] and checked for repeated rows and columns that would expand to more
+//! than [`MAX_CELLS`] cells; `.xls` files are checked for sector chains that loop or point
+//! outside the file and for oversized sheet dimensions ([`super::cfb`]). `.xlsx` sheets are
+//! read cell by cell, so a stray value in a far corner (`XFD1048576`) costs nothing. Binary
+//! `.xlsb` workbooks are not read.
 
 use std::io::{Cursor, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -1752,5 +1787,162 @@ mod tests {
             find_header(&r, &[o]),
             HeaderSearch::Found { row: 1, .. }
         ));
+    }
+
+    #[test]
+    fn sizes_in_words() {
+        assert_eq!(size_text(900), "900 bytes");
+        assert_eq!(size_text(12 << 10), "12 KiB");
+        assert_eq!(size_text(MAX_SHEET_XML), "256 MiB");
+        assert_eq!(size_text(0x6000_0000), "1.5 GiB");
+    }
+
+    /// A deflated zip of one entry `name` holding `body`, whose directory and local header
+    /// then declare `declared` inflated bytes.
+    fn zip_declaring(name: &str, body: &[u8], declared: u32) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            z.start_file(name, opts).unwrap();
+            z.write_all(body).unwrap();
+            z.finish().unwrap();
+        }
+        let mut b = out.into_inner();
+        for at in 0..b.len().saturating_sub(46) {
+            let (size_at, name_at) = match &b[at..at + 4] {
+                b"PK\x03\x04" => (at + 22, at + 30),
+                b"PK\x01\x02" => (at + 24, at + 46),
+                _ => continue,
+            };
+            if b.get(name_at..name_at + name.len()) == Some(name.as_bytes()) {
+                b[size_at..size_at + 4].copy_from_slice(&declared.to_le_bytes());
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn parts_are_held_to_their_limits_declared_or_not() {
+        let p = Path::new("inv.xlsx");
+        let body = vec![b'a'; 64 << 10];
+        // Honest directory, within the limit.
+        let b = zip_declaring("xl/sharedStrings.xml", &body, body.len() as u32);
+        let mut z = zip::ZipArchive::new(Cursor::new(b.as_slice())).unwrap();
+        assert!(check_part(p, &mut z, "xl/sharedStrings.xml", 1 << 20).is_ok());
+        assert!(check_part(p, &mut z, "xl/missing.xml", 1).is_ok());
+        // Declared past the limit: refused before inflating.
+        let b = zip_declaring("xl/sharedStrings.xml", &body, 0x6000_0000);
+        let mut z = zip::ZipArchive::new(Cursor::new(b.as_slice())).unwrap();
+        let e = check_part(p, &mut z, "xl/sharedStrings.xml", MAX_SHARED_STRINGS).unwrap_err();
+        assert_eq!(e.to_string(), "inv.xlsx: xl/sharedStrings.xml inflates to 1.5 GiB, more than the 64 MiB limit, so the workbook was not read (hint: a part this large is damaged or a decompression bomb; if the inventory really is this large, export it as CSV)");
+        // A directory that understates the size: the inflated stream itself is held.
+        let b = zip_declaring("XL/SharedStrings.xml", &body, 100);
+        let mut z = zip::ZipArchive::new(Cursor::new(b.as_slice())).unwrap();
+        let e = read_part(p, &mut z, "xl/sharedStrings.xml", 16 << 10).unwrap_err();
+        assert!(
+            e.message.starts_with("xl/sharedStrings.xml inflates to more than its zip entry declares, more than the 16 KiB limit"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sheet_scan_finds_merges_uncached_formulas_and_counts_cells() {
+        let xml = "<worksheet><sheetData><row r=\"2\"><c r=\"B2\"><f>A1</f></c><c><f>A2</f><v>3</v></c><c t=\"inlineStr\"><is><t>x</t></is></c><c r=\"F2\" s=\"1\"/></row><row><c><f t=\"shared\" si=\"0\"/></c></row></sheetData><mergeCells><mergeCell ref=\"B5:C9\"/></mergeCells></worksheet>";
+        let b = zip_declaring("xl/worksheets/sheet1.xml", xml.as_bytes(), xml.len() as u32);
+        let mut z = zip::ZipArchive::new(Cursor::new(b.as_slice())).unwrap();
+        let p = Path::new("inv.xlsx");
+        let (extras, cells) =
+            scan_xlsx_sheet(p, &mut z, "S", "xl/worksheets/sheet1.xml", 100).unwrap();
+        assert_eq!(cells, 4);
+        assert_eq!(extras.uncached, vec![(1, 1), (2, 0)]);
+        assert_eq!(extras.merges, vec![(4, 1, 8, 2)]);
+        let e = scan_xlsx_sheet(p, &mut z, "S", "xl/worksheets/sheet1.xml", 3).unwrap_err();
+        assert!(
+            e.message.starts_with("sheet 'S' takes the workbook past"),
+            "{e}"
+        );
+        assert_eq!(parse_ref(b"AB12"), Some((11, 27)));
+        assert_eq!(parse_ref(b"A0"), None);
+        assert_eq!(parse_ref(b"12"), None);
+    }
+
+    #[test]
+    fn merged_ranges_fill_their_rows_and_uncached_cells_keep_their_rows() {
+        let s = |v: &str| Data::String(v.to_string());
+        let cells = vec![
+            ((0, 0), s("Vendor")),
+            ((1, 0), s("Huawei")),
+            ((1, 1), s("BBU")),
+            ((2, 1), s("RRU")),
+            ((3, 0), s("hidden under the merge")),
+            ((3, 1), s("AAU")),
+        ];
+        let extras = SheetExtras {
+            merges: vec![(1, 0, 3, 0), (0, 1, 0, 3)],
+            uncached: vec![(6, 2)],
+        };
+        let g = Grid::build(cells, &extras).unwrap();
+        let col0: Vec<(u32, String)> = g
+            .rows
+            .iter()
+            .filter_map(|(r, c)| {
+                c.iter()
+                    .find(|(c, _)| *c == 0)
+                    .map(|(_, d)| (*r, cell_text(d).unwrap()))
+            })
+            .collect();
+        assert_eq!(
+            col0,
+            vec![
+                (0, "Vendor".to_string()),
+                (1, "Huawei".to_string()),
+                (2, "Huawei".to_string()),
+                (3, "hidden under the merge".to_string())
+            ]
+        );
+        assert_eq!(g.rows.last().map(|(r, c)| (*r, c.len())), Some((6, 0)));
+        assert_eq!(g.uncached_in(6).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(g.data_rows(), 5);
+        // A merge too large for the cell budget is refused.
+        let huge = SheetExtras {
+            merges: vec![(0, 0, u32::MAX, 0)],
+            uncached: Vec::new(),
+        };
+        assert!(Grid::build(vec![((0, 0), s("x"))], &huge).is_none());
+    }
+
+    #[test]
+    fn sheets_of_one_name_are_renamed_apart() {
+        let names: Vec<String> = ["A", "A", "A (2)", "B", "A"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            unique_names(&names),
+            vec!["A", "A (3)", "A (2)", "B", "A (4)"]
+        );
+        let wb = br#"<workbook xmlns:r="x"><sheets><sheet name="A" sheetId="1" r:id="rId1"/><sheet name="A" sheetId="2" state="hidden" r:id="rId2"/></sheets></workbook>"#;
+        let rels = br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#;
+        let sheets = xlsx_sheets(wb, rels);
+        assert_eq!(
+            sheets,
+            vec![
+                XlsxSheet {
+                    name: "A".into(),
+                    part: Some("xl/worksheets/sheet1.xml".into())
+                },
+                XlsxSheet {
+                    name: "A".into(),
+                    part: Some("xl/worksheets/sheet2.xml".into())
+                },
+            ]
+        );
+        let renamed = rename_sheets(wb, &["A".to_string(), "A & <2>".to_string()]).unwrap();
+        let again = xlsx_sheets(&renamed, rels);
+        assert_eq!(again[1].name, "A & <2>");
+        assert_eq!(again[1].part.as_deref(), Some("xl/worksheets/sheet2.xml"));
+        assert!(String::from_utf8_lossy(&renamed).contains("state=\"hidden\""));
     }
 }
