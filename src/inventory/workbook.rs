@@ -1157,8 +1157,17 @@ fn header_again(
     vendor_names: &[String],
     current: &ColumnMap,
 ) -> Option<std::result::Result<Header, MapError>> {
+    // Cheap tests first: this runs on every row.
+    let longest = vendor_names.iter().map(String::len).max().unwrap_or(0) + 8;
+    let could_be = |t: &str| {
+        t.len() <= longest
+            && t.chars().next().is_some_and(|c| {
+                let c = c.to_lowercase().next().unwrap_or(c);
+                vendor_names.iter().any(|v| v.starts_with(c))
+            })
+    };
     let names_vendor = cells.iter().any(|(_, d)| match d {
-        Data::String(s) if s.len() < 100 => vendor_names.contains(&normalize_header(
+        Data::String(s) if could_be(s.trim()) => vendor_names.contains(&normalize_header(
             &s.split_whitespace().collect::<Vec<_>>().join(" "),
         )),
         _ => false,
