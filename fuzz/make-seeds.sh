@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 rm -rf "$c"
-mkdir -p "$c"/{csv_inventory,toml_inventory,registry_import,policy,waivers,normalize_match}
+mkdir -p "$c"/{csv_inventory,toml_inventory,json_inventory,workbook,registry_import,policy,waivers,normalize_match}
 
 # --- CSV inventories: the examples and hand-made edge cases.
 cp "$root"/data/examples/*.csv "$c"/csv_inventory/
@@ -33,6 +33,17 @@ w toml_inventory/types.toml '[[asset]]\nvendor = "ZTE"\nquantity = "lots"\n[[ass
 w toml_inventory/extra.toml '[[asset]]\nasset_id = 7\nvendor = " Huawei "\ninstalled = 2020-01-01\nowner = true\nweight = 1.5\nwhen = 1979-05-27T07:32:00Z\n'
 w toml_inventory/not-inventory.toml '[[waiver]]\nid = "W1"\n'
 w toml_inventory/bad.toml '[[asset]]\nvendor = "ZTE"\nmodel = "F660\n'
+
+# --- JSON inventories and CycloneDX BOMs (also read as JSON Lines by the same target).
+cp "$root"/tests/fixtures/cyclonedx/*.json "$c"/json_inventory/
+w json_inventory/array.json '[\n {"vendor": "Huawei", "model": "BBU5900", "qty": "2 pcs"},\n {"Manufacturer": "ZTE", "serial": 12}\n]\n'
+w json_inventory/lines.json '{"vendor": "Huawei"}\n{"vendor": "ZTE", "qty": 1.5}\n'
+w json_inventory/duplicate.json '[{"vendor": "Huawei", "vend\\u006fr": "Nokia"}]\n'
+w json_inventory/untyped.json '{"bomFormat": "CycloneDX", "components": [{"name": "x", "bom-ref": "r"}, {"type": "device", "name": "y", "supplier": {"name": "ZTE"}}]}\n'
+
+# --- Workbooks: the fixtures (xlsx, ods, xls).
+cp "$root"/tests/fixtures/workbooks/*.xlsx "$root"/tests/fixtures/workbooks/*.ods \
+  "$root"/tests/fixtures/workbooks/*.xls "$c"/workbook/
 
 # --- Registry import files: the curated registry, its CSV export and hand-made CSV.
 cp "$root"/data/registry/*.toml "$c"/registry_import/

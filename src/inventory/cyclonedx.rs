@@ -3,11 +3,22 @@
 //!
 //! A file is a CycloneDX BOM when its top-level object says `"bomFormat": "CycloneDX"`
 //! (whatever its extension). The BOM is read whole (a JSON document cannot be handed out
-//! before it is complete). Every component of type `device` (or `hardware`) becomes an item:
-//! the BOM's subject (`metadata.component`), the top-level `components`, and components nested
-//! in other components' `components`, at any depth. Software components (libraries,
-//! firmware, ...) are not equipment and are left out; a BOM without any device is not an
-//! inventory.
+//! before it is complete); a key twice in one object refuses the file (see
+//! [`super::json::check_duplicate_keys`]). Every component of type `device` (or `hardware`,
+//! which older tools write) becomes an item: the BOM's subject (`metadata.component`), the
+//! top-level `components`, and components nested in other components' `components`, at any
+//! depth, whatever the type of the component they are nested in.
+//!
+//! Components of the other CycloneDX types (1.6: `application`, `framework`, `library`,
+//! `container`, `platform`, `operating-system`, `device-driver`, `firmware`, `file`,
+//! `machine-learning-model`, `data`, `cryptographic-asset`) are software or data, not
+//! equipment, and are left out. `firmware` is among them: the spec defines it as software
+//! that controls a device's hardware, so the equipment it runs on is the `device` that holds
+//! it, which is judged by its own manufacturer; firmware says nothing of which hardware it
+//! came with. A component whose `type` is missing, not a string, or not one of the spec's
+//! types cannot be told apart from equipment: it is not judged, and it is reported as an
+//! unread part ([`ErrorKind::Row`], naming its line and `bom-ref`), never skipped silently.
+//! A BOM without any device (and without such components) is not an inventory.
 //!
 //! How a component becomes an [`Item`]:
 //!
@@ -17,7 +28,7 @@
 //! | `model` | `name` (the version is kept apart, in `extra["version"]`, so model-number patterns still match) |
 //! | `asset_id` | `bom-ref` |
 //! | `country` | `address.country` of the organisation that gave the vendor (1.6) |
-//! | `quantity` | property `cdx:device:quantity` (a whole number) |
+//! | `quantity` | property `cdx:device:quantity` (a whole number; anything else is carried in `extra` under the property's name, with a warning) |
 //! | `serial`, `site`, `domain`, `installed`, `purpose`, `country`, `asset_id` | properties `tvcheck:serial`, `tvcheck:site`, ... (any field name or synonym after `tvcheck:`) |
 //! | `line` | the line of the component's opening `{` |
 //! | `extra` | `type`, `version`, `group`, `description`, `purl`, `cpe`, the `supplier` when the vendor came from the manufacturer, and every other property by its name |
@@ -36,7 +47,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::jsonpos::{self, LineIndex, Seg};
-use super::record::non_empty;
+use super::record::{non_empty, quantity_warning};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
 
@@ -45,12 +56,48 @@ pub fn is_cyclonedx(v: &Value) -> bool {
     v.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX")
 }
 
-/// Component types that are equipment.
-fn is_equipment(c: &Value) -> bool {
-    matches!(
-        c.get("type").and_then(Value::as_str),
-        Some("device" | "hardware")
-    )
+/// CycloneDX component types (1.6) that are not equipment.
+pub const NOT_EQUIPMENT: [&str; 12] = [
+    "application",
+    "framework",
+    "library",
+    "container",
+    "platform",
+    "operating-system",
+    "device-driver",
+    "firmware",
+    "file",
+    "machine-learning-model",
+    "data",
+    "cryptographic-asset",
+];
+
+/// What a component's type says it is.
+enum Kind {
+    /// `device` (or `hardware`): an item.
+    Equipment,
+    /// A known type of software or data.
+    NotEquipment,
+    /// No type, or one that is not CycloneDX's: why, in words.
+    Unknown(String),
+}
+
+fn kind(c: &Value) -> Kind {
+    match c.get("type") {
+        None | Some(Value::Null) => Kind::Unknown("has no \"type\"".to_string()),
+        Some(Value::String(t)) => match t.as_str() {
+            "device" | "hardware" => Kind::Equipment,
+            t if NOT_EQUIPMENT.contains(&t) => Kind::NotEquipment,
+            t => Kind::Unknown(format!(
+                "has the type '{}', which is not a CycloneDX component type",
+                crate::error::one_line(t)
+            )),
+        },
+        Some(v) => Kind::Unknown(format!(
+            "has a \"type\" that is {}, not a string",
+            super::json::kind_of(v)
+        )),
+    }
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -83,12 +130,13 @@ struct Walk<'a> {
     li: LineIndex<'a>,
     offsets: jsonpos::Offsets,
     metadata: Option<&'a Value>,
-    items: Vec<Item>,
+    items: Vec<Result<Item>>,
     components: usize,
 }
 
-/// The items of a CycloneDX BOM (`bom` is `text` parsed).
-pub fn items(path: &Path, file: &Arc<str>, text: &str, bom: &Value) -> Result<Vec<Item>> {
+/// The items of a CycloneDX BOM (`bom` is `text` parsed), in file order, with the components
+/// that could not be judged as [`ErrorKind::Row`] errors in their place.
+pub fn items(path: &Path, file: &Arc<str>, text: &str, bom: &Value) -> Result<Vec<Result<Item>>> {
     let offsets = jsonpos::offsets(text, |p| {
         matches!(p, [.., Seg::Key(k), Seg::Index(_)] if k == "components")
             || matches!(p, [Seg::Key(m), Seg::Key(c)] if m == "metadata" && c == "component")
@@ -123,8 +171,22 @@ pub fn items(path: &Path, file: &Arc<str>, text: &str, bom: &Value) -> Result<Ve
     }
     // File order (the BOM's subject is often written after its components); a nested part
     // keeps its place right after the component it belongs to.
-    w.items.sort_by_key(|i| i.line);
+    w.items.sort_by_key(|i| match i {
+        Ok(item) => item.line,
+        Err(e) => e.location.as_ref().and_then(|l| l.line).unwrap_or(0),
+    });
     Ok(w.items)
+}
+
+/// `'NAME' (bom-ref 'REF')` for messages.
+fn describe(name: Option<&str>, bom_ref: Option<&str>) -> String {
+    let q = |s: &str| format!("'{}'", crate::error::one_line(s));
+    match (name, bom_ref) {
+        (Some(n), Some(r)) => format!("{} (bom-ref {})", q(n), q(r)),
+        (Some(n), None) => format!("{} (no bom-ref)", q(n)),
+        (None, Some(r)) => format!("with bom-ref {}", q(r)),
+        (None, None) => "without name or bom-ref".to_string(),
+    }
 }
 
 fn text_of(v: Option<&Value>) -> Option<String> {
@@ -188,10 +250,26 @@ impl Walk<'_> {
             .map_or(1, |&o| self.li.line(o));
         let bom_ref = text(obj.get("bom-ref"));
         let name = text(obj.get("name"));
-        if is_equipment(c) {
-            let is_subject = top.is_none() && path.first() == Some(&Seg::Key("metadata".into()));
-            let item = self.item(c, line, is_subject, top, path)?;
-            self.items.push(item);
+        match kind(c) {
+            Kind::Equipment => {
+                let is_subject =
+                    top.is_none() && path.first() == Some(&Seg::Key("metadata".into()));
+                let item = self.item(c, line, is_subject, top);
+                self.items.push(Ok(item));
+            }
+            Kind::NotEquipment => {}
+            Kind::Unknown(why) => {
+                let mut e = self.error(
+                    path,
+                    format!(
+                        "component {} {why}, so tvcheck cannot tell whether it is equipment; it was not judged",
+                        describe(name.as_deref(), bom_ref.as_deref())
+                    ),
+                )
+                .hint("give it \"type\": \"device\" if it is hardware, or its CycloneDX type (library, firmware, ...) if it is not");
+                e.kind = ErrorKind::Row;
+                self.items.push(Err(e));
+            }
         }
         let here = Top {
             line,
@@ -205,14 +283,7 @@ impl Walk<'_> {
         r
     }
 
-    fn item(
-        &self,
-        c: &Value,
-        line: u64,
-        is_subject: bool,
-        top: Option<&Top>,
-        path: &[Seg],
-    ) -> Result<Item> {
+    fn item(&self, c: &Value, line: u64, is_subject: bool, top: Option<&Top>) -> Item {
         let meta = |k: &str| self.metadata.and_then(|m| m.get(k));
         let mut sources: Vec<(&str, Option<&Value>)> = vec![
             ("manufacturer", c.get("manufacturer")),
@@ -262,16 +333,12 @@ impl Walk<'_> {
                     continue;
                 };
                 if name == "cdx:device:quantity" && item.quantity.is_none() {
-                    item.quantity = Some(super::csv::parse_quantity(&value).ok_or_else(|| {
-                        self.error(
-                            path,
-                            format!(
-                                "component '{}': property cdx:device:quantity is '{value}', not a whole number",
-                                item.model.as_deref().unwrap_or("?")
-                            ),
-                        )
-                        .hint("write the number of units as digits, e.g. \"value\": \"4\"")
-                    })?);
+                    item.quantity = super::csv::parse_quantity(&value);
+                    if item.quantity.is_none() {
+                        item.warnings
+                            .push(quantity_warning(&format!("property '{name}'"), &value));
+                        put(&name, Some(value));
+                    }
                     continue;
                 }
                 if let Some(field) = name.strip_prefix("tvcheck:").and_then(Field::parse) {
@@ -286,10 +353,11 @@ impl Walk<'_> {
                         Field::AssetId => &mut item.asset_id,
                         Field::Quantity => {
                             item.quantity = super::csv::parse_quantity(&value);
-                            if item.quantity.is_some() {
-                                continue;
+                            if item.quantity.is_none() {
+                                item.warnings
+                                    .push(quantity_warning(&format!("property '{name}'"), &value));
+                                put(&name, Some(value));
                             }
-                            put(&name, Some(value));
                             continue;
                         }
                         Field::Vendor | Field::Model => {
@@ -319,7 +387,7 @@ impl Walk<'_> {
             put("part_line", Some(own_line.to_string()));
         }
         item.extra = extra;
-        Ok(item)
+        item
     }
 }
 
@@ -328,6 +396,10 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Vec<Item>> {
+        parse_all(text)?.into_iter().collect()
+    }
+
+    fn parse_all(text: &str) -> Result<Vec<Result<Item>>> {
         let v: Value = serde_json::from_str(text).unwrap();
         assert!(is_cyclonedx(&v));
         items(Path::new("bom.json"), &Arc::from("bom.json"), text, &v)
@@ -446,8 +518,36 @@ mod tests {
         assert_eq!(e.location, Some(Location::at("bom.json", 3, 3)));
         let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": {}}").unwrap_err();
         assert!(e.message.contains("must be an array, not an object"), "{e}");
-        let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"type\": \"device\", \"name\": \"n\", \"properties\": [{\"name\": \"cdx:device:quantity\", \"value\": \"many\"}]}]}").unwrap_err();
-        assert_eq!(e.location, Some(Location::at("bom.json", 3, 3)));
-        assert!(e.message.contains("'many', not a whole number"), "{e}");
+        let items = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"type\": \"device\", \"name\": \"n\", \"properties\": [{\"name\": \"cdx:device:quantity\", \"value\": \"2 pcs\"}, {\"name\": \"tvcheck:qty\", \"value\": \"N/A\"}]}]}").unwrap();
+        assert_eq!(items[0].quantity, None);
+        assert_eq!(extra(&items[0], "cdx:device:quantity"), Some("2 pcs"));
+        assert_eq!(extra(&items[0], "tvcheck:qty"), Some("N/A"));
+        assert_eq!(items[0].warnings, vec![
+            "property 'cdx:device:quantity': quantity '2 pcs' is not a whole number; the record is kept and the value carried as written".to_string(),
+            "property 'tvcheck:qty': quantity 'N/A' is not a whole number; the record is kept and the value carried as written".to_string(),
+        ]);
+    }
+
+    #[test]
+    fn components_without_a_known_type_are_reported() {
+        let text = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\",\n \"components\": [\n  {\"name\": \"BBU5900\", \"bom-ref\": \"b1\", \"manufacturer\": {\"name\": \"Huawei\"}},\n  {\"type\": \"Device\", \"name\": \"x\"},\n  {\"type\": 7, \"bom-ref\": \"r7\",\n   \"components\": [{\"type\": \"device\", \"name\": \"NE40\", \"supplier\": {\"name\": \"Huawei\"}}]},\n  {\"type\": \"firmware\", \"name\": \"VRP\"},\n  {\"type\": \"library\", \"name\": \"openssl\"}\n ]}";
+        let got = parse_all(text).unwrap();
+        assert_eq!(got.len(), 4, "{got:?}");
+        let e = got[0].as_ref().unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Row);
+        assert_eq!(e.to_string(), "bom.json:3:3: component 'BBU5900' (bom-ref 'b1') has no \"type\", so tvcheck cannot tell whether it is equipment; it was not judged (hint: give it \"type\": \"device\" if it is hardware, or its CycloneDX type (library, firmware, ...) if it is not)");
+        let e = got[1].as_ref().unwrap_err();
+        assert!(e.message.starts_with("component 'x' (no bom-ref) has the type 'Device', which is not a CycloneDX component type"), "{e}");
+        let e = got[2].as_ref().unwrap_err();
+        assert_eq!(e.location, Some(Location::at("bom.json", 5, 3)));
+        assert!(
+            e.message.starts_with(
+                "component with bom-ref 'r7' has a \"type\" that is a number, not a string"
+            ),
+            "{e}"
+        );
+        // A device nested in it is still found.
+        let ne40 = got[3].as_ref().unwrap();
+        assert_eq!((ne40.vendor.as_str(), ne40.line), ("Huawei", 5));
     }
 }

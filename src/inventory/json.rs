@@ -7,6 +7,12 @@
 //! from the same bytes. An item's line is the line of its object's opening brace; errors name
 //! the line and column. A `.json` file holding a CycloneDX BOM is handed to
 //! [`super::cyclonedx`].
+//!
+//! A key twice in one object, anywhere in the file (or on a JSON Lines line), refuses the
+//! file: readers disagree on which value counts, so its content cannot be trusted; the error
+//! names the key and the line and column of both. A quantity that is not a whole number
+//! (`"2 pcs"`, `1.5`, `true`) keeps its record: the value is carried in `extra` under its key,
+//! with a warning on the item.
 
 use std::fmt;
 use std::fs::File;
@@ -21,9 +27,9 @@ use super::columns::{map_headers, ColumnMap, ColumnOverride, MapError};
 use super::digest::HashingReader;
 use super::discover::Format;
 use super::jsonpos::{self, LineIndex, Seg};
-use super::record::{build_item, non_empty, number_text, BadQuantity};
+use super::record::{build_item, non_empty, number_text};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::model::Item;
+use crate::model::{Field, Item};
 
 /// One element of an inventory: an object with its members in file order, or something else.
 #[derive(Debug)]
@@ -170,8 +176,9 @@ impl MapCache {
             let map = map_headers(&self.keys, columns)?;
             self.headers = self.keys.iter().map(|k| Arc::from(k.as_str())).collect();
             self.mapped = vec![false; self.keys.len()];
-            for &i in map.fields.values() {
-                if let Some(m) = self.mapped.get_mut(i) {
+            // A quantity of any JSON type is carried as written when it is not a whole number.
+            for (&f, &i) in &map.fields {
+                if let Some(m) = self.mapped.get_mut(i).filter(|_| f != Field::Quantity) {
                     *m = true;
                 }
             }
@@ -223,29 +230,43 @@ fn object_item(
             }
         }
     }
-    build_item(file, line, &cache.headers, map, &mut values).map_err(
-        |BadQuantity { column, value }| {
-            let key = cache.keys.get(column).map_or("quantity", String::as_str);
-            let (l, c) = locate(key);
-            Error::at(
-                ErrorKind::Inventory,
-                Location::at(path, l, c),
-                format!(
-                    "'{key}' is {}, not a whole number of units",
-                    crate::error::one_line(&value)
-                ),
-            )
-            .hint(format!(
-                "write the number of units as digits, e.g. \"{key}\": 4"
-            ))
-        },
+    Ok(build_item(
+        file,
+        line,
+        &cache.headers,
+        map,
+        &mut values,
+        "key",
+    ))
+}
+
+/// Refuses a text in which some object holds a key twice: JSON readers disagree on which of
+/// the two values counts (serde_json takes the last, others the first), so the file cannot
+/// be trusted. `base_line` is the line `text` starts on (JSON Lines).
+pub fn check_duplicate_keys(path: &Path, text: &str, base_line: u64) -> Result<()> {
+    let Some(d) = jsonpos::duplicate_key(text) else {
+        return Ok(());
+    };
+    let li = LineIndex::new(text);
+    let (l1, c1) = li.line_col(d.first);
+    let (l2, c2) = li.line_col(d.second);
+    Err(Error::at(
+        ErrorKind::Inventory,
+        Location::at(path, base_line + l2 - 1, c2),
+        format!(
+            "duplicate key '{}' in one object (first at line {}, column {c1}): readers disagree on which of the two values counts, so the file cannot be trusted",
+            crate::error::one_line(&d.key),
+            base_line + l1 - 1
+        ),
     )
+    .hint("remove one of the two members, or rename it"))
 }
 
 /// What a whole-file JSON read produced.
 pub struct Parsed {
-    /// The items, in file order.
-    pub items: Vec<Item>,
+    /// The items in file order, and the parts that could not be read or judged
+    /// ([`ErrorKind::Row`] errors, in their place: a CycloneDX component without a known type).
+    pub items: Vec<Result<Item>>,
     /// What the file turned out to be: [`Format::Json`] or [`Format::CycloneDx`].
     pub format: Format,
 }
@@ -268,12 +289,16 @@ pub fn parse_file(
         )
         .hint("write a JSON array with one object per item, e.g. [{\"vendor\": \"Nokia\", \"model\": \"AirScale\"}]")),
         Some('[') if expect != Format::CycloneDx => Ok(Parsed {
-            items: parse_array(path, file, text, columns)?,
+            items: parse_array(path, file, text, columns)?
+                .into_iter()
+                .map(Ok)
+                .collect(),
             format: Format::Json,
         }),
         Some('{') | Some('[') => {
             let value: Value =
                 serde_json::from_str(text).map_err(|e| syntax_error(path, text, &e, 1))?;
+            check_duplicate_keys(path, text, 1)?;
             if super::cyclonedx::is_cyclonedx(&value) {
                 return Ok(Parsed {
                     items: super::cyclonedx::items(path, file, text, &value)?,
@@ -326,6 +351,7 @@ fn parse_array(
 ) -> Result<Vec<Item>> {
     let elements: Vec<Element> =
         serde_json::from_str(text).map_err(|e| syntax_error(path, text, &e, 1))?;
+    check_duplicate_keys(path, text, 1)?;
     let offsets = jsonpos::offsets(text, |p| p.len() == 1);
     let li = LineIndex::new(text);
     let start_of = |i: usize| offsets.get(&vec![Seg::Index(i)]).copied().unwrap_or(0);
@@ -460,6 +486,7 @@ impl JsonLinesReader {
                 }
                 Err(e) => return Err(syntax_error(&self.path, text, &e, self.line)),
             };
+            check_duplicate_keys(&self.path, text, self.line)?;
             let line = self.line;
             let locate = |key: &str| {
                 let want = vec![Seg::Key(key.to_string())];
@@ -492,7 +519,8 @@ mod tests {
 
     fn arr(text: &str) -> Result<Vec<Item>> {
         let file: Arc<str> = Arc::from("inv.json");
-        parse_file(Path::new("inv.json"), &file, text, &[], Format::Json).map(|p| p.items)
+        parse_file(Path::new("inv.json"), &file, text, &[], Format::Json)
+            .and_then(|p| p.items.into_iter().collect())
     }
 
     #[test]
@@ -529,9 +557,16 @@ mod tests {
         );
         let e = arr("[\n {\"vendor\": \"ZTE\"},\n \"x\"\n]").unwrap_err();
         assert_eq!(e.to_string(), "inv.json:3:2: element 2 of the array is a string, not an item object (hint: write every item as an object: {\"vendor\": \"...\", \"model\": \"...\"})");
-        let e = arr("[{\"vendor\": \"ZTE\",\n  \"qty\": -1}]").unwrap_err();
-        assert_eq!(e.location, Some(Location::at("inv.json", 2, 10)));
-        assert!(e.message.contains("'qty' is -1, not a whole number"), "{e}");
+        // A quantity that is not a whole number keeps the item.
+        let items = arr("[{\"vendor\": \"ZTE\",\n  \"qty\": -1}, {\"vendor\": \"ZTE\", \"qty\": \"2 pcs\"}, {\"vendor\": \"ZTE\", \"qty\": true}]").unwrap();
+        for (item, raw) in items.iter().zip(["-1", "2 pcs", "true"]) {
+            assert_eq!(item.quantity, None);
+            assert_eq!(item.extra, vec![(Arc::from("qty"), raw.to_string())]);
+            assert_eq!(item.warnings, vec![format!("key 'qty': quantity '{raw}' is not a whole number; the record is kept and the value carried as written")]);
+        }
+        // A key twice in one object makes the file untrustworthy.
+        let e = arr("[{\"vendor\": \"Huawei\",\n  \"vendor\": \"Nokia\"}]").unwrap_err();
+        assert_eq!(e.to_string(), "inv.json:2:3: duplicate key 'vendor' in one object (first at line 1, column 3): readers disagree on which of the two values counts, so the file cannot be trusted (hint: remove one of the two members, or rename it)");
         let e = arr("[{\"vendor\": {\"name\": \"ZTE\"}}]").unwrap_err();
         assert_eq!(e.location, Some(Location::at("inv.json", 1, 13)));
         assert!(
@@ -624,9 +659,20 @@ mod tests {
             .unwrap()
             .message
             .contains("holds an array, not an item object"));
-        let (_, e) = lines("{\"vendor\": \"Z\u{e9}\", \"qty\": 1.5}\n");
+        let (items, e) = lines("{\"vendor\": \"Z\u{e9}\", \"qty\": 1.5}\n");
+        assert!(e.is_none(), "{e:?}");
+        assert_eq!(items[0].extra, vec![(Arc::from("qty"), "1.5".to_string())]);
+        assert_eq!(items[0].warnings.len(), 1);
+        let (items, e) = lines("{\"vendor\": \"ZTE\"}\n\n{\"vendor\": \"Huawei\", \"model\": \"x\", \"vendor\": \"Nokia\"}\n");
+        assert_eq!(items.len(), 1);
         let e = e.unwrap();
-        assert_eq!(e.location.as_ref().unwrap().column, Some(25));
+        let loc = e.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (Some(3), Some(36)));
+        assert!(
+            e.message
+                .starts_with("duplicate key 'vendor' in one object (first at line 3, column 2)"),
+            "{e}"
+        );
         let (_, e) = lines(b"\n{\"vendor\": \"Z\xff\"}\n");
         let e = e.unwrap();
         let loc = e.location.clone().unwrap();

@@ -28,6 +28,36 @@ struct Scanner<'a, F> {
     pos: usize,
     want: F,
     out: Offsets,
+    /// Whether to look for duplicate keys (the scan stops at the first).
+    dups: bool,
+    dup: Option<DuplicateKey>,
+}
+
+/// A key that appears twice in one object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key, unescaped.
+    pub key: String,
+    /// Byte offset of the first occurrence's opening quote.
+    pub first: usize,
+    /// Byte offset of the second occurrence's opening quote.
+    pub second: usize,
+}
+
+/// The first key that appears twice in one object of `text` (a text serde_json accepted), in
+/// any object at any depth. Keys are compared unescaped (`"na\u006de"` is `"name"`).
+pub fn duplicate_key(text: &str) -> Option<DuplicateKey> {
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        pos: 0,
+        want: |_: &[Seg]| false,
+        out: HashMap::new(),
+        dups: true,
+        dup: None,
+    };
+    let mut path = Vec::new();
+    s.value(&mut path);
+    s.dup
 }
 
 /// Scans `text` and returns the start offsets of the values whose path `want` accepts.
@@ -37,6 +67,8 @@ pub fn offsets(text: &str, want: impl FnMut(&[Seg]) -> bool) -> Offsets {
         pos: 0,
         want,
         out: HashMap::new(),
+        dups: false,
+        dup: None,
     };
     let mut path = Vec::new();
     s.value(&mut path);
@@ -94,11 +126,13 @@ impl<F: FnMut(&[Seg]) -> bool> Scanner<'_, F> {
                     self.pos += 1;
                     return true;
                 }
+                let mut seen: HashMap<String, usize> = HashMap::new();
                 loop {
                     self.ws();
                     if self.b.get(self.pos) != Some(&b'"') {
                         return false;
                     }
+                    let key_at = self.pos;
                     let Some(raw) = self.string() else {
                         return false;
                     };
@@ -108,6 +142,17 @@ impl<F: FnMut(&[Seg]) -> bool> Scanner<'_, F> {
                     } else {
                         raw.to_string()
                     };
+                    if self.dups {
+                        if let Some(&first) = seen.get(&key) {
+                            self.dup = Some(DuplicateKey {
+                                key,
+                                first,
+                                second: key_at,
+                            });
+                            return false;
+                        }
+                        seen.insert(key.clone(), key_at);
+                    }
                     self.ws();
                     if self.b.get(self.pos) != Some(&b':') {
                         return false;
@@ -263,6 +308,26 @@ mod tests {
         let text = "\u{feff}{\"com\\u0070onents\": [{}]}";
         let o = offsets(text, |p| p.len() == 2);
         assert!(o.contains_key(&vec![Seg::Key("components".into()), Seg::Index(0)]));
+    }
+
+    #[test]
+    fn finds_duplicate_keys_at_any_depth() {
+        assert_eq!(duplicate_key("[{\"a\": 1, \"b\": {\"a\": 2}}]"), None);
+        assert_eq!(duplicate_key("{}"), None);
+        let text = "{\"components\": [\n {\"manufacturer\": {\"name\": \"Huawei\",\n   \"name\": \"Nokia\"}}]}";
+        let d = duplicate_key(text).unwrap();
+        assert_eq!(d.key, "name");
+        let li = LineIndex::new(text);
+        assert_eq!(li.line_col(d.first), (2, 20));
+        assert_eq!(li.line_col(d.second), (3, 4));
+        // Escapes are undone before comparing.
+        let d = duplicate_key("[{\"vendor\": \"ZTE\", \"vend\\u006fr\": \"Huawei\"}]").unwrap();
+        assert_eq!((d.key.as_str(), d.first, d.second), ("vendor", 2, 19));
+        // A key repeated in sibling objects is no duplicate.
+        assert_eq!(duplicate_key("[{\"a\": 1}, {\"a\": 1}]"), None);
+        for t in ["{\"a\"", "{\"a\": 1, \"a\"", "[{\"a\":1,\"a\":"] {
+            let _ = duplicate_key(t);
+        }
     }
 
     #[test]

@@ -34,8 +34,9 @@ use crate::error::{Error, ErrorKind, Location};
 pub struct ReadOptions {
     /// CSV settings (delimiter, column overrides; the overrides apply to every format).
     pub csv: CsvOptions,
-    /// Workbooks: read only the sheet of this name (`--sheet`); otherwise every visible sheet
-    /// with a header row is read.
+    /// Workbooks: read only the sheet of this name (`--sheet`); otherwise every worksheet with
+    /// a header row is read, hidden ones too (one with data but no header row is an unread
+    /// part).
     pub sheet: Option<String>,
     /// Read the files named on the command line in this format whatever their extension
     /// (`--input-format`); files found in folders are recognised by extension and content.
@@ -64,8 +65,8 @@ pub enum Reader {
     Toml(self::toml::TomlReader),
     /// A JSON array or CycloneDX BOM (read whole).
     Json {
-        /// The items still to hand out.
-        items: std::vec::IntoIter<Item>,
+        /// The items still to hand out, and the parts that could not be read in their place.
+        items: std::vec::IntoIter<Result<Item>>,
         /// SHA-256 and size of the file.
         digest: (String, u64),
         /// [`Format::Json`] or [`Format::CycloneDx`].
@@ -212,7 +213,7 @@ impl Reader {
         match self {
             Reader::Csv(r) => r.next_item(),
             Reader::Toml(r) => r.next_item().transpose(),
-            Reader::Json { items, .. } => Ok(items.next()),
+            Reader::Json { items, .. } => items.next().transpose(),
             Reader::JsonLines(r) => r.next_item(),
             Reader::Workbook(r) => r.next_item(),
         }
@@ -222,7 +223,10 @@ impl Reader {
     /// complete once the last item was read.
     pub fn provenance(&self) -> Provenance {
         match self {
-            Reader::Workbook(_) => Provenance::default(),
+            Reader::Workbook(r) => Provenance {
+                encoding: None,
+                notes: r.notes(),
+            },
             Reader::Csv(r) => r.provenance(),
             Reader::Toml(r) => r.provenance(),
             Reader::Json { .. } | Reader::JsonLines(_) => Provenance {
@@ -256,13 +260,26 @@ mod tests {
     }
 
     fn read_all(path: &Path, opts: &ReadOptions) -> Result<(Format, Vec<Item>)> {
+        read_parts(path, opts).map(|(f, items, _, _)| (f, items))
+    }
+
+    type Parts = (Format, Vec<Item>, Vec<Error>, Vec<String>);
+
+    /// Items, unread parts ([`ErrorKind::Row`]) and provenance notes.
+    fn read_parts(path: &Path, opts: &ReadOptions) -> Result<Parts> {
         let inputs = discover_with(&[path.to_path_buf()], opts.input_format)?;
         let mut r = Reader::open(&inputs[0], opts)?;
         let mut items = Vec::new();
-        while let Some(i) = r.next_item()? {
-            items.push(i);
+        let mut unread = Vec::new();
+        loop {
+            match r.next_item() {
+                Ok(Some(i)) => items.push(i),
+                Ok(None) => break,
+                Err(e) if e.kind == ErrorKind::Row => unread.push(e),
+                Err(e) => return Err(e),
+            }
         }
-        Ok((r.format(), items))
+        Ok((r.format(), items, unread, r.provenance().notes))
     }
 
     fn sheet(name: &str) -> ReadOptions {
@@ -366,12 +383,37 @@ mod tests {
     #[test]
     fn sheet_option_picks_one_sheet() {
         let book = fixture("workbooks/two-sheets.xlsx");
-        let (format, items) = read_all(&book, &ReadOptions::default()).unwrap();
-        assert_eq!(format, Format::Xlsx);
-        assert_eq!(items.len(), 3);
-        assert!(items
-            .iter()
-            .all(|i| i.sheet.as_deref() == Some("Equipment")));
+        // Every sheet is read: the hidden one too; the cover sheet, with rows but no header
+        // row, is an unread part.
+        for ext in ["xlsx", "ods", "xls"] {
+            let (format, items, unread, notes) = read_parts(
+                &fixture(&format!("workbooks/two-sheets.{ext}")),
+                &ReadOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(format.name(), ext);
+            let got: Vec<(&str, u64, &str)> = items
+                .iter()
+                .map(|i| (i.sheet.as_deref().unwrap(), i.line, i.vendor.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    ("Equipment", 4, "Huawei"),
+                    ("Equipment", 5, "Ericsson"),
+                    ("Equipment", 7, "Hikvision"),
+                    ("Lists", 2, "Huawei"),
+                    ("Lists", 3, "ZTE"),
+                ],
+                "{ext}"
+            );
+            assert_eq!(unread.len(), 1, "{ext}");
+            assert_eq!(unread[0].to_string(), format!("two-sheets.{ext}: sheet 'Cover' was not read: it has no header row with a vendor column in its first 20 rows (its first row is 'Network equipment register'), and it holds 3 rows of data (hint: if it lists equipment, name its vendor column one of vendor, manufacturer, make, brand, supplier or map it with --column vendor=HEADER; to read only the inventory sheet, pass --sheet NAME)").replace("two-sheets", &fixture("workbooks/two-sheets").display().to_string()));
+            assert!(
+                notes.contains(&"hidden sheet 'Lists' was read".to_string()),
+                "{ext}: {notes:?}"
+            );
+        }
         // A hidden sheet is read when named, and names match without regard to case.
         let (_, items) = read_all(&book, &sheet("lists")).unwrap();
         let got: Vec<(u64, &str)> = items.iter().map(|i| (i.line, i.vendor.as_str())).collect();

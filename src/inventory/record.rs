@@ -7,48 +7,66 @@ use super::columns::ColumnMap;
 use super::csv::parse_quantity;
 use crate::model::{Field, Item};
 
-/// A quantity that is not a whole number: its column and text.
-#[derive(Debug, PartialEq, Eq)]
-pub struct BadQuantity {
-    /// The column (index into the headers).
-    pub column: usize,
-    /// The value as read.
-    pub value: String,
+/// The warning for a quantity that is not a whole number: `what` names where it was read
+/// (`column 'Qty'`, `key 'qty'`, `property 'cdx:device:quantity'`).
+pub fn quantity_warning(what: &str, value: &str) -> String {
+    format!(
+        "{what}: quantity '{}' is not a whole number; the record is kept and the value carried as written",
+        crate::error::one_line(value)
+    )
 }
 
-/// Builds an item from `values` (one per header, `None` when empty), moving them out.
+/// Builds an item from `values` (one per header, `None` when empty), moving them out. A
+/// quantity that is not a whole number keeps the record: `quantity` stays `None`, the value
+/// is carried in `extra` under its header and a warning names the column; `noun` says what a
+/// column is called in the format ("column", "key").
 pub fn build_item(
     file: &Arc<str>,
     line: u64,
     headers: &[Arc<str>],
     map: &ColumnMap,
     values: &mut [Option<String>],
-) -> Result<Item, BadQuantity> {
+    noun: &str,
+) -> Item {
     let mut take = |f: Field| -> Option<String> {
         map.get(f)
             .and_then(|i| values.get_mut(i))
             .and_then(Option::take)
     };
+    let mut bad: Option<(usize, String)> = None;
     let quantity = match map.get(Field::Quantity) {
         None => None,
         Some(i) => match take(Field::Quantity) {
             None => None,
-            Some(q) => Some(parse_quantity(&q).ok_or(BadQuantity {
-                column: i,
-                value: q,
-            })?),
+            Some(q) => match parse_quantity(&q) {
+                Some(n) => Some(n),
+                None => {
+                    bad = Some((i, q));
+                    None
+                }
+            },
         },
     };
     let Ok(mut item) = Item::from_fields(file, line, quantity, Vec::new(), |f| {
         Ok::<_, std::convert::Infallible>(take(f))
     });
-    item.extra.reserve(map.extra.len());
+    item.extra
+        .reserve(map.extra.len() + usize::from(bad.is_some()));
     for &i in &map.extra {
         if let (Some(h), Some(v)) = (headers.get(i), values.get_mut(i).and_then(Option::take)) {
             item.extra.push((Arc::clone(h), v));
         }
     }
-    Ok(item)
+    if let Some((i, q)) = bad {
+        let header: Arc<str> = headers
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| Arc::from("quantity"));
+        item.warnings
+            .push(quantity_warning(&format!("{noun} '{header}'"), &q));
+        item.extra.push((header, q));
+    }
+    item
 }
 
 /// A number as an identifier would be written: whole numbers without a fraction or
@@ -85,7 +103,7 @@ mod tests {
     }
 
     #[test]
-    fn builds_items_and_rejects_bad_quantities() {
+    fn builds_items_and_keeps_bad_quantities() {
         let headers: Vec<Arc<str>> = ["Vendor", "Qty", "Owner", "Note"]
             .into_iter()
             .map(Arc::from)
@@ -99,18 +117,22 @@ mod tests {
             Some("RAN".into()),
             None,
         ];
-        let item = build_item(&file, 7, &headers, &map, &mut v).unwrap();
+        let item = build_item(&file, 7, &headers, &map, &mut v, "column");
         assert_eq!(item.vendor, "ZTE");
         assert_eq!(item.quantity, Some(4));
         assert_eq!(item.line, 7);
         assert_eq!(item.extra, vec![(Arc::from("Owner"), "RAN".to_string())]);
-        let mut v = vec![Some("ZTE".into()), Some("2.5".into()), None, None];
-        assert_eq!(
-            build_item(&file, 7, &headers, &map, &mut v).unwrap_err(),
-            BadQuantity {
-                column: 1,
-                value: "2.5".into()
-            }
-        );
+        assert!(item.warnings.is_empty());
+        for bad in ["2.5", "2 pcs", "N/A", "1,000", "-1"] {
+            let mut v = vec![Some("ZTE".into()), Some(bad.into()), None, None];
+            let item = build_item(&file, 7, &headers, &map, &mut v, "column");
+            assert_eq!(item.vendor, "ZTE");
+            assert_eq!(item.quantity, None);
+            assert_eq!(item.extra, vec![(Arc::from("Qty"), bad.to_string())]);
+            assert_eq!(
+                item.warnings,
+                vec![format!("column 'Qty': quantity '{bad}' is not a whole number; the record is kept and the value carried as written")]
+            );
+        }
     }
 }

@@ -88,18 +88,27 @@ fn xlsx_findings_point_to_the_sheet_row() {
     let env = Env::new();
     env.file("two-sheets.xlsx", fixture("workbooks/two-sheets.xlsx"));
     let out = check(&env, &["two-sheets.xlsx", "--all"]);
-    let r = out.code(1).json();
-    // Cover (no header row) and the hidden Lists sheet are not read: 3 items, not 5.
+    // The cover sheet has rows but no header: not read, so the run is incomplete (exit 2).
+    let r = out.code(2).json();
+    // The hidden Lists sheet is read too; Cover (rows but no header row) is named as not read.
     assert_eq!(r["inputs"][0]["format"], "xlsx");
-    assert_eq!(r["inputs"][0]["items"], 3);
+    assert_eq!(r["inputs"][0]["items"], 5);
     assert_eq!(
         findings(&r),
         vec![
             row(4, "C1", "Huawei", "violation"),
             row(5, "C2", "Ericsson", "ok"),
             row(7, "C3", "Hikvision", "violation"),
+            row(2, "", "Huawei", "violation"),
+            row(3, "", "ZTE", "violation"),
         ]
     );
+    assert_eq!(r["findings"][3]["sheet"], "Lists");
+    assert_eq!(r["skipped_rows"]["count"], 1);
+    assert!(r["skipped_rows"]["shown"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("two-sheets.xlsx: sheet 'Cover' was not read: it has no header row"));
     let huawei = &r["findings"][0];
     assert_eq!(huawei["file"], "two-sheets.xlsx");
     assert_eq!(huawei["serial"], "000123");
@@ -118,13 +127,16 @@ fn ods_and_xls_read_like_xlsx() {
     for (name, format) in [("two-sheets.ods", "ods"), ("two-sheets.xls", "xls")] {
         let env = Env::new();
         env.file(name, fixture(&format!("workbooks/{name}")));
-        let r = check(&env, &[name]).code(1).json();
+        // The cover sheet has rows but no header: not read, so the run is incomplete (exit 2).
+        let r = check(&env, &[name]).code(2).json();
         assert_eq!(r["inputs"][0]["format"], format, "{name}");
         assert_eq!(
             findings(&r),
             vec![
                 row(4, "C1", "Huawei", "violation"),
                 row(7, "C3", "Hikvision", "violation"),
+                row(2, "", "Huawei", "violation"),
+                row(3, "", "ZTE", "violation"),
             ],
             "{name}"
         );
@@ -205,7 +217,7 @@ fn workbook_without_a_vendor_column_lists_its_sheets() {
 }
 
 #[test]
-fn bad_cell_is_named_by_sheet_and_cell() {
+fn bad_quantity_keeps_the_row_and_its_value() {
     let env = Env::new();
     env.file(
         "inv.xlsx",
@@ -214,9 +226,11 @@ fn bad_cell_is_named_by_sheet_and_cell() {
             &[&["Vendor", "Qty"], &["ZTE", "2"], &["Huawei", "lots"]],
         ),
     );
-    check(&env, &["inv.xlsx"]).error(&[
-        "error: inv.xlsx:'Site list'!B3: quantity 'lots' in column 'Qty' is not a whole number (hint: write the number of units as digits, e.g. 4)",
-    ]);
+    let r = check(&env, &["inv.xlsx"]).code(1).json();
+    assert_eq!(r["findings"][1]["sheet"], "Site list");
+    assert_eq!(r["findings"][1]["line"], 3);
+    assert!(r["findings"][1]["quantity"].is_null());
+    assert_eq!(r["findings"][1]["extra"]["Qty"], "lots");
 }
 
 #[test]
@@ -272,8 +286,9 @@ fn mislabelled_files_say_what_they_are() {
     ]);
     // A workbook named with another workbook extension is read by its content.
     env.file("really-xlsx.xls", fixture("workbooks/two-sheets.xlsx"));
-    let r = check(&env, &["really-xlsx.xls"]).code(1).json();
-    assert_eq!(r["summary"]["items"], 3);
+    // The cover sheet has rows but no header: not read, so the run is incomplete (exit 2).
+    let r = check(&env, &["really-xlsx.xls"]).code(2).json();
+    assert_eq!(r["summary"]["items"], 5);
 }
 
 // ---------------------------------------------------------------- CycloneDX
@@ -413,9 +428,8 @@ fn json_errors_name_line_and_column() {
         "error: types.json:3:13: 'model' (the model field) must be a string or a number, not an array (hint: write it as \"model\": \"...\")",
     ]);
     env.file("qty.json", "[{\"vendor\": \"ZTE\", \"qty\": 2.5}]");
-    check(&env, &["qty.json"]).error(&[
-        "error: qty.json:1:27: 'qty' is 2.5, not a whole number of units (hint: write the number of units as digits, e.g. \"qty\": 4)",
-    ]);
+    let r = check(&env, &["qty.json"]).code(1).json();
+    assert_eq!(r["findings"][0]["extra"]["qty"], "2.5");
     env.file("novendor.json", "[\n {\"model\": \"F660\"}\n]");
     check(&env, &["novendor.json"]).error(&[
         "error: novendor.json:2: no vendor key: the keys are 'model' (hint: name a column one of vendor, manufacturer, make, brand, supplier (any case), or map one with --column vendor=HEADER)",
@@ -492,7 +506,8 @@ fn folders_are_walked_for_every_format() {
         "ops/report.json",
         "{\"tool\": {\"name\": \"tvcheck\"}, \"findings\": []}",
     );
-    let r = check(&env, &["ops"]).code(1).json();
+    // The cover sheet has rows but no header: not read, so the run is incomplete (exit 2).
+    let r = check(&env, &["ops"]).code(2).json();
     let inputs: Vec<(String, String)> = r["inputs"]
         .as_array()
         .unwrap()
@@ -528,7 +543,7 @@ fn folders_are_walked_for_every_format() {
 fn sheet_and_input_format_options_on_the_command_line() {
     let env = Env::new();
     env.file("two.xlsx", fixture("workbooks/two-sheets.xlsx"));
-    let all = check(&env, &["two.xlsx"]).json();
+    let all = check(&env, &["two.xlsx", "--sheet", "Equipment"]).json();
     let sheets: Vec<&str> = all["findings"]
         .as_array()
         .unwrap()
@@ -539,6 +554,7 @@ fn sheet_and_input_format_options_on_the_command_line() {
         !sheets.is_empty() && sheets.iter().all(|s| *s == "Equipment"),
         "{sheets:?}"
     );
+    assert_eq!(all["skipped_rows"]["count"], 0);
     check(&env, &["two.xlsx", "--sheet", "Cover"]).error(&["two.xlsx"]);
     let table = env.run(&["check", "two.xlsx", "--as-of", AS_OF]);
     assert!(

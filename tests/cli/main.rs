@@ -26,6 +26,7 @@ mod registry;
 mod registry_history;
 mod registry_trust;
 mod streaming;
-mod text_fail_closed;
 mod terminal;
+mod text_fail_closed;
 mod waivers;
+mod workbook_fail_closed;
