@@ -109,7 +109,8 @@ pub fn run(
     mut stream: Option<&mut Streamed>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
-    let inputs = crate::inventory::discover::discover_with(&cfg.paths, cfg.read.input_format)?;
+    let discovered = crate::inventory::discover::discover_all(&cfg.paths, cfg.read.input_format)?;
+    let inputs = discovered.inputs;
     let timing = Timing {
         as_of: cfg.as_of,
         procurement: cfg.procurement,
@@ -145,7 +146,12 @@ pub fn run(
             .collect(),
         waivers: None,
         inputs: Vec::with_capacity(inputs.len()),
-        skipped: Vec::new(),
+        // What the folder walks skipped (links, hidden entries), listed with the reason.
+        skipped: discovered
+            .skipped
+            .into_iter()
+            .map(SkippedInput::from)
+            .collect(),
         skipped_rows: SkippedRows::default(),
         groups: Vec::new(),
         baseline: None,
@@ -166,6 +172,7 @@ pub fn run(
                 report.skipped.push(SkippedInput {
                     path: input.display.to_string(),
                     reason: e.message,
+                    incomplete: false,
                 });
                 continue;
             }

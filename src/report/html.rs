@@ -807,6 +807,7 @@ pub(crate) mod tests {
             reason: format!("vendor '{vendor}' is an alias of Huawei"),
             extra: Default::default(),
             in_baseline: false,
+            item_sha256: crate::report::ItemDigest([0; 32]),
         };
         let mut findings = vec![
             row("P1", "Huawei", Some("Vilnius"), Verdict::Violation),

@@ -16,6 +16,7 @@ mod fs_faults;
 mod gating;
 mod inventory;
 mod matching_eval;
+mod never_destroy;
 mod output_paths;
 mod policy;
 mod props;
