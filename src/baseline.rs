@@ -1,6 +1,17 @@
 //! Baselines: an earlier JSON report whose findings are known, so that a CI gate fails only on
-//! findings that are new. A finding is identified by policy, rule and the item's asset id
-//! (or, without one, vendor, model, serial and site), never by file or line number.
+//! findings that are new.
+//!
+//! A finding is "already known" only when its whole identity matches: the file (as the report
+//! records it) and sheet, the item's asset id (or, without one, its line), the matched
+//! registry entry, the policy and rule, a CycloneDX part's reference, and the item's content
+//! digest ([`ItemDigest`]: asset id, vendor, model, serial, site, domain, quantity, country,
+//! installed). A new Huawei row reusing an old asset id is therefore new, and so is a moved or
+//! re-spelled file (which fails the gate rather than hiding anything).
+//!
+//! The digest is computed from the fields the report records, so a report written before
+//! reports carried `item_sha256` works as a baseline unchanged (its digests are recomputed from
+//! its fields), and a report whose recorded `item_sha256` disagrees with its fields (edited by
+//! hand) is refused.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -8,7 +19,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::report::RowRef;
+use crate::report::{ItemContent, ItemDigest, RowRef};
 
 /// The identities of the findings of a baseline report.
 #[derive(Debug, Default)]
@@ -27,51 +38,94 @@ struct RawReport {
 
 #[derive(Deserialize)]
 struct RawFinding {
+    file: String,
+    line: u64,
+    #[serde(default)]
+    sheet: Option<String>,
     policy: Option<String>,
     rule: Option<String>,
+    #[serde(default)]
+    entry: Option<String>,
     asset_id: Option<String>,
-    vendor: Option<String>,
+    vendor: String,
     model: Option<String>,
     serial: Option<String>,
     site: Option<String>,
+    #[serde(default)]
+    domain: Option<String>,
+    #[serde(default)]
+    quantity: Option<u64>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    installed: Option<String>,
     verdict: String,
     #[serde(default)]
     extra: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    item_sha256: Option<String>,
 }
 
-fn key(
-    policy: Option<&str>,
-    rule: Option<&str>,
-    asset_id: Option<&str>,
-    item: [Option<&str>; 4],
-) -> String {
-    let t = |s: Option<&str>| s.map(str::trim).unwrap_or("").to_string();
-    let who = match asset_id.map(str::trim).filter(|a| !a.is_empty()) {
-        Some(a) => format!("asset\u{1f}{a}"),
-        None => format!("item\u{1f}{}", item.map(t).join("\u{1f}")),
-    };
-    format!("{}\u{1f}{}\u{1f}{who}", t(policy), t(rule))
+/// The parts of a finding's identity, borrowed.
+struct Identity<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    line: u64,
+    asset_id: Option<&'a str>,
+    entry: Option<&'a str>,
+    policy: Option<&'a str>,
+    rule: Option<&'a str>,
+    part: Option<&'a str>,
+    digest: ItemDigest,
+}
+
+impl Identity<'_> {
+    fn key(&self) -> String {
+        const SEP: char = '\u{1f}';
+        let t = |s: Option<&str>| s.unwrap_or("").to_string();
+        let at = match self.asset_id.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => format!("asset{SEP}{a}"),
+            None => format!("line{SEP}{}", self.line),
+        };
+        [
+            self.file.to_string(),
+            t(self.sheet),
+            at,
+            t(self.entry),
+            t(self.policy),
+            t(self.rule),
+            t(self.part),
+            self.digest.hex(),
+        ]
+        .join(&SEP.to_string())
+    }
 }
 
 /// The identity of a finding of this run (a part inside a component adds its own reference).
 pub fn identity(f: &RowRef) -> String {
-    let base = key(
-        f.policy,
-        f.rule,
-        f.asset_id,
-        [Some(f.vendor), f.model, f.serial, f.site],
-    );
-    match f.extra("part_bom_ref") {
-        Some(part) => format!("{base}\u{1f}part\u{1f}{part}"),
-        None => base,
+    Identity {
+        file: f.file,
+        sheet: f.sheet,
+        line: f.line,
+        asset_id: f.asset_id,
+        entry: f.entry,
+        policy: f.policy,
+        rule: f.rule,
+        part: f.extra("part_bom_ref"),
+        digest: f.item_sha256,
     }
+    .key()
 }
 
 impl Baseline {
     /// Reads a JSON report written by `tvcheck check --format json`.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(ErrorKind::Usage, path, "read the baseline report", &e))?;
+        let bytes = crate::source::read_regular_file(
+            path,
+            crate::source::REPORT_LIMIT,
+            "baseline report",
+            ErrorKind::Usage,
+        )?;
         let raw: RawReport = serde_json::from_slice(&bytes).map_err(|e| {
             Error::at(
                 ErrorKind::Usage,
@@ -80,28 +134,51 @@ impl Baseline {
             )
             .hint("pass a report written by `tvcheck check --format json`")
         })?;
-        let keys = raw
-            .findings
-            .iter()
-            .filter(|f| f.verdict != "ok")
-            .map(|f| {
-                let base = key(
-                    f.policy.as_deref(),
-                    f.rule.as_deref(),
-                    f.asset_id.as_deref(),
-                    [
-                        f.vendor.as_deref(),
-                        f.model.as_deref(),
-                        f.serial.as_deref(),
-                        f.site.as_deref(),
-                    ],
-                );
-                match f.extra.get("part_bom_ref") {
-                    Some(part) => format!("{base}\u{1f}part\u{1f}{part}"),
-                    None => base,
+        let mut keys = HashSet::with_capacity(raw.findings.len());
+        for (i, f) in raw.findings.iter().enumerate() {
+            if f.verdict == "ok" {
+                continue;
+            }
+            let opt = Option::as_deref;
+            let digest = ItemDigest::of(&ItemContent {
+                asset_id: opt(&f.asset_id),
+                vendor: &f.vendor,
+                model: opt(&f.model),
+                serial: opt(&f.serial),
+                site: opt(&f.site),
+                domain: opt(&f.domain),
+                quantity: f.quantity,
+                country: opt(&f.country),
+                installed: opt(&f.installed),
+            });
+            if let Some(recorded) = &f.item_sha256 {
+                if !recorded.eq_ignore_ascii_case(&digest.hex()) {
+                    return Err(Error::at(
+                        ErrorKind::Usage,
+                        Location::file(path),
+                        format!(
+                            "finding {} of the baseline report ({}:{}) does not match its item_sha256: the report was edited",
+                            i + 1,
+                            f.file,
+                            f.line
+                        ),
+                    )
+                    .hint("make the baseline again with `tvcheck check --format json` and do not edit it"));
                 }
-            })
-            .collect();
+            }
+            let id = Identity {
+                file: &f.file,
+                sheet: opt(&f.sheet),
+                line: f.line,
+                asset_id: opt(&f.asset_id),
+                entry: opt(&f.entry),
+                policy: opt(&f.policy),
+                rule: opt(&f.rule),
+                part: f.extra.get("part_bom_ref").map(String::as_str),
+                digest,
+            };
+            keys.insert(id.key());
+        }
         Ok(Baseline {
             path: crate::error::display_path(path),
             sha256: crate::inventory::digest::sha256_hex(&bytes),

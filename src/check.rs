@@ -140,7 +140,8 @@ pub fn run(
     mut stream: Option<&mut Streamed>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
-    let inputs = crate::inventory::discover::discover_with(&cfg.paths, cfg.read.input_format)?;
+    let discovered = crate::inventory::discover::discover_all(&cfg.paths, cfg.read.input_format)?;
+    let inputs = discovered.inputs;
     let timing = Timing {
         as_of: cfg.as_of,
         procurement: cfg.procurement,
@@ -179,7 +180,12 @@ pub fn run(
         inputs: Vec::with_capacity(inputs.len()),
         status: RunStatus::Complete,
         failed_inputs: Vec::new(),
-        skipped: Vec::new(),
+        // What the folder walks skipped (links, hidden entries), listed with the reason.
+        skipped: discovered
+            .skipped
+            .into_iter()
+            .map(SkippedInput::from)
+            .collect(),
         skipped_rows: SkippedRows::default(),
         warnings: SkippedRows::default(),
         groups: Vec::new(),
@@ -203,6 +209,7 @@ pub fn run(
                 report.skipped.push(SkippedInput {
                     path: input.display.to_string(),
                     reason: e.message,
+                    incomplete: false,
                 });
                 continue;
             }
@@ -384,7 +391,10 @@ pub fn run(
         )
         .hint("fix the records, or check that the file is the inventory you meant"));
     }
-    if report.skipped_rows.count > 0 || !report.failed_inputs.is_empty() {
+    if report.skipped_rows.count > 0
+        || !report.failed_inputs.is_empty()
+        || report.skipped.iter().any(|s| s.incomplete)
+    {
         report.status = RunStatus::Incomplete;
     }
     if let Some(b) = baseline {

@@ -21,6 +21,7 @@ pub mod output;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod source;
 pub mod waiver;
 
 pub use crate::date::Date;

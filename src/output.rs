@@ -1,12 +1,67 @@
 //! Writing output files atomically: a temporary file in the target folder, renamed into place
 //! only once it is complete, so a report is never left half-written. A symbolic link is kept
 //! (the file it points to is replaced); a FIFO or a device (`/dev/stdout`) is written directly.
+//!
+//! Every temporary file is listed in a process-wide registry while it lives, so that an
+//! interrupted run (the binary's SIGINT/SIGTERM handler) can remove them all before it exits
+//! ([`remove_temporaries`]); temporary files are created and renamed into place under the
+//! registry's lock, so none is missed and none is removed after its rename.
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::error::{display_path, Error, ErrorKind, Location, Result};
+
+/// The temporary files of the process that are not yet renamed into place or deleted.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Listed in [`LIVE`] while it exists; unlisted when dropped.
+struct LiveTemp(PathBuf);
+
+impl LiveTemp {
+    /// Lists `path` (the caller holds the lock, taken before the file was created).
+    fn new(list: &mut Vec<PathBuf>, path: &Path) -> LiveTemp {
+        list.push(path.to_path_buf());
+        LiveTemp(path.to_path_buf())
+    }
+
+    fn unlist(&self, list: &mut Vec<PathBuf>) {
+        if let Some(i) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
+impl Drop for LiveTemp {
+    fn drop(&mut self) {
+        self.unlist(&mut live());
+    }
+}
+
+/// Held while the process exits after a signal: no temporary file is created or renamed into
+/// place any more.
+#[derive(Debug)]
+pub struct Stopped {
+    _lock: MutexGuard<'static, Vec<PathBuf>>,
+}
+
+/// Removes every temporary file the process is writing and returns a guard that keeps any
+/// other from being created or renamed into place: the caller (a signal handler of the
+/// binary) exits while it holds it. Removing a file still being written is safe: the writing
+/// thread writes on into the unlinked file until the process ends.
+pub fn remove_temporaries() -> Stopped {
+    let mut list = live();
+    for p in list.drain(..) {
+        let _ = std::fs::remove_file(&p);
+    }
+    Stopped { _lock: list }
+}
 
 /// An output file being written: a temporary file in the target's folder until
 /// [`AtomicFile::commit`] renames it into place. Dropped without a commit (an error, a crash),
@@ -23,6 +78,8 @@ enum Out {
         out: Background,
         /// The file to replace: the target, or where the target's symbolic link points.
         target: PathBuf,
+        /// The temporary file's place in the list of live temporary files.
+        listed: LiveTemp,
     },
     /// A FIFO, a device (`/dev/stdout`, `/dev/null`) or a socket, which cannot be replaced
     /// (that would replace the pipe or device node itself): the bytes are held back and written
@@ -320,12 +377,19 @@ impl AtomicFile {
                 std::fs::metadata(&target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
             builder.permissions(std::fs::Permissions::from_mode(mode));
         }
-        let tmp = builder.tempfile_in(dir).map_err(|e| io_fail(path, &e))?;
+        // Created and listed under the lock: a signal handler sees it or it does not exist.
+        let (tmp, listed) = {
+            let mut list = live();
+            let tmp = builder.tempfile_in(dir).map_err(|e| io_fail(path, &e))?;
+            let listed = LiveTemp::new(&mut list, tmp.path());
+            (tmp, listed)
+        };
         Ok(AtomicFile {
             path: path.to_path_buf(),
             out: Out::Temp {
                 out: Background::new(tmp).map_err(|e| io_fail(path, &e))?,
                 target,
+                listed,
             },
         })
     }
@@ -344,7 +408,11 @@ impl AtomicFile {
                 path,
                 kind: PreparedKind::Direct(file, held),
             }),
-            Out::Temp { out, target } => {
+            Out::Temp {
+                out,
+                target,
+                listed,
+            } => {
                 let tmp = out.finish().map_err(|e| io_fail(&path, &e))?;
                 if let Ok(meta) = std::fs::metadata(&target) {
                     // Best effort: an unchanged mode is not worth failing the report for.
@@ -353,7 +421,7 @@ impl AtomicFile {
                 tmp.as_file().sync_all().map_err(|e| io_fail(&path, &e))?;
                 Ok(Prepared {
                     path,
-                    kind: PreparedKind::Temp(tmp, target),
+                    kind: PreparedKind::Temp(tmp, target, listed),
                 })
             }
         }
@@ -372,7 +440,7 @@ pub struct Prepared {
 }
 
 enum PreparedKind {
-    Temp(tempfile::NamedTempFile, PathBuf),
+    Temp(tempfile::NamedTempFile, PathBuf, LiveTemp),
     Direct(File, Spill),
 }
 
@@ -386,10 +454,15 @@ impl Prepared {
     pub fn persist(self) -> Result<()> {
         let path = self.path;
         match self.kind {
-            PreparedKind::Temp(tmp, target) => tmp
-                .persist(&target)
-                .map(|_| ())
-                .map_err(|e| io_fail(&path, &e.error)),
+            PreparedKind::Temp(tmp, target, listed) => {
+                // Renamed and unlisted under the lock: a signal handler never removes a file
+                // that is already in place.
+                let mut list = live();
+                let done = tmp.persist(&target);
+                listed.unlist(&mut list);
+                drop(list);
+                done.map(|_| ()).map_err(|e| io_fail(&path, &e.error))
+            }
             PreparedKind::Direct(mut file, mut held) => held
                 .copy_to(&mut file)
                 .and_then(|()| file.flush())

@@ -1,6 +1,14 @@
 //! Waivers: approved, expiring exceptions read from a file named on the command line (never
 //! picked up from a scanned folder). A waiver scopes findings by asset id, serial, site,
 //! registry entry or model glob, optionally limited to a policy and rule.
+//!
+//! A waiver must not hide more than it says. Its selector is the scope keys `asset_id`,
+//! `serial`, `site`, `vendor` and `model` (`policy` and `rule` only narrow it to a regime, they
+//! select no equipment). A selector that matches every item (no scope key at all, or only
+//! wildcard values such as `model = "*"` or `vendor = "*"`, which match any item that has the
+//! field) is refused, naming the file, line and waiver id, unless the waiver says so explicitly
+//! with `scope = "all"`. `scope` takes no other value, and a waiver with a narrower selector
+//! may not carry it. An empty scope value (`asset_id = ""`) is refused too.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +34,8 @@ pub struct Waiver {
     pub vendor: Option<String>,
     /// Scope: model glob (case-insensitive).
     pub model: Option<String>,
+    /// `scope = "all"`: the waiver deliberately covers every item (within its policy and rule).
+    pub all: bool,
     /// Only findings of this policy.
     pub policy: Option<String>,
     /// Only findings of this rule.
@@ -104,6 +114,7 @@ struct RawWaiver {
     site: Option<String>,
     vendor: Option<String>,
     model: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
     policy: Option<String>,
     rule: Option<String>,
     reason: String,
@@ -112,9 +123,16 @@ struct RawWaiver {
     expires: Spanned<toml::value::Datetime>,
 }
 
+/// A selector value made only of `*`: any value at all.
+fn is_wildcard(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty() && v.chars().all(|c| c == '*')
+}
+
 fn eq(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (None, _) => true,
+        (Some(want), Some(_)) if is_wildcard(want) => true,
         (Some(want), Some(have)) => want.trim() == have.trim(),
         (Some(_), None) => false,
     }
@@ -126,12 +144,15 @@ impl Waiver {
             && eq(self.serial.as_deref(), s.serial)
             && self.site.as_deref().is_none_or(|w| {
                 s.site
-                    .is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim()))
+                    .is_some_and(|h| is_wildcard(w) || h.trim().eq_ignore_ascii_case(w.trim()))
             })
-            && self
-                .vendor
-                .as_deref()
-                .is_none_or(|v| s.entities.iter().any(|e| e == v))
+            && self.vendor.as_deref().is_none_or(|v| {
+                if is_wildcard(v) {
+                    !s.entities.is_empty()
+                } else {
+                    s.entities.iter().any(|e| e == v.trim())
+                }
+            })
             && self
                 .model_glob
                 .as_ref()
@@ -154,8 +175,12 @@ impl Waiver {
 impl Waivers {
     /// Reads and validates a waivers file.
     pub fn load(path: &Path) -> Result<Waivers> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(ErrorKind::Waiver, path, "read the waivers file", &e))?;
+        let bytes = crate::source::read_regular_file(
+            path,
+            crate::source::WAIVERS_LIMIT,
+            "waivers file",
+            ErrorKind::Waiver,
+        )?;
         let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Waiver)?;
         Waivers::parse(path, text)
     }
@@ -194,18 +219,80 @@ impl Waivers {
                     return err(format!("waiver '{}' has an empty '{key}'", w.id));
                 }
             }
-            if w.asset_id.is_none()
-                && w.serial.is_none()
-                && w.site.is_none()
-                && w.vendor.is_none()
-                && w.model.is_none()
+            let selector = [
+                ("asset_id", w.asset_id.as_deref()),
+                ("serial", w.serial.as_deref()),
+                ("site", w.site.as_deref()),
+                ("vendor", w.vendor.as_deref()),
+                ("model", w.model.as_ref().map(|m| m.get_ref().as_str())),
+            ];
+            if let Some((key, _)) = selector
+                .iter()
+                .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()))
             {
                 return Err(Error::at(
                     ErrorKind::Waiver,
                     at,
-                    format!("waiver '{}' has no scope: it would waive everything", w.id),
+                    format!("waiver '{}' has an empty '{key}'", w.id),
                 )
-                .hint("add at least one of asset_id, serial, site, vendor, model"));
+                .hint(format!(
+                    "give '{key}' the value to waive, or remove the key"
+                )));
+            }
+            let all = match &w.scope {
+                None => false,
+                Some(s) if s.get_ref().trim() == "all" => true,
+                Some(s) => {
+                    return Err(Error::at(
+                        ErrorKind::Waiver,
+                        loc(s.span().start),
+                        format!(
+                            "waiver '{}' has scope = \"{}\": the only scope is \"all\"",
+                            w.id,
+                            s.get_ref()
+                        ),
+                    )
+                    .hint("write scope = \"all\" for a waiver meant to cover every item, or remove the key"));
+                }
+            };
+            let given: Vec<&str> = selector.iter().filter_map(|(k, v)| v.map(|_| *k)).collect();
+            let narrow: Vec<&str> = selector
+                .iter()
+                .filter(|(_, v)| v.is_some_and(|v| !is_wildcard(v)))
+                .map(|(k, _)| *k)
+                .collect();
+            if narrow.is_empty() && !all {
+                let what = if given.is_empty() {
+                    "has no scope".to_string()
+                } else {
+                    format!("selects any value of {}", given.join(" and "))
+                };
+                return Err(Error::at(
+                    ErrorKind::Waiver,
+                    at,
+                    format!(
+                        "waiver '{}' {what}: it would waive every finding{}",
+                        w.id,
+                        match (&w.policy, &w.rule) {
+                            (Some(p), _) => format!(" of policy '{p}'"),
+                            (None, Some(r)) => format!(" of rule '{r}'"),
+                            _ => String::new(),
+                        }
+                    ),
+                )
+                .hint("add a narrower scope (asset_id, serial, site, vendor, model), or write scope = \"all\" if the waiver is meant to cover every item"));
+            }
+            if all && !narrow.is_empty() {
+                return Err(Error::at(
+                    ErrorKind::Waiver,
+                    at,
+                    format!(
+                        "waiver '{}' says scope = \"all\" but selects by {}",
+                        w.id,
+                        narrow.join(" and ")
+                    ),
+                )
+                .hint("remove scope = \"all\" (the waiver covers only what it selects), or remove the selector"));
             }
             let ex = w.expires.get_ref();
             let expires = match (ex.date, ex.time, ex.offset) {
@@ -246,6 +333,7 @@ impl Waivers {
                 site: w.site,
                 vendor: w.vendor,
                 model: w.model.map(Spanned::into_inner),
+                all,
                 policy: w.policy,
                 rule: w.rule,
                 reason: w.reason,
@@ -360,6 +448,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("has no scope"), "{e}");
+        assert!(e.to_string().contains("'W1'"), "{e}");
         let e = Waivers::parse(Path::new("w.toml"), "[[waiver]]\nid = \"W1\"\nasset = \"P1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-01-30\n").unwrap_err();
         assert!(e.to_string().contains("unknown field `asset`"), "{e}");
     }

@@ -198,7 +198,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Where to write reports (repeatable; one evaluation, many renderings): FILE (in --format),
-    /// FORMAT=FILE, or FORMAT alone for standard output. Files are written atomically.
+    /// FORMAT=FILE, or FORMAT alone for standard output. Files are written atomically; a file
+    /// the run reads (an inventory, the waivers, baseline, a policy or the registry) or two -o
+    /// naming one file are refused.
     #[arg(short = 'o', long = "output", value_name = "[FORMAT=]FILE", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
     /// Exit with status 1 when a finding is at or above this level: violation (default),
@@ -254,7 +256,8 @@ pub struct CheckArgs {
     /// Judge every item as a new purchase: bans apply at once, no phase-out periods.
     #[arg(long)]
     pub procurement: bool,
-    /// An earlier JSON report: only findings not in it count towards the exit status.
+    /// An earlier JSON report: only findings not in it count towards the exit status. A finding
+    /// is in it when file, asset id (or line), entry, policy, rule and the item's content match.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
     /// Fail (exit 1) when more than PCT percent of items have a vendor and model the registry
@@ -428,7 +431,8 @@ pub enum RegistryCommand {
         /// toml or csv.
         #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
         format: ExportFormat,
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically) instead of standard output; the database in use is
+        /// refused.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },

@@ -54,14 +54,12 @@ fn since(
         )
     } else {
         let path = std::path::Path::new(spec);
-        let bytes = std::fs::read(path).map_err(|e| {
-            tvcheck::Error::io(
-                tvcheck::ErrorKind::Usage,
-                path,
-                "read the earlier report",
-                &e,
-            )
-        })?;
+        let bytes = tvcheck::source::read_regular_file(
+            path,
+            tvcheck::source::REPORT_LIMIT,
+            "earlier report",
+            tvcheck::ErrorKind::Usage,
+        )?;
         #[derive(serde::Deserialize)]
         struct Old {
             findings: Vec<OldFinding>,
@@ -123,6 +121,51 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// Refuses `-o` files that name a file this run reads (an inventory, also one a folder walk
+/// finds, the waivers, the baseline, a policy file, an earlier report, the registry database
+/// and its `-wal`/`-shm`) or the file of another `-o`: compared by file identity. Nothing has
+/// been written when it fails.
+fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()> {
+    use std::path::Path;
+    use tvcheck::source::{database_files, Protected};
+    let files: Vec<&Path> = outputs.iter().filter_map(|o| o.path.as_deref()).collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut protected: Vec<Protected> = Vec::new();
+    // A path that cannot be walked is reported by the check itself.
+    if let Ok(found) = tvcheck::inventory::discover_all(&args.paths, args.input_format) {
+        protected.extend(
+            found
+                .inputs
+                .iter()
+                .filter_map(|i| Protected::new("an inventory", &i.path)),
+        );
+    }
+    protected.extend(
+        args.waivers
+            .as_deref()
+            .and_then(|w| Protected::new("the waivers file", w)),
+    );
+    protected.extend(
+        args.baseline
+            .as_deref()
+            .and_then(|b| Protected::new("the baseline report", b)),
+    );
+    for spec in &args.policies {
+        protected.extend(Protected::new("a policy file", Path::new(spec)));
+    }
+    if let Some(spec) = args.since_registry.as_deref() {
+        protected.extend(Protected::new("the earlier report", Path::new(spec)));
+    }
+    if let Some(db) = args.db.as_deref() {
+        protected.extend(database_files(db));
+    }
+    tvcheck::source::guard_outputs(&files, &protected)?;
+    super::registry::remove_temporaries_on_signals();
+    Ok(())
+}
+
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let registry = Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?;
     if let Some(max) = args.max_registry_age {
@@ -163,6 +206,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
         .into());
     }
+    guard_outputs(&args, &outputs)?;
     let formats: Vec<report::Format> = outputs
         .iter()
         .map(|o| o.format.unwrap_or(args.format))
@@ -349,6 +393,17 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
         .take(if quiet { 0 } else { usize::MAX })
     {
         let _ = writeln!(err, "{level}: {}", tvcheck::escape::Visible(&f.error));
+    }
+    for s in report.skipped.iter().filter(|s| s.incomplete) {
+        if quiet {
+            break;
+        }
+        let _ = writeln!(
+            err,
+            "{level}: not read: {}: skipped, {}",
+            tvcheck::escape::Visible(&s.path),
+            s.reason
+        );
     }
     for row in report
         .skipped_rows

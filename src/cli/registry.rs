@@ -513,6 +513,11 @@ fn export(
     format: ExportFormat,
     output: Option<PathBuf>,
 ) -> anyhow::Result<ExitStatus> {
+    if let Some(out) = output.as_deref() {
+        let protected = db.map(tvcheck::source::database_files).unwrap_or_default();
+        tvcheck::source::guard_outputs(&[out], &protected)?;
+        remove_temporaries_on_signals();
+    }
     let reg = Registry::open_or_embedded(db)?;
     let bytes = match format {
         ExportFormat::Toml => tvcheck::registry::export::to_toml(&reg.data).into_bytes(),
@@ -525,6 +530,34 @@ fn export(
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// From now on, SIGINT, SIGTERM and SIGHUP remove the temporary report files being written and
+/// end the process with status 128 + the signal (130, 143, 129). Installed once, by commands
+/// that write report files.
+pub(super) fn remove_temporaries_on_signals() {
+    #[cfg(unix)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            // Registered on the thread itself: if it cannot start, the signals keep their
+            // default action (ending the process) rather than being swallowed.
+            let _ = std::thread::Builder::new()
+                .name("tvcheck-signals".to_string())
+                .spawn(|| {
+                    let Ok(mut signals) =
+                        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+                    else {
+                        return;
+                    };
+                    if let Some(sig) = signals.forever().next() {
+                        let _stopped = tvcheck::output::remove_temporaries();
+                        std::process::exit(128 + sig);
+                    }
+                });
+        });
+    }
 }
 
 fn verify(db: Option<&Path>) -> anyhow::Result<ExitStatus> {

@@ -44,24 +44,33 @@ enum State {
     Missing(String),
 }
 
+/// Hashes a file the report names, streaming (inventories may be large), and only when it is
+/// a regular file: a FIFO or device put in its place would hang or never end.
 fn file_state(path: &str, want: &str) -> State {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let got = tvcheck::inventory::digest::sha256_hex(&bytes);
-            if got == want {
-                State::Same
-            } else {
-                State::Changed(format!("sha256 is now {got}"))
-            }
-        }
-        Err(e) => State::Missing(e.to_string()),
+    let path = Path::new(path);
+    let hashed = tvcheck::source::check_regular(path, "file", ErrorKind::Usage)
+        .map_err(|e| e.message)
+        .and_then(|_| std::fs::File::open(path).map_err(|e| e.to_string()))
+        .and_then(|f| {
+            let mut r = tvcheck::inventory::digest::HashingReader::new(f);
+            std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| e.to_string())?;
+            Ok(r.finish().0)
+        });
+    match hashed {
+        Ok(got) if got == want => State::Same,
+        Ok(got) => State::Changed(format!("sha256 is now {got}")),
+        Err(e) => State::Missing(e),
     }
 }
 
 pub fn run(cmd: ReportCommand) -> anyhow::Result<ExitStatus> {
     let ReportCommand::Verify { report, db } = cmd;
-    let bytes = std::fs::read(&report)
-        .map_err(|e| Error::io(ErrorKind::Usage, &report, "read the report", &e))?;
+    let bytes = tvcheck::source::read_regular_file(
+        &report,
+        tvcheck::source::REPORT_LIMIT,
+        "report",
+        ErrorKind::Usage,
+    )?;
     let rec: Recorded = serde_json::from_slice(&bytes).map_err(|e| {
         Error::at(
             ErrorKind::Usage,

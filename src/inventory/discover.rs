@@ -5,6 +5,11 @@
 //! files with an inventory extension are picked up from folders; nothing else in a scanned
 //! folder is ever read. A `.json` file's first bytes tell a CycloneDX BOM from a plain JSON
 //! inventory.
+//!
+//! What a walk skips is not silent: symbolic links, hidden files and hidden folders (listed
+//! once, not their contents) are returned as [`Skipped`] entries with the reason, for
+//! the report. A skipped entry that may hold inventory data (a link or a hidden file with an
+//! inventory extension, a link to a folder) is marked [`Skipped::incomplete`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -158,6 +163,43 @@ pub struct Input {
     pub from_folder: bool,
 }
 
+/// An entry a folder walk did not read, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where it is.
+    pub path: PathBuf,
+    /// How it is shown in reports.
+    pub display: String,
+    /// Why it was skipped, in words ("symbolic link, not followed", "hidden file").
+    pub reason: &'static str,
+    /// It may hold inventory data that was not read (a symbolic link or a hidden file with an
+    /// inventory extension, a symbolic link to a folder): the run did not see everything.
+    /// A hidden folder such as `.git`, or a lock file, does not count.
+    pub incomplete: bool,
+}
+
+/// What the paths given on the command line expand to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// Inventory files to read, in order.
+    pub inputs: Vec<Input>,
+    /// Entries of walked folders that were skipped, in walk order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A temporary report file of tvcheck itself (`.tvcheck-*.tmp`, see `output.rs`), which may be
+/// in a scanned folder while the report is being written there: not worth listing.
+fn is_own_temporary(name: &str) -> bool {
+    name.starts_with(".tvcheck-") && name.ends_with(".tmp")
+}
+
+/// Whether a skipped entry found by a walk may hold inventory data.
+fn may_hold_inventory(entry: &walkdir::DirEntry) -> bool {
+    let linked_folder =
+        entry.file_type().is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+    linked_folder || (!entry.file_type().is_dir() && Format::from_path(entry.path()).is_some())
+}
+
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0
         && entry
@@ -184,18 +226,23 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
 /// command line: those are read in that format whatever their extension. Files found by
 /// walking a folder are always recognised by extension and content.
 pub fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Input>> {
+    discover_all(paths, forced).map(|d| d.inputs)
+}
+
+/// Like [`discover_with`], also returning what the folder walks skipped.
+pub fn discover_all(paths: &[PathBuf], forced: Option<Format>) -> Result<Discovered> {
     let mut out: Vec<Input> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
         if meta.is_dir() {
             let before = out.len();
-            let walker = walkdir::WalkDir::new(path)
+            let mut walker = walkdir::WalkDir::new(path)
                 .follow_links(false)
                 .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| !is_hidden(e));
-            for entry in walker {
+                .into_iter();
+            while let Some(entry) = walker.next() {
                 let entry = entry.map_err(|e| {
                     let p = e.path().unwrap_or(path).to_path_buf();
                     Error::at(
@@ -205,7 +252,33 @@ pub fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<In
                     )
                     .hint("check the folder's permissions")
                 })?;
-                if !entry.file_type().is_file() || is_lock_file(&entry) {
+                let ft = entry.file_type();
+                let hidden = is_hidden(&entry);
+                let reason = if ft.is_symlink() {
+                    Some("symbolic link, not followed")
+                } else if hidden && ft.is_dir() {
+                    walker.skip_current_dir();
+                    Some("hidden folder, not searched")
+                } else if hidden && ft.is_file() {
+                    Some("hidden file")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    let own = entry.file_name().to_str().is_some_and(is_own_temporary);
+                    if !own {
+                        skipped.push(Skipped {
+                            display: display_path(entry.path()),
+                            incomplete: reason != "hidden folder, not searched"
+                                && may_hold_inventory(&entry),
+                            path: entry.into_path(),
+                            reason,
+                        });
+                    }
+                    continue;
+                }
+                // An office lock file (`~$book.xlsx`) is a few bytes of the office program's own.
+                if !ft.is_file() || is_lock_file(&entry) {
                     continue;
                 }
                 if let Some(format) = Format::from_path(entry.path()) {
@@ -257,5 +330,8 @@ pub fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<In
             .hint("save the inventory to a file and pass that"));
         }
     }
-    Ok(out)
+    Ok(Discovered {
+        inputs: out,
+        skipped,
+    })
 }

@@ -24,7 +24,9 @@ use crate::model::Item;
 
 pub use self::columns::ColumnOverride;
 pub use self::csv::CsvOptions;
-pub use self::discover::{discover, discover_with, Format, Input};
+pub use self::discover::{
+    discover, discover_all, discover_with, Discovered, Format, Input, Skipped,
+};
 
 use self::sniff::Content;
 use crate::error::{Error, ErrorKind, Location};

@@ -220,8 +220,12 @@ pub fn load(spec: &str, registry: &Registry) -> Result<Policy> {
         }
     }
     let path = Path::new(spec);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(ErrorKind::Policy, path, "read the policy", &e))?;
+    let bytes = crate::source::read_regular_file(
+        path,
+        crate::source::POLICY_LIMIT,
+        "policy file",
+        ErrorKind::Policy,
+    )?;
     let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Policy)?;
     parse_policy(path, text, registry, &crate::error::display_path(path))
 }

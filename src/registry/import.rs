@@ -76,14 +76,12 @@ pub fn is_slug(s: &str) -> bool {
 
 /// Reads an import file, choosing the format from its extension.
 pub fn read_import_file(path: &Path) -> Result<ImportFile> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::io(
-            ErrorKind::Registry,
-            path,
-            "read the registry import file",
-            &e,
-        )
-    })?;
+    let bytes = crate::source::read_regular_file(
+        path,
+        crate::source::IMPORT_LIMIT,
+        "registry import file",
+        ErrorKind::Registry,
+    )?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

@@ -233,7 +233,7 @@ fn summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             escape(&text)
         )?;
         for line in report.unread() {
-            writeln!(out, "<li>not read: {}</li>", escape(line))?;
+            writeln!(out, "<li>not read: {}</li>", escape(&line))?;
         }
         writeln!(out, "</ul></div>")?;
     }
@@ -843,6 +843,7 @@ pub(crate) mod tests {
             confidence: Some(crate::registry::Confidence::Confirmed),
             extra: Default::default(),
             in_baseline: false,
+            item_sha256: crate::report::ItemDigest([0; 32]),
         };
         let mut findings = vec![
             row("P1", "Huawei", Some("Vilnius"), Verdict::Violation),

@@ -132,7 +132,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
     // Each input or part of one that could not be read is an error of its own, in a suite
     // of its own: an incomplete run never looks green in a CI dashboard.
-    let unread: Vec<&str> = report.unread().collect();
+    let unread: Vec<std::borrow::Cow<'_, str>> = report.unread().collect();
     let errors = unread.len();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(

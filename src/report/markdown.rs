@@ -97,7 +97,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "**{}**", escape(&text))?;
         writeln!(out)?;
         for line in report.unread() {
-            writeln!(out, "- not read: {}", escape(line))?;
+            writeln!(out, "- not read: {}", escape(&line))?;
         }
         writeln!(out)?;
     }

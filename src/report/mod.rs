@@ -266,6 +266,91 @@ pub struct FindingRow {
     pub extra: BTreeMap<String, String>,
     /// The finding was already in the `--baseline` report, so it does not fail the run.
     pub in_baseline: bool,
+    /// The digest of the item's judged content ([`ItemDigest`]), part of a finding's identity
+    /// in a baseline.
+    pub item_sha256: ItemDigest,
+}
+
+/// SHA-256 of an item's content as a report records it: `asset_id`, `vendor`, `model`,
+/// `serial`, `site`, `domain`, `quantity`, `country` and `installed`, in this order, each as
+/// one byte 0 when absent, or 1 followed by its length (8 bytes, little-endian) and its UTF-8
+/// bytes (the quantity: its 8 bytes, little-endian). A baseline compares it, so that a finding
+/// on different equipment under the same asset id is new; it can be recomputed from a report's
+/// own fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ItemDigest(pub [u8; 32]);
+
+/// The fields an [`ItemDigest`] covers, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct ItemContent<'a> {
+    /// Asset id.
+    pub asset_id: Option<&'a str>,
+    /// Vendor as written.
+    pub vendor: &'a str,
+    /// Model.
+    pub model: Option<&'a str>,
+    /// Serial number.
+    pub serial: Option<&'a str>,
+    /// Site.
+    pub site: Option<&'a str>,
+    /// Network domain.
+    pub domain: Option<&'a str>,
+    /// Units.
+    pub quantity: Option<u64>,
+    /// Manufacturer's country as stated.
+    pub country: Option<&'a str>,
+    /// Installation date as written.
+    pub installed: Option<&'a str>,
+}
+
+impl ItemDigest {
+    /// The digest of `c`.
+    pub fn of(c: &ItemContent<'_>) -> ItemDigest {
+        use sha2::{Digest, Sha256};
+        fn put(h: &mut Sha256, v: Option<&[u8]>) {
+            match v {
+                None => h.update([0u8]),
+                Some(b) => {
+                    h.update([1u8]);
+                    h.update((b.len() as u64).to_le_bytes());
+                    h.update(b);
+                }
+            }
+        }
+        let mut h = Sha256::new();
+        for v in [
+            c.asset_id,
+            Some(c.vendor),
+            c.model,
+            c.serial,
+            c.site,
+            c.domain,
+        ] {
+            put(&mut h, v.map(str::as_bytes));
+        }
+        match c.quantity {
+            None => h.update([0u8]),
+            Some(q) => {
+                h.update([1u8]);
+                h.update(q.to_le_bytes());
+            }
+        }
+        for v in [c.country, c.installed] {
+            put(&mut h, v.map(str::as_bytes));
+        }
+        ItemDigest(h.finalize().into())
+    }
+
+    /// Lowercase hexadecimal.
+    pub fn hex(&self) -> String {
+        crate::inventory::digest::hex(&self.0)
+    }
+}
+
+impl Serialize for ItemDigest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
 }
 
 /// What tied an item to a registry entry.
@@ -320,6 +405,7 @@ impl FindingRow {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
             in_baseline: self.in_baseline,
+            item_sha256: self.item_sha256,
         }
     }
 }
@@ -394,6 +480,8 @@ pub struct RowRef<'a> {
     pub extra: Vec<(&'a str, &'a str)>,
     /// The finding was already in the `--baseline` report, so it does not fail the run.
     pub in_baseline: bool,
+    /// The digest of the item's judged content ([`ItemDigest`]).
+    pub item_sha256: ItemDigest,
 }
 
 /// [`Evidence`], borrowed.
@@ -462,6 +550,17 @@ impl<'a> RowRef<'a> {
             confidence: None,
             extra,
             in_baseline: false,
+            item_sha256: ItemDigest::of(&ItemContent {
+                asset_id: opt(&item.asset_id),
+                vendor: &item.vendor,
+                model: opt(&item.model),
+                serial: opt(&item.serial),
+                site: opt(&item.site),
+                domain: opt(&item.domain),
+                quantity: item.quantity,
+                country: opt(&item.country),
+                installed: opt(&item.installed),
+            }),
         };
         if let Some(f) = f {
             row.policy = Some(&f.policy);
@@ -541,6 +640,7 @@ impl<'a> RowRef<'a> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             in_baseline: self.in_baseline,
+            item_sha256: self.item_sha256,
         }
     }
 }
@@ -653,6 +753,20 @@ pub struct SkippedInput {
     pub path: String,
     /// Why it was skipped.
     pub reason: String,
+    /// It may hold inventory data that was not read (a symbolic link or hidden file with an
+    /// inventory extension, a link to a folder); a hidden folder or a TOML file that is not an
+    /// inventory does not count.
+    pub incomplete: bool,
+}
+
+impl From<crate::inventory::Skipped> for SkippedInput {
+    fn from(s: crate::inventory::Skipped) -> SkippedInput {
+        SkippedInput {
+            path: s.display,
+            reason: s.reason.to_string(),
+            incomplete: s.incomplete,
+        }
+    }
 }
 
 /// Per-policy provenance and counts.
@@ -802,12 +916,24 @@ pub struct Report {
 
 impl Report {
     /// What could not be read, one message each (with its place): the inputs that failed,
-    /// then the parts of inputs (the first 1,000).
-    pub fn unread(&self) -> impl Iterator<Item = &str> {
+    /// the entries a folder walk skipped that may hold inventory data, then the parts of
+    /// inputs (the first 1,000).
+    pub fn unread(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         self.failed_inputs
             .iter()
-            .map(|f| f.error.as_str())
-            .chain(self.skipped_rows.shown.iter().map(String::as_str))
+            .map(|f| std::borrow::Cow::Borrowed(f.error.as_str()))
+            .chain(
+                self.skipped
+                    .iter()
+                    .filter(|s| s.incomplete)
+                    .map(|s| std::borrow::Cow::Owned(format!("{}: skipped, {}", s.path, s.reason))),
+            )
+            .chain(
+                self.skipped_rows
+                    .shown
+                    .iter()
+                    .map(|r| std::borrow::Cow::Borrowed(r.as_str())),
+            )
     }
 
     /// The run's status in one sentence, the same in every format; `None` when complete.
@@ -820,6 +946,13 @@ impl Report {
             0 => {}
             1 => what.push("1 input could not be read".to_string()),
             n => what.push(format!("{n} inputs could not be read")),
+        }
+        match self.skipped.iter().filter(|s| s.incomplete).count() {
+            0 => {}
+            1 => what.push("1 file that may hold inventory data was skipped".to_string()),
+            n => what.push(format!(
+                "{n} files that may hold inventory data were skipped"
+            )),
         }
         match self.skipped_rows.count {
             0 => {}

@@ -66,7 +66,7 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
     if let Some(text) = report.incomplete_text() {
         writeln!(out, "status: {text}")?;
         for line in report.unread() {
-            writeln!(out, "  not read: {}", V(line))?;
+            writeln!(out, "  not read: {}", V(&line))?;
         }
     }
     if report.warnings.count > 0 {

@@ -263,6 +263,28 @@ fn unbalanced_quote_points_to_where_it_opened() {
 fn quantity_that_is_not_a_number_keeps_the_row() {
     // Was a skipped row; now the row is judged and the value carried as written.
     let env = Env::new();
+    env.file("inv.csv", "vendor,qty\nNokia,2\nZTE,many\n");
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    assert_eq!(r["status"], "complete");
+    assert_eq!(r["skipped_rows"]["count"], 0);
+    assert_eq!(r["findings"][0]["line"], 3);
+    assert_eq!(r["findings"][0]["extra"]["qty"], "many");
+    // The warning names the place and the column.
+    assert_eq!(r["warnings"]["count"], 1);
+    let w = r["warnings"]["shown"][0].as_str().unwrap();
+    assert!(
+        w.starts_with("inv.csv:3: column 'qty': quantity 'many' is not a whole number"),
+        "{w}"
+    );
 }
 
 #[test]

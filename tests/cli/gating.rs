@@ -7,12 +7,12 @@ use crate::support::Env;
 fn baseline_only_new_findings_fail() {
     let env = Env::new();
     env.file(
-        "old.csv",
+        "inv.csv",
         "asset_id,vendor,model,site\nP1,Huawei,BBU,Vilnius\n,ZTE,F660,Kaunas\n",
     );
     let out = env.run(&[
         "check",
-        "old.csv",
+        "inv.csv",
         "--as-of",
         "2026-01-01",
         "--format",
@@ -21,14 +21,15 @@ fn baseline_only_new_findings_fail() {
         "base.json",
     ]);
     out.code(1);
-    // Same items on other lines, one new item: only the new one counts.
+    // The item with an asset id on another line, the one without on its line, one new item:
+    // only the new one counts (an item without an asset id is known by its line).
     env.file(
-        "new.csv",
-        "asset_id,vendor,model,site\n,ZTE,F660,Kaunas\nP9,Nokia,X,Riga\nP1,Huawei,BBU,Vilnius\n",
+        "inv.csv",
+        "asset_id,vendor,model,site\nP9,Nokia,X,Riga\n,ZTE,F660,Kaunas\nP1,Huawei,BBU,Vilnius\n",
     );
     let same = env.run(&[
         "check",
-        "new.csv",
+        "inv.csv",
         "--as-of",
         "2026-01-01",
         "--baseline",
@@ -45,10 +46,10 @@ fn baseline_only_new_findings_fail() {
         .unwrap()
         .iter()
         .all(|f| f["in_baseline"] == true));
-    env.file("new.csv", "asset_id,vendor,model,site\n,ZTE,F660,Kaunas\nP1,Huawei,BBU,Vilnius\nP2,Hikvision,DS-2CD2143G0-I,Riga\n,ZTE,F660,Riga\n");
+    env.file("inv.csv", "asset_id,vendor,model,site\nP1,Huawei,BBU,Vilnius\n,ZTE,F660,Kaunas\nP2,Hikvision,DS-2CD2143G0-I,Riga\n,ZTE,F660,Riga\n");
     let grown = env.run(&[
         "check",
-        "new.csv",
+        "inv.csv",
         "--as-of",
         "2026-01-01",
         "--baseline",
@@ -71,7 +72,7 @@ fn baseline_only_new_findings_fail() {
         .collect();
     assert_eq!(new, ["Riga", "Riga"]);
     env.file("bad.json", "{\"findings\": 3}");
-    env.run(&["check", "new.csv", "--baseline", "bad.json"])
+    env.run(&["check", "inv.csv", "--baseline", "bad.json"])
         .error(&["bad.json:1:", "not a tvcheck JSON report"]);
 }
 

@@ -19,6 +19,7 @@ mod gating;
 mod inventory;
 mod law_grid;
 mod matching_eval;
+mod never_destroy;
 mod output_paths;
 mod policy;
 mod props;
