@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -405,6 +405,9 @@ fn plural(kind: &str) -> String {
     }
 }
 
+/// The longest JSON Lines record read; a longer line is an unread part.
+const MAX_LINE_BYTES: u64 = 4 << 20;
+
 /// A streaming reader of one JSON Lines inventory: one object per line, blank lines skipped.
 pub struct JsonLinesReader {
     path: PathBuf,
@@ -436,13 +439,46 @@ impl JsonLinesReader {
     pub fn next_item(&mut self) -> Result<Option<Item>> {
         loop {
             self.buf.clear();
-            let n = self.rdr.read_until(b'\n', &mut self.buf).map_err(|e| {
+            let io_err = |e: std::io::Error| {
                 Error::io(ErrorKind::Inventory, &self.path, "read the inventory", &e)
-            })?;
+            };
+            // At most one line longer than the limit is buffered: memory stays bounded.
+            let n = (&mut self.rdr)
+                .take(MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(io_err)?;
             if n == 0 {
                 return Ok(None);
             }
             self.line += 1;
+            if self.buf.len() as u64 > MAX_LINE_BYTES && self.buf.last() != Some(&b'\n') {
+                // Skip the rest of the line without keeping it.
+                loop {
+                    let chunk = self.rdr.fill_buf().map_err(io_err)?;
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    match memchr::memchr(b'\n', chunk) {
+                        Some(i) => {
+                            self.rdr.consume(i + 1);
+                            break;
+                        }
+                        None => {
+                            let len = chunk.len();
+                            self.rdr.consume(len);
+                        }
+                    }
+                }
+                return Err(Error::at(
+                    ErrorKind::Row,
+                    Location::line(&self.path, self.line),
+                    format!(
+                        "the line is longer than {} MiB, the limit for one JSON Lines record",
+                        MAX_LINE_BYTES >> 20
+                    ),
+                )
+                .hint("split the record, or check that the file is the inventory you meant"));
+            }
             let mut bytes = self.buf.as_slice();
             if self.line == 1 {
                 bytes = bytes

@@ -48,6 +48,10 @@ pub struct ReadOptions {
     pub encoding: Option<&'static self::decode::Encoding>,
 }
 
+/// The largest JSON or CycloneDX inventory read (they are parsed whole); JSON Lines are
+/// streamed and not limited as a whole.
+pub const JSON_MAX_BYTES: u64 = 256 << 20;
+
 /// How an input was read, besides its items: what a report's input provenance shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Provenance {
@@ -171,8 +175,13 @@ impl Reader {
                 opts.encoding,
             )?),
             Format::Json | Format::CycloneDx => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
+                // JSON is parsed whole: a regular file, of bounded size.
+                let bytes = crate::source::read_regular_file(
+                    path,
+                    JSON_MAX_BYTES,
+                    "inventory",
+                    ErrorKind::Inventory,
+                )?;
                 let digest = (self::digest::sha256_hex(&bytes), bytes.len() as u64);
                 let text = self::toml::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
                 let parsed = self::json::parse_file(path, &file, text, columns, format)?;

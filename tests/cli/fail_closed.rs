@@ -173,3 +173,44 @@ fn an_install_date_that_cannot_be_read_is_a_warning_and_the_row_is_judged() {
         out.stderr
     );
 }
+
+#[test]
+fn a_json_lines_record_over_the_limit_is_an_unread_part_and_memory_stays_bounded() {
+    let env = Env::new();
+    let mut text = String::from("{\"vendor\": \"Nokia\"}\n{\"vendor\": \"Huawei\", \"notes\": \"");
+    text.push_str(&"x".repeat(5 << 20));
+    text.push_str("\"}\n{\"vendor\": \"ZTE\"}\n");
+    env.file("inv.jsonl", text);
+    let out = env.run(&[
+        "check",
+        "inv.jsonl",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    // The long line is not read (the run is incomplete); the line after it is.
+    out.code(2);
+    let r = out.json();
+    assert_eq!(r["summary"]["items"], 2);
+    assert_eq!(r["summary"]["violations"], 1);
+    assert!(r["skipped_rows"]["shown"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("inv.jsonl:2: the line is longer than 4 MiB"));
+}
+
+#[test]
+fn a_json_inventory_must_be_a_regular_file() {
+    let env = Env::new();
+    let out = env.run(&[
+        "check",
+        "/dev/zero",
+        "--input-format",
+        "json",
+        "--as-of",
+        "2026-11-21",
+    ]);
+    out.code(2);
+    assert!(out.stderr.contains("/dev/zero"), "{}", out.stderr);
+}
