@@ -575,3 +575,54 @@ fn a_finding_resting_on_a_weak_reading_says_so() {
     assert_eq!(conf("OLD"), ("confirmed".to_string(), false));
     assert_eq!(conf("NEW"), ("weak".to_string(), true));
 }
+
+#[test]
+fn control_ends_at_closing() {
+    // Dahua Technology USA: the sale closed by the end of January 2024 (agreement 2024-01-03).
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,purpose,installed\nD1,Dahua Technology USA,critical-infrastructure,2019-01-01\n",
+    );
+    let verdict = |as_of: &str| {
+        let out = env.run(&[
+            "check",
+            "inv.csv",
+            "--policy",
+            "us-ndaa-889",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ]);
+        out.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["verdict"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdict("2024-01-03"), ["violation"]);
+    assert_eq!(verdict("2024-01-31"), ["violation"]);
+    assert!(verdict("2024-02-01").is_empty());
+}
+
+#[test]
+fn zte_is_known_by_both_english_expansions() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor\nZ1,Zhongxing Telecommunications Equipment Corporation\nZ2,Zhongxing Telecommunication Equipment Corporation\nZ3,中兴通讯\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    assert_eq!(r["summary"]["violations"], 3);
+}
