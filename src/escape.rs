@@ -36,6 +36,10 @@ pub fn is_escaped(c: char) -> bool {
 
 /// Whether `s` holds a character that is shown escaped.
 pub fn needs_escape(s: &str) -> bool {
+    // Fast path: printable ASCII (one vectorisable pass) holds no escaped character.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return false;
+    }
     s.chars().any(is_escaped)
 }
 
@@ -61,6 +65,9 @@ pub fn push(out: &mut String, c: char) {
 
 /// Writes `s` to `out` with every escaped character in its visible form.
 pub fn write<W: fmt::Write + ?Sized>(out: &mut W, s: &str) -> fmt::Result {
+    if !needs_escape(s) {
+        return out.write_str(s);
+    }
     let mut rest = s;
     while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_escaped(c)) {
         out.write_str(&rest[..i])?;
@@ -102,6 +109,10 @@ pub fn write_json_fragment<W: ?Sized + std::io::Write>(
     w: &mut W,
     fragment: &str,
 ) -> std::io::Result<()> {
+    // Fast path: every character left to escape here is DEL or outside ASCII.
+    if fragment.bytes().all(|b| b < 0x7f) {
+        return w.write_all(fragment.as_bytes());
+    }
     let mut rest = fragment;
     while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_escaped(c)) {
         w.write_all(&rest.as_bytes()[..i])?;

@@ -626,3 +626,38 @@ fn zte_is_known_by_both_english_expansions() {
     let r = out.json();
     assert_eq!(r["summary"]["violations"], 3);
 }
+
+#[test]
+fn cz_nukib_2018() {
+    let csv = "asset_id,vendor\nH1,Huawei\nZ1,ZTE Corporation\nN1,Nokia\n";
+    grid(
+        "cz-nukib-2018",
+        csv,
+        &[
+            // A warning, not a ban: review, never a violation.
+            line("H1", "warning", &[("2018-12-17", "review")]),
+            line("Z1", "warning", &[("2018-12-17", "review")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn pt_cssc_2023() {
+    let csv = "asset_id,vendor,domain,network\n\
+        H1,Huawei,ran,5G\n\
+        H2,Huawei,core,\n\
+        H4,Huawei,ran,4G\n\
+        E1,Ericsson,ran,5G\n";
+    grid(
+        "pt-cssc-2023",
+        csv,
+        &[
+            // Meets the country criterion: for review, exclusion is the Committee's decision.
+            line("H1", "non-member-supplier", &[("2023-05-23", "review")]),
+            // Not stated to be 5G: review.
+            line("H2", "non-member-supplier", &[("2023-05-23", "review")]),
+        ],
+        &[],
+    );
+}

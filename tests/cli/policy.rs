@@ -62,10 +62,12 @@ fn every_shipped_policy_loads_and_validates() {
     assert_eq!(
         ids,
         [
+            "cz-nukib-2018",
             "de-5g",
             "eu-5g-toolbox",
             "lt-5g",
             "lt-cii-procurement",
+            "pt-cssc-2023",
             "se-pts-2020",
             "uk-huawei-dvd",
             "us-fcc-covered",
