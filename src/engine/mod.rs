@@ -22,8 +22,12 @@ pub struct AppliedListing {
     pub list: String,
     /// Date of listing.
     pub listed_on: Date,
-    /// The listed entity's id (the matched entity or one of its controlling parents).
+    /// The listed entity's id (the matched entity, one of its controlling parents, or an
+    /// entity affiliated with one of them).
     pub entity: String,
+    /// The listing reaches the item through an affiliation, not through control.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub through_affiliate: bool,
     /// Legal basis (the listing's own, else the list's).
     pub basis: String,
 }
@@ -144,6 +148,8 @@ pub struct Evaluator<'r> {
     policies: Vec<Policy>,
     timing: Timing,
     waivers: Option<&'r Waivers>,
+    /// Per entity id, the entities affiliated with it (in either direction of the link).
+    affiliated: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// A verdict with its deadline (date, days left) and a sentence about time.
@@ -225,7 +231,13 @@ impl<'r> Evaluator<'r> {
             waivers,
             vendors: std::cell::RefCell::new(Cache::new()),
             models: std::cell::RefCell::new(Cache::new()),
+            affiliated: affiliation_index(&registry.data),
         })
+    }
+
+    /// The entities affiliated with entity `id`.
+    fn affiliated(&self, id: &str) -> &[usize] {
+        self.affiliated.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The policies evaluated, in order.
@@ -442,6 +454,17 @@ impl<'r> Evaluator<'r> {
             reason.push_str("; ");
             reason.push_str(&time_note);
         }
+        // A designation by lists that bind nobody (a warning, an assessment) is for review.
+        if !listings.is_empty()
+            && listings
+                .iter()
+                .all(|l| self.registry.list(&l.list).is_some_and(|d| !d.binding))
+            && verdict == Verdict::Violation
+        {
+            verdict = Verdict::Review;
+            reason.push_str("; the designating list is not binding (a warning or an assessment), so the item is for review");
+        }
+        let via_affiliate = !listings.is_empty() && listings.iter().all(|l| l.through_affiliate);
         // A finding that rests on the ban on new installations carries its confidence.
         let installed = item.installed.as_deref().and_then(parse_installed);
         let confidence = match (rule.new_from, rule.new_from_confidence) {
@@ -452,8 +475,16 @@ impl<'r> Evaluator<'r> {
             }
             _ => rule.confidence,
         };
+        // An affiliation is a weaker link than control or a listing by name.
+        let confidence = if via_affiliate {
+            Confidence::Weak
+        } else {
+            confidence
+        };
         if confidence == Confidence::Weak {
-            reason.push_str(" [rule rests on weakly confirmed facts: see the policy's notes]");
+            reason.push_str(
+                " [weakly confirmed: see the notes of the policy and of the registry entries]",
+            );
         }
         let entry = cand.as_ref().map(|c| self.vendor(c.vendor));
         let mut finding = Finding {
@@ -463,7 +494,9 @@ impl<'r> Evaluator<'r> {
             entry: entry.map(|v| v.id.clone()),
             entry_name: entry.map(|v| v.name.clone()),
             match_kind: cand.as_ref().map(|c| {
-                if chain.len() > 1 {
+                if via_affiliate {
+                    MatchKind::Affiliate
+                } else if chain.len() > 1 {
                     MatchKind::Parent
                 } else {
                     c.kind
@@ -690,7 +723,7 @@ impl<'r> Evaluator<'r> {
                 "vendor '{}' resembles {} ({}; fuzzy score {:.2})",
                 item.vendor, v.name, c.note, c.score
             ),
-            MatchKind::Model | MatchKind::Parent => format!(
+            MatchKind::Model | MatchKind::Parent | MatchKind::Affiliate => format!(
                 "model '{}' matches pattern '{}' of {}",
                 item.model
                     .as_deref()
@@ -781,11 +814,35 @@ impl<'r> Evaluator<'r> {
         let mut review: Option<Coverage> = None;
         for c in m.by_vendor.iter().chain(m.by_model.iter()) {
             let chain = self.chain(self.vendor(c.vendor));
-            for (pos, holder) in chain.iter().enumerate() {
+            // The entity and its controllers, then the entities affiliated with one of them
+            // (after the controller at that position): a listing reaches an affiliate only on a
+            // list that says it does.
+            let mut holders: Vec<(usize, &Vendor, bool)> = chain
+                .iter()
+                .enumerate()
+                .map(|(p, h)| (p, *h, false))
+                .collect();
+            for (p, member) in chain.iter().enumerate() {
+                for &ai in self.affiliated(&member.id) {
+                    let a = self.vendor(ai);
+                    if a.active_on(as_of) && !chain.iter().any(|x| x.id == a.id) {
+                        holders.push((p, a, true));
+                    }
+                }
+            }
+            for (pos, holder, via_affiliate) in holders {
                 let applicable: Vec<&crate::registry::Listing> = holder
                     .listings
                     .iter()
-                    .filter(|l| l.in_force_on(as_of) && lists.is_none_or(|ls| ls.contains(&l.list)))
+                    .filter(|l| {
+                        l.in_force_on(as_of)
+                            && lists.is_none_or(|ls| ls.contains(&l.list))
+                            && (!via_affiliate
+                                || self
+                                    .registry
+                                    .list(&l.list)
+                                    .is_some_and(|d| d.reaches_affiliates))
+                    })
                     .collect();
                 if applicable.is_empty() {
                     continue;
@@ -812,11 +869,22 @@ impl<'r> Evaluator<'r> {
                 for v in &chain[1..=pos] {
                     why.push_str(&format!(", controlled by {}", v.name));
                 }
+                if via_affiliate {
+                    why.push_str(&format!(
+                        ", an affiliate of {} (the registry records the affiliation; see its entry)",
+                        holder.name
+                    ));
+                }
+                let mut ids: Vec<String> = chain[..=pos].iter().map(|v| v.id.clone()).collect();
+                if via_affiliate {
+                    ids.push(holder.id.clone());
+                }
                 let applied = |ls: &[&crate::registry::Listing]| -> Vec<AppliedListing> {
                     ls.iter()
                         .map(|l| AppliedListing {
                             list: l.list.clone(),
                             listed_on: l.listed_on,
+                            through_affiliate: via_affiliate,
                             entity: holder.id.clone(),
                             basis: l
                                 .basis
@@ -835,7 +903,7 @@ impl<'r> Evaluator<'r> {
                     why.push_str(&self.relabel_note(m, c));
                     return Coverage::Yes {
                         cand: Some(c.clone()),
-                        chain: chain[..=pos].iter().map(|v| v.id.clone()).collect(),
+                        chain: ids,
                         listings: applied(&covering),
                         why,
                     };
@@ -935,6 +1003,29 @@ impl<'r> Evaluator<'r> {
             },
         }
     }
+}
+
+/// Affiliations in both directions: an entity recorded as affiliated with another is also
+/// that one's affiliate.
+fn affiliation_index(
+    data: &crate::registry::RegistryData,
+) -> std::collections::HashMap<String, Vec<usize>> {
+    let at: std::collections::HashMap<&str, usize> = data
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), i))
+        .collect();
+    let mut out: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, v) in data.vendors.iter().enumerate() {
+        for a in &v.affiliates {
+            if let Some(&j) = at.get(a.as_str()) {
+                out.entry(v.id.clone()).or_default().push(j);
+                out.entry(a.clone()).or_default().push(i);
+            }
+        }
+    }
+    out
 }
 
 fn join_or(items: &[String]) -> String {

@@ -44,6 +44,9 @@ pub enum MatchKind {
     Fuzzy,
     /// The designation reaches the entity through a controlling parent.
     Parent,
+    /// The designation reaches the entity through an affiliated entity, on a list that reaches
+    /// affiliates.
+    Affiliate,
 }
 
 impl MatchKind {
@@ -55,6 +58,7 @@ impl MatchKind {
             MatchKind::Model => "model",
             MatchKind::Fuzzy => "fuzzy",
             MatchKind::Parent => "parent",
+            MatchKind::Affiliate => "affiliate",
         }
     }
 }

@@ -67,6 +67,7 @@ fn changed_fields(a: &Vendor, b: &Vendor) -> Vec<&'static str> {
     check("country", a.country != b.country);
     check("aliases", a.aliases != b.aliases);
     check("model_patterns", a.model_patterns != b.model_patterns);
+    check("affiliates", a.affiliates != b.affiliates);
     check(
         "parent",
         (&a.parent, a.parent_since, a.parent_until) != (&b.parent, b.parent_since, b.parent_until),

@@ -33,6 +33,10 @@ struct ListOut<'a> {
     confidence: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binding: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reaches_affiliates: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +49,8 @@ struct VendorOut<'a> {
     aliases: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     model_patterns: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    affiliates: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     parent: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +126,8 @@ pub fn to_toml(data: &RegistryData) -> String {
                 source: &l.source,
                 confidence: conf(l.confidence),
                 notes: l.notes.as_deref(),
+                binding: (!l.binding).then_some(false),
+                reaches_affiliates: l.reaches_affiliates.then_some(true),
             })
             .collect(),
         vendor: canon
@@ -131,6 +139,7 @@ pub fn to_toml(data: &RegistryData) -> String {
                 country: v.country.as_deref(),
                 aliases: &v.aliases,
                 model_patterns: &v.model_patterns,
+                affiliates: &v.affiliates,
                 parent: v.parent.as_deref(),
                 parent_since: v.parent_since.map(tdate),
                 parent_until: v.parent_until.map(tdate),
@@ -164,7 +173,7 @@ pub fn to_toml(data: &RegistryData) -> String {
 
 /// The columns of the CSV export, in order: a `kind` column, then the union of the columns of
 /// list, vendor and listing rows (each row fills only its own).
-pub const CSV_HEADER: [&str; 26] = [
+pub const CSV_HEADER: [&str; 29] = [
     "kind",
     "id",
     "vendor",
@@ -191,6 +200,9 @@ pub const CSV_HEADER: [&str; 26] = [
     "delisted_reason",
     "retired_on",
     "retired_reason",
+    "affiliates",
+    "binding",
+    "reaches_affiliates",
 ];
 
 /// One row of the CSV export, filled by column name.
@@ -248,6 +260,12 @@ pub fn to_csv(data: &RegistryData) -> std::io::Result<Vec<u8>> {
         row.set("source", &l.source);
         row.set("confidence", l.confidence.as_str());
         row.opt("notes", l.notes.as_deref());
+        if !l.binding {
+            row.set("binding", "false");
+        }
+        if l.reaches_affiliates {
+            row.set("reaches_affiliates", "true");
+        }
         w.write_record(&row.0)?;
     }
     for v in &canon.vendors {
@@ -257,6 +275,7 @@ pub fn to_csv(data: &RegistryData) -> std::io::Result<Vec<u8>> {
         row.opt("country", v.country.as_deref());
         row.multi("aliases", &v.aliases);
         row.multi("model_patterns", &v.model_patterns);
+        row.multi("affiliates", &v.affiliates);
         row.opt("parent", v.parent.as_deref());
         row.date("parent_since", v.parent_since);
         row.date("parent_until", v.parent_until);

@@ -122,6 +122,8 @@ struct RawList {
     source: String,
     confidence: Option<Spanned<String>>,
     notes: Option<String>,
+    binding: Option<bool>,
+    reaches_affiliates: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +136,8 @@ struct RawVendor {
     aliases: Vec<String>,
     #[serde(default)]
     model_patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    affiliates: Vec<Spanned<String>>,
     parent: Option<Spanned<String>>,
     parent_since: Option<Spanned<toml::value::Datetime>>,
     parent_until: Option<Spanned<toml::value::Datetime>>,
@@ -306,6 +310,8 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
             source: l.source.trim().to_string(),
             confidence: cx.confidence(l.confidence.as_ref())?,
             notes: non_empty(l.notes.clone()),
+            binding: l.binding.unwrap_or(true),
+            reaches_affiliates: l.reaches_affiliates.unwrap_or(false),
         });
         spots.lists.push(cx.loc(start));
     }
@@ -443,6 +449,13 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                 .filter(|a| !a.is_empty())
                 .collect(),
             model_patterns,
+            affiliates: {
+                let mut out = Vec::with_capacity(v.affiliates.len());
+                for a in &v.affiliates {
+                    out.push(cx.slug(a, "affiliate")?);
+                }
+                out
+            },
             parent,
             parent_since,
             parent_until,
@@ -501,7 +514,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
 
 /// The columns a vendor row uses, and so all the columns of a registry CSV without a `kind`
 /// column: the original seven, then the optional vendor facts.
-pub const VENDOR_COLUMNS: [&str; 14] = [
+pub const VENDOR_COLUMNS: [&str; 15] = [
     "id",
     "name",
     "country",
@@ -516,10 +529,11 @@ pub const VENDOR_COLUMNS: [&str; 14] = [
     "notes",
     "retired_on",
     "retired_reason",
+    "affiliates",
 ];
 
 /// The columns a `list` row of a registry CSV uses.
-pub const LIST_COLUMNS: [&str; 8] = [
+pub const LIST_COLUMNS: [&str; 10] = [
     "id",
     "title",
     "jurisdiction",
@@ -528,6 +542,8 @@ pub const LIST_COLUMNS: [&str; 8] = [
     "source",
     "confidence",
     "notes",
+    "binding",
+    "reaches_affiliates",
 ];
 
 /// The columns a `listing` row of a registry CSV uses.
@@ -790,6 +806,18 @@ impl Row<'_> {
         unprotect_cell(self.raw(col))
     }
 
+    /// A yes/no cell (`true`/`false`, `yes`/`no`), `default` when empty.
+    fn flag(&self, col: &str, default: bool) -> Result<bool> {
+        match self.value(col).to_ascii_lowercase().as_str() {
+            "" => Ok(default),
+            "true" | "yes" => Ok(true),
+            "false" | "no" => Ok(false),
+            other => Err(self
+                .err(col, format!("'{other}' in '{col}' is not true or false"))
+                .hint("write true or false")),
+        }
+    }
+
     /// The value, `None` when the cell is empty.
     fn opt(&self, col: &str) -> Option<String> {
         Some(self.value(col))
@@ -937,6 +965,8 @@ impl CsvContent {
             source,
             confidence: row.confidence()?,
             notes: row.opt("notes"),
+            binding: row.flag("binding", true)?,
+            reaches_affiliates: row.flag("reaches_affiliates", false)?,
         });
         self.spots.lists.push(row.loc());
         Ok(())
@@ -1054,6 +1084,19 @@ impl CsvContent {
             country,
             aliases: row.multi("aliases")?,
             model_patterns,
+            affiliates: {
+                let mut out = Vec::new();
+                for a in row.multi("affiliates")? {
+                    if !is_slug(&a) {
+                        return Err(row.err(
+                            "affiliates",
+                            format!("affiliate '{a}' is not a valid vendor id"),
+                        ));
+                    }
+                    out.push(a);
+                }
+                out
+            },
             parent,
             parent_since,
             parent_until,
@@ -1470,6 +1513,23 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
                         ),
                     )
                     .hint("import the parent's entry too (in the same run or before)"));
+                }
+            }
+            for a in &v.affiliates {
+                if a == &v.id || !vendor_ids.contains(a.as_str()) {
+                    return Err(reg_err(
+                        f.spots.vendors[i].clone(),
+                        format!(
+                            "vendor '{}' names affiliate '{a}', which is {}",
+                            v.id,
+                            if a == &v.id {
+                                "itself"
+                            } else {
+                                "not in the registry"
+                            }
+                        ),
+                    )
+                    .hint("import the affiliate's entry too (in the same run or before)"));
                 }
             }
             for (j, l) in v.listings.iter().enumerate() {

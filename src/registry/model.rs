@@ -88,6 +88,28 @@ pub struct ListDef {
     pub confidence: Confidence,
     /// Free-text notes.
     pub notes: Option<String>,
+    /// Whether the list binds anyone (a ban, a direction, a licence condition); a warning or
+    /// an assessment (the NÚKIB warning, the EU Toolbox) does not: without a policy, its
+    /// listings make an item `review`, never `violation`.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub binding: bool,
+    /// Whether a listing also covers the listed entity's affiliates (the FCC Covered List and
+    /// NDAA section 889 say "subsidiaries and affiliates"); subsidiaries are covered through
+    /// parent links on every list.
+    #[serde(default, skip_serializing_if = "is_no")]
+    pub reaches_affiliates: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+fn is_no(b: &bool) -> bool {
+    !*b
 }
 
 /// One designation of a vendor by a list.
@@ -137,6 +159,10 @@ pub struct Vendor {
     pub model_patterns: Vec<String>,
     /// The controlling entity's id.
     pub parent: Option<String>,
+    /// Entities it is affiliated with without being controlled by them (ids): a listing of
+    /// one of them reaches it on lists that reach affiliates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliates: Vec<String>,
     /// Since when the parent controls it.
     pub parent_since: Option<Date>,
     /// The date control ended (the link no longer holds from this date).
@@ -190,6 +216,8 @@ impl RegistryData {
             v.aliases.dedup();
             v.model_patterns.sort();
             v.model_patterns.dedup();
+            v.affiliates.sort();
+            v.affiliates.dedup();
             v.sources.sort();
             v.sources.dedup();
             v.listings
@@ -212,6 +240,7 @@ impl RegistryData {
             && self.vendors.iter().all(|v| {
                 strictly_sorted(&v.aliases)
                     && strictly_sorted(&v.model_patterns)
+                    && strictly_sorted(&v.affiliates)
                     && strictly_sorted(&v.sources)
                     && v.listings
                         .windows(2)

@@ -35,6 +35,7 @@ pub const APPLICATION_ID: i32 = 0x7476_6368;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_history.sql"),
+    include_str!("migrations/0003_binding_affiliates.sql"),
 ];
 
 /// Who made a change, when, and from what.
@@ -673,13 +674,17 @@ impl Store {
     }
 }
 
-/// Reads the whole content through `c` (a connection or an open transaction).
+/// Reads the whole content through `c` (a connection or an open transaction). A file of an
+/// older schema (read-only commands do not migrate) reads with the later columns' defaults.
 fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
     {
+        let version = c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
         let mut data = RegistryData::default();
-        let mut st = c.prepare(
-            "SELECT id, title, jurisdiction, authority, basis, source, confidence, notes FROM list ORDER BY id",
-        )?;
+        let mut st = c.prepare(if version >= 3 {
+            "SELECT id, title, jurisdiction, authority, basis, source, confidence, notes, binding, reaches_affiliates FROM list ORDER BY id"
+        } else {
+            "SELECT id, title, jurisdiction, authority, basis, source, confidence, notes, 1, 0 FROM list ORDER BY id"
+        })?;
         let rows = st.query_map([], |r| {
             Ok(ListDef {
                 id: r.get(0)?,
@@ -690,6 +695,8 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
                 source: r.get(5)?,
                 confidence: conf(&r.get::<_, String>(6)?),
                 notes: r.get(7)?,
+                binding: r.get::<_, i64>(8)? != 0,
+                reaches_affiliates: r.get::<_, i64>(9)? != 0,
             })
         })?;
         for row in rows {
@@ -705,6 +712,7 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
                 country: r.get(2)?,
                 aliases: Vec::new(),
                 model_patterns: Vec::new(),
+                affiliates: Vec::new(),
                 parent: r.get(3)?,
                 parent_since: date_opt(r.get(4)?),
                 parent_until: date_opt(r.get(5)?),
@@ -730,6 +738,17 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
                 data.vendors[i].aliases.push(r.get(1)?);
+            }
+        }
+        if version >= 3 {
+            let mut st = c.prepare(
+                "SELECT vendor_id, affiliate_id FROM affiliate ORDER BY vendor_id, affiliate_id",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
+                    data.vendors[i].affiliates.push(r.get(1)?);
+                }
             }
         }
         let mut st =
@@ -1190,12 +1209,13 @@ fn upsert_tx(
 ) -> rusqlite::Result<()> {
     for l in &data.lists {
         tx.execute(
-            "INSERT INTO list (id, title, jurisdiction, authority, basis, source, confidence, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO list (id, title, jurisdiction, authority, basis, source, confidence, notes, binding, reaches_affiliates)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, jurisdiction = excluded.jurisdiction,
                authority = excluded.authority, basis = excluded.basis, source = excluded.source,
-               confidence = excluded.confidence, notes = excluded.notes",
-            params![l.id, l.title, l.jurisdiction, l.authority, l.basis, l.source, l.confidence.as_str(), l.notes],
+               confidence = excluded.confidence, notes = excluded.notes,
+               binding = excluded.binding, reaches_affiliates = excluded.reaches_affiliates",
+            params![l.id, l.title, l.jurisdiction, l.authority, l.basis, l.source, l.confidence.as_str(), l.notes, l.binding, l.reaches_affiliates],
         )?;
         fault_point(writes);
     }
@@ -1229,6 +1249,14 @@ fn upsert_tx(
         for a in &v.aliases {
             tx.execute(
                 "INSERT OR IGNORE INTO alias (vendor_id, alias) VALUES (?1, ?2)",
+                params![v.id, a],
+            )?;
+            fault_point(writes);
+        }
+        tx.execute("DELETE FROM affiliate WHERE vendor_id = ?1", params![v.id])?;
+        for a in &v.affiliates {
+            tx.execute(
+                "INSERT OR IGNORE INTO affiliate (vendor_id, affiliate_id) VALUES (?1, ?2)",
                 params![v.id, a],
             )?;
             fault_point(writes);

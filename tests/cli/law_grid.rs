@@ -661,3 +661,163 @@ fn pt_cssc_2023() {
         &[],
     );
 }
+
+#[test]
+fn kaspersky_affiliates_are_reached_by_the_fcc_entry() {
+    let csv = "asset_id,vendor,installed\n\
+        K1,Kaspersky Labs Limited,2023-01-01\n\
+        K2,OOO Kaspersky Group,2021-01-01\n";
+    grid(
+        "us-fcc-covered",
+        csv,
+        &[
+            // Acquired after AO Kaspersky Lab's listing (2022-03-25): barred.
+            line("K1", "covered-list", &[("2023-01-01", "violation")]),
+            // Acquired before it: may still be used.
+            line("K2", "covered-list", &[("2022-03-25", "review")]),
+        ],
+        &[],
+    );
+    let env = Env::new();
+    env.file("inv.csv", csv);
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "us-fcc-covered",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    let r = out.json();
+    let k1 = &r["findings"][0];
+    assert_eq!(k1["match"], "affiliate");
+    assert_eq!(k1["confidence"], "weak");
+    assert_eq!(k1["listings"][0]["entity"], "ao-kaspersky-lab");
+    assert_eq!(k1["listings"][0]["through_affiliate"], true);
+    assert_eq!(
+        k1["evidence"]["chain"],
+        serde_json::json!(["kaspersky-labs-limited", "ao-kaspersky-lab"])
+    );
+    assert!(k1["reason"]
+        .as_str()
+        .unwrap()
+        .contains("an affiliate of AO Kaspersky Lab"));
+    // A list that does not reach affiliates (the UK's) does not: and the German agreement
+    // names no Kaspersky entity anyway; the default run reaches them through the FCC list.
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    assert_eq!(out.json()["summary"]["violations"], 2);
+}
+
+#[test]
+fn without_a_policy_a_non_binding_list_gives_a_review() {
+    let env = Env::new();
+    env.file(
+        "reg.toml",
+        r#"
+[[list]]
+id = "warning-list"
+title = "A warning"
+jurisdiction = "LT"
+basis = "Warning of 2020"
+source = "https://example.org/warning"
+binding = false
+
+[[list]]
+id = "ban-list"
+title = "A ban"
+jurisdiction = "LT"
+basis = "Act of 2020"
+source = "https://example.org/ban"
+
+[[vendor]]
+id = "warned"
+name = "Warned Radio Ltd"
+  [[vendor.listing]]
+  list = "warning-list"
+  listed_on = 2020-01-01
+
+[[vendor]]
+id = "banned"
+name = "Banned Radio Ltd"
+  [[vendor.listing]]
+  list = "ban-list"
+  listed_on = 2020-01-01
+"#,
+    );
+    env.run(&["registry", "import", "reg.toml", "--db", "r.db"])
+        .code(0);
+    env.file(
+        "inv.csv",
+        "asset_id,vendor\nW1,Warned Radio Ltd\nB1,Banned Radio Ltd\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--db",
+        "r.db",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    let verdicts: Vec<(String, String)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["asset_id"].as_str().unwrap().to_string(),
+                f["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("W1".to_string(), "review".to_string()),
+            ("B1".to_string(), "violation".to_string())
+        ]
+    );
+    assert!(r["findings"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("the designating list is not binding"));
+    // The flag survives an export and a re-import (TOML and CSV).
+    for format in ["toml", "csv"] {
+        let file = format!("export.{format}");
+        env.run(&[
+            "registry", "export", "--db", "r.db", "--format", format, "-o", &file,
+        ])
+        .code(0);
+        let text = std::fs::read_to_string(env.path(&file)).unwrap();
+        assert!(
+            text.contains("binding = false") || text.contains(",false,"),
+            "{text}"
+        );
+        let db = format!("{format}.db");
+        env.run(&["registry", "import", &file, "--db", &db]).code(0);
+        let again = env.run(&[
+            "check",
+            "inv.csv",
+            "--db",
+            &db,
+            "--as-of",
+            "2026-11-21",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(again.json()["findings"][0]["verdict"], "review", "{format}");
+    }
+}

@@ -377,6 +377,7 @@ proptest! {
             country: None,
             aliases: Vec::new(),
             model_patterns: Vec::new(),
+            affiliates: Vec::new(),
             parent: None,
             parent_since: None,
             parent_until: None,
@@ -399,6 +400,8 @@ proptest! {
                 source: words[2].clone(),
                 confidence,
                 notes: opt(&texts[1]),
+                binding: !weak,
+                reaches_affiliates: weak,
             }],
             vendors: vec![
                 Vendor {
@@ -406,6 +409,7 @@ proptest! {
                     name: words[3].clone(),
                     aliases: many[0].clone(),
                     model_patterns: many[1].clone(),
+                    affiliates: if weak { vec!["b".into()] } else { Vec::new() },
                     parent: Some("b".into()),
                     parent_since: date(2019),
                     parent_until: date(2020),
