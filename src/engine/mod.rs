@@ -87,6 +87,9 @@ pub struct Assessment {
     /// False when the item's install date is after the as-of date: it was not in service on
     /// that date, so no rule judged it.
     pub in_service: bool,
+    /// For an item without findings whose entity no longer counts (retired, or delisted from
+    /// every list): what it was identified as and since when it no longer applies.
+    pub note: Option<String>,
 }
 
 /// How a check judges time.
@@ -224,7 +227,9 @@ impl<'r> Evaluator<'r> {
             policies
         };
         Ok(Evaluator {
-            matcher: Matcher::build(&registry.data, |v| v.active_on(timing.as_of), opts)?,
+            // Retired entries are matched too, so that their items are identified ("no longer
+            // applies since ...") rather than unknown; no rule judges them.
+            matcher: Matcher::build(&registry.data, |_| true, opts)?,
             registry,
             policies,
             timing,
@@ -305,8 +310,23 @@ impl<'r> Evaluator<'r> {
                 identity,
                 findings: Vec::new(),
                 in_service: false,
+                note: None,
             };
         }
+        // Entries retired by the as-of date identify the item but no longer apply.
+        let as_of = self.timing.as_of;
+        let active = |c: &Candidate| self.vendor(c.vendor).active_on(as_of);
+        let filtered;
+        let m = if m.by_vendor.iter().chain(m.by_model.iter()).all(active) {
+            m
+        } else {
+            filtered = MatchResult {
+                normalized: m.normalized.clone(),
+                by_vendor: m.by_vendor.iter().filter(|c| active(c)).cloned().collect(),
+                by_model: m.by_model.iter().filter(|c| active(c)).cloned().collect(),
+            };
+            &filtered
+        };
         let mut findings = Vec::new();
         let mut per_policy = Vec::with_capacity(self.policies.len());
         for policy in &self.policies {
@@ -320,14 +340,49 @@ impl<'r> Evaluator<'r> {
             per_policy.push(worst);
         }
         let verdict = per_policy.iter().copied().max().unwrap_or(Verdict::Ok);
+        let note = if findings.is_empty() {
+            identity
+                .as_ref()
+                .and_then(|(id, ..)| self.no_longer_note(id))
+        } else {
+            None
+        };
         Assessment {
             verdict,
             per_policy,
-            identified: m.is_identified(),
+            identified: identity.is_some(),
             identity,
             findings,
             in_service: true,
+            note,
         }
+    }
+
+    /// Why an identified entity no longer counts on the as-of date: it was retired, or every
+    /// listing of it (and of its controllers) has ended; `None` otherwise.
+    fn no_longer_note(&self, id: &str) -> Option<String> {
+        let as_of = self.timing.as_of;
+        let v = self.registry.vendor(id)?;
+        if let Some(r) = v.retired_on.filter(|r| *r <= as_of) {
+            return Some(format!(
+                "identified as {}, retired from the registry on {r}{}: it no longer applies",
+                v.name,
+                v.retired_reason
+                    .as_deref()
+                    .map_or(String::new(), |why| format!(" ({why})"))
+            ));
+        }
+        let listings: Vec<&crate::registry::Listing> = v.listings.iter().collect();
+        let ended = listings
+            .iter()
+            .filter(|l| l.listed_on <= as_of)
+            .map(|l| l.delisted_on.filter(|d| *d <= as_of))
+            .collect::<Option<Vec<Date>>>()?;
+        let last = ended.into_iter().max()?;
+        Some(format!(
+            "identified as {}, no longer listed since {last}",
+            v.name
+        ))
     }
 
     fn apply_rule(

@@ -542,6 +542,8 @@ impl<'a> RowRef<'a> {
             listings: &[],
             reason: if !a.in_service {
                 "installed after the check date: not in service on that date, so not judged"
+            } else if let Some(note) = &a.note {
+                note
             } else if a.identified {
                 "identified; no rule applies to it as of the check date"
             } else {

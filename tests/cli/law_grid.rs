@@ -821,3 +821,50 @@ name = "Banned Radio Ltd"
         assert_eq!(again.json()["findings"][0]["verdict"], "review", "{format}");
     }
 }
+
+#[test]
+fn a_delisted_entity_is_identified_and_says_since_when() {
+    let env = Env::new();
+    env.file(
+        "reg.toml",
+        r#"
+[[list]]
+id = "ban-list"
+title = "A ban"
+jurisdiction = "LT"
+basis = "Act of 2020"
+source = "https://example.org/ban"
+
+[[vendor]]
+id = "acme"
+name = "Acme Radio Ltd"
+  [[vendor.listing]]
+  list = "ban-list"
+  listed_on = 2020-01-01
+  delisted_on = 2024-06-01
+  delisted_reason = "Court ruling"
+"#,
+    );
+    env.run(&["registry", "import", "reg.toml", "--db", "r.db"])
+        .code(0);
+    env.file("inv.csv", "asset_id,vendor\nA1,Acme Radio Ltd\n");
+    let verdict = |as_of: &str| {
+        let out = env.run(&[
+            "check", "inv.csv", "--db", "r.db", "--as-of", as_of, "--format", "json", "--all",
+        ]);
+        let r = out.json();
+        (
+            r["findings"][0]["verdict"].as_str().unwrap().to_string(),
+            r["findings"][0]["reason"].as_str().unwrap().to_string(),
+            r["summary"]["unidentified"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(verdict("2024-05-31").0, "violation");
+    let (v, reason, unidentified) = verdict("2024-06-01");
+    assert_eq!(v, "ok");
+    assert_eq!(
+        reason,
+        "identified as Acme Radio Ltd, no longer listed since 2024-06-01"
+    );
+    assert_eq!(unidentified, 0);
+}

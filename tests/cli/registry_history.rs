@@ -193,16 +193,24 @@ fn retirement_is_seen_only_from_its_date() {
             "--all",
         ],
     );
-    let entries: Vec<&serde_json::Value> = all["findings"]
+    // A retired entry still identifies its items, but no longer applies: they are ok, and say
+    // what they were identified as and since when it no longer applies.
+    let a1 = all["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| &f["entry"])
-        .collect();
+        .find(|f| f["asset_id"] == "A1")
+        .unwrap();
+    assert_eq!(a1["verdict"], "ok");
+    assert_eq!(a1["entry"], "acme");
     assert!(
-        entries.iter().all(|e| *e != "acme"),
-        "a retired entry is not matched: {entries:?}"
+        a1["reason"]
+            .as_str()
+            .unwrap()
+            .contains("retired from the registry on 2024-05-01 (Dissolved): it no longer applies"),
+        "{a1}"
     );
+    assert_eq!(all["summary"]["unidentified"], 0);
     // The entry is still in the registry, retired.
     let v = json(
         &env,
