@@ -868,3 +868,26 @@ name = "Acme Radio Ltd"
     );
     assert_eq!(unidentified, 0);
 }
+
+#[test]
+fn the_uk_designated_person_is_huawei_uk() {
+    let csv = "asset_id,vendor,domain,network,installed\n\
+        U1,Huawei Technologies (UK) Co. Limited,core,5G,2020-01-01\n";
+    grid(
+        "uk-huawei-dvd",
+        csv,
+        &[
+            line(
+                "U1",
+                "network-core",
+                &[("2022-10-13", "review"), ("2024-01-01", "violation")],
+            ),
+            line(
+                "U1",
+                "all-5g",
+                &[("2022-10-13", "review"), ("2028-01-01", "violation")],
+            ),
+        ],
+        &[],
+    );
+}
