@@ -891,3 +891,21 @@ fn the_uk_designated_person_is_huawei_uk() {
         &[],
     );
 }
+
+#[test]
+fn ee_ecs_2021() {
+    let csv = "asset_id,vendor,domain,network\n\
+        C1,Huawei,core,4G\n\
+        R1,ZTE,ran,5G\n\
+        N1,Nokia,core,5G\n";
+    grid(
+        "ee-ecs-2021",
+        csv,
+        &[
+            // Weakly confirmed (a draft regulation): review only, on both sides of the date.
+            line("C1", "core", &[("2021-11-24", "review")]),
+            line("R1", "5g-by-2025", &[("2021-11-24", "review")]),
+        ],
+        &[],
+    );
+}

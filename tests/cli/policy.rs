@@ -64,6 +64,7 @@ fn every_shipped_policy_loads_and_validates() {
         [
             "cz-nukib-2018",
             "de-5g",
+            "ee-ecs-2021",
             "eu-5g-toolbox",
             "lt-5g",
             "lt-cii-procurement",
