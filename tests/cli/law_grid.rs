@@ -909,3 +909,48 @@ fn ee_ecs_2021() {
         &[],
     );
 }
+
+#[test]
+fn native_script_names_of_the_designated_entities_are_known() {
+    // The legal names and stock short names the facts confirm (section 8.1).
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor\nA,海能达\nB,海康威视\nC,大华股份\nD,华为技术有限公司\nE,中兴通讯\nF,Лаборатория Касперского\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    let got: Vec<(String, String)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["asset_id"].as_str().unwrap().to_string(),
+                f["entry"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("A", "hytera"),
+        ("B", "hikvision"),
+        ("C", "dahua"),
+        ("D", "huawei"),
+        ("E", "zte"),
+        ("F", "ao-kaspersky-lab"),
+    ];
+    for (a, e) in want {
+        assert!(
+            got.contains(&(a.to_string(), e.to_string())),
+            "{a} not identified as {e}: {got:?}"
+        );
+    }
+}
