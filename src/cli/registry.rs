@@ -610,6 +610,14 @@ fn verify(db: Option<&Path>) -> anyhow::Result<ExitStatus> {
             "no revisions recorded; current content sha256 {current}"
         )?,
     }
+    // Data quality, not integrity: a warning, not a failure.
+    for gap in store.load()?.native_name_gaps() {
+        writeln!(
+            out,
+            "warning: {} (add the native legal name as an alias, so that inventories written in that script match)",
+            V(&gap)
+        )?;
+    }
     if problems == 0 {
         writeln!(out, "{}: ok", V(&tvcheck::error::display_path(db)))?;
         Ok(ExitStatus::Success)

@@ -274,6 +274,36 @@ impl RegistryData {
         serde_json::from_value(v.clone()).ok()
     }
 
+    /// Listed entities registered in China or Russia whose names and aliases include none in
+    /// the country's script (Han, Cyrillic): inventories there write them so, and matching can
+    /// only find what the registry spells. One plain-words message per entity.
+    pub fn native_name_gaps(&self) -> Vec<String> {
+        let han = |c: char| matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}');
+        let cyrillic = |c: char| matches!(c, '\u{0400}'..='\u{04ff}');
+        self.vendors
+            .iter()
+            .filter(|v| !v.listings.is_empty() && v.retired_on.is_none())
+            .filter_map(|v| {
+                let (script, test): (&str, &dyn Fn(char) -> bool) = match v.country.as_deref() {
+                    Some("CN") => ("Chinese", &han),
+                    Some("RU") => ("Russian (Cyrillic)", &cyrillic),
+                    _ => return None,
+                };
+                let has = std::iter::once(&v.name)
+                    .chain(&v.aliases)
+                    .any(|n| n.chars().any(test));
+                (!has).then(|| {
+                    format!(
+                        "'{}' ({}) is listed and registered in {} but has no {script} name or alias",
+                        v.id,
+                        v.name,
+                        v.country.as_deref().unwrap_or("")
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Number of listings over all vendors.
     pub fn listing_count(&self) -> usize {
         self.vendors.iter().map(|v| v.listings.len()).sum()

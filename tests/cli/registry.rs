@@ -541,3 +541,56 @@ fn registry_csv_errors_name_file_line_and_column() {
     import("later.csv", "kind,vendor,list,listed_on,basis\nlisting,acme,l,2021-01-01,Act\n")
         .error(&["later.csv:2:9: a listing row for vendor 'acme', which no vendor row of this import defines"]);
 }
+
+#[test]
+fn verify_warns_when_a_listed_chinese_or_russian_entity_has_no_native_name() {
+    let env = Env::new();
+    let reg = |cn_alias: &str| {
+        format!(
+            r#"
+[[list]]
+id = "ban-list"
+title = "A ban"
+jurisdiction = "LT"
+basis = "Act of 2020"
+source = "https://example.org/ban"
+
+[[vendor]]
+id = "acme-cn"
+name = "Acme Radio Co., Ltd."
+country = "CN"
+aliases = [{cn_alias}]
+  [[vendor.listing]]
+  list = "ban-list"
+  listed_on = 2020-01-01
+
+[[vendor]]
+id = "acme-ru"
+name = "OOO Acme"
+country = "RU"
+aliases = ["ООО Акме"]
+  [[vendor.listing]]
+  list = "ban-list"
+  listed_on = 2020-01-01
+"#
+        )
+    };
+    env.file("gap.toml", reg(""));
+    env.run(&["registry", "import", "gap.toml", "--db", "gap.db"])
+        .code(0);
+    let out = env.run(&["registry", "verify", "--db", "gap.db"]);
+    // A data-quality warning, not an integrity failure.
+    out.code(0);
+    assert!(
+        out.stdout.contains("warning: 'acme-cn' (Acme Radio Co., Ltd.) is listed and registered in CN but has no Chinese name or alias"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("acme-ru"), "{}", out.stdout);
+    env.file("full.toml", reg("\"阿克米无线电有限公司\""));
+    env.run(&["registry", "import", "full.toml", "--db", "full.db"])
+        .code(0);
+    let out = env.run(&["registry", "verify", "--db", "full.db"]);
+    out.code(0);
+    assert!(!out.stdout.contains("warning:"), "{}", out.stdout);
+}
