@@ -127,7 +127,7 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 entities.join(", ")
             ),
             RuleKind::ForeignProduced { produced_outside } => format!(
-                "produced (any stage: design, development, manufacturing, assembly) outside {}, by the item's origin column (items without one: review)",
+                "produced at least in part (design, development, manufacturing or assembly) outside {}, by the item's origin column, whoever the maker (items without one: review)",
                 produced_outside.join(", ")
             ),
         };
@@ -146,7 +146,7 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
         });
         let categories = r.categories.as_ref().map_or(String::new(), |c| {
             format!(
-                " of the categories {} only (items whose category is not stated or not in the vocabulary: not judged; a doubtful one: review)",
+                "; equipment categories {} only (items whose category is not stated or not in the vocabulary: not judged; a doubtful one: review)",
                 c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             )
         });

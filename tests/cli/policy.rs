@@ -70,6 +70,8 @@ fn every_shipped_policy_loads_and_validates() {
             "pt-cssc-2023",
             "se-pts-2020",
             "uk-huawei-dvd",
+            "uk-surveillance-2022",
+            "us-asda-2023",
             "us-fcc-covered",
             "us-ndaa-889"
         ]
