@@ -515,6 +515,14 @@ mod tests {
     }
 
     #[test]
+    fn category_and_origin_properties() {
+        let items = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"type\": \"device\", \"name\": \"n\", \"manufacturer\": {\"name\": \"Acme\"}, \"properties\": [{\"name\": \"tvcheck:category\", \"value\": \"Drone\"}, {\"name\": \"tvcheck:made_in\", \"value\": \"CN; US\"}]}]}").unwrap();
+        assert_eq!(items[0].category.as_deref(), Some("Drone"));
+        assert_eq!(items[0].origin.as_deref(), Some("CN; US"));
+        assert_eq!(items[0].country, None);
+    }
+
+    #[test]
     fn malformed_components_are_located() {
         let e = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  \"x\"]}").unwrap_err();
         assert_eq!(e.location, Some(Location::at("bom.json", 3, 3)));
