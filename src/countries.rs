@@ -146,6 +146,68 @@ pub fn code_for_name(name: &str) -> Option<&'static str> {
         .map(|(k, _)| *k)
 }
 
+/// Common English forms that are not ISO short names, with their alpha-2 codes.
+const COMMON_NAMES: [(&str, &str); 16] = [
+    ("usa", "US"),
+    ("u.s.a.", "US"),
+    ("u.s.", "US"),
+    ("united states of america", "US"),
+    ("uk", "GB"),
+    ("u.k.", "GB"),
+    ("great britain", "GB"),
+    ("britain", "GB"),
+    ("taiwan", "TW"),
+    ("vietnam", "VN"),
+    ("south korea", "KR"),
+    ("russia", "RU"),
+    ("prc", "CN"),
+    ("people's republic of china", "CN"),
+    ("mainland china", "CN"),
+    ("iran", "IR"),
+];
+
+/// The alpha-2 code of one country as an inventory writes it: an alpha-2 code (any case), an
+/// English short name (`China`), or a common form that is not one (`USA`, `UK`, `Taiwan`,
+/// `Vietnam`, `South Korea`, `Russia`, `PRC`, `Iran`).
+pub fn code_for_inventory(s: &str) -> Option<&'static str> {
+    let t = s.trim();
+    if t.len() == 2 {
+        if let Some((code, _)) = table().get_key_value(t.to_ascii_uppercase().as_str()) {
+            return Some(code);
+        }
+    }
+    code_for_name(t).or_else(|| {
+        let lower = t.to_lowercase();
+        COMMON_NAMES
+            .iter()
+            .find(|(n, _)| *n == lower)
+            .map(|(_, c)| *c)
+    })
+}
+
+/// The countries an inventory value names: one country, or several separated by `;`, `,` or
+/// `/` ("CN; VN", "Mexico / USA": design, manufacturing and assembly may happen in different
+/// countries). A name that itself holds a comma ("Korea, Republic of") is read whole first.
+/// `Err` gives the first part that is not a country tvcheck knows; an empty value names none.
+pub fn parse_list(s: &str) -> Result<Vec<&'static str>, String> {
+    if let Some(c) = code_for_inventory(s) {
+        return Ok(vec![c]);
+    }
+    let mut out: Vec<&'static str> = Vec::new();
+    for part in s
+        .split([';', ',', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match code_for_inventory(part) {
+            Some(c) if !out.contains(&c) => out.push(c),
+            Some(_) => {}
+            None => return Err(part.to_string()),
+        }
+    }
+    Ok(out)
+}
+
 /// The English short name of an alpha-2 code.
 pub fn name(code: &str) -> Option<&'static str> {
     table().get(code).copied()
@@ -164,6 +226,20 @@ mod tests {
         assert!(!is_alpha2("XX"));
         assert!(!is_alpha2("EU"));
         assert_eq!(name("SE"), Some("Sweden"));
+    }
+
+    #[test]
+    fn inventory_country_lists() {
+        assert_eq!(code_for_inventory("cn"), Some("CN"));
+        assert_eq!(code_for_inventory(" China "), Some("CN"));
+        assert_eq!(code_for_inventory("USA"), Some("US"));
+        assert_eq!(code_for_inventory("Atlantis"), None);
+        assert_eq!(parse_list("CN; VN"), Ok(vec!["CN", "VN"]));
+        assert_eq!(parse_list("Mexico / USA"), Ok(vec!["MX", "US"]));
+        assert_eq!(parse_list("US, US"), Ok(vec!["US"]));
+        assert_eq!(parse_list("Korea, Republic of"), Ok(vec!["KR"]));
+        assert_eq!(parse_list("US; Atlantis"), Err("Atlantis".to_string()));
+        assert_eq!(parse_list(" ; "), Ok(vec![]));
     }
 
     fn d(s: &str) -> Date {

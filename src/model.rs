@@ -37,6 +37,11 @@ pub struct Item {
     pub purpose: Option<String>,
     /// The network technology or generation it serves (5G, 4G, FTTH, ...), as written.
     pub network: Option<String>,
+    /// The kind of equipment (drone, router, inverter, camera, ...), as written.
+    pub category: Option<String>,
+    /// The country or countries where it was produced (designed, developed, manufactured or
+    /// assembled), as written: separate from the manufacturer's country of registration.
+    pub origin: Option<String>,
     /// Every other column, in file order: (header, value).
     pub extra: Vec<(Arc<str>, String)>,
     /// What the reader could not understand in a field that no verdict depends on (an
@@ -71,6 +76,8 @@ impl Item {
             installed: get(Field::Installed)?,
             purpose: get(Field::Purpose)?,
             network: get(Field::Network)?,
+            category: get(Field::Category)?,
+            origin: get(Field::Origin)?,
             extra,
             warnings: Vec::new(),
         })
@@ -102,11 +109,15 @@ pub enum Field {
     Purpose,
     /// Network technology or generation (5G, 4G, FTTH, ...).
     Network,
+    /// Equipment category (drone, router, inverter, camera, ...).
+    Category,
+    /// Country or countries of production.
+    Origin,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 13] = [
         Field::AssetId,
         Field::Vendor,
         Field::Model,
@@ -118,6 +129,8 @@ impl Field {
         Field::Installed,
         Field::Purpose,
         Field::Network,
+        Field::Category,
+        Field::Origin,
     ];
 
     /// The canonical name, as used in `--column NAME=HEADER` and TOML keys.
@@ -134,6 +147,8 @@ impl Field {
             Field::Installed => "installed",
             Field::Purpose => "purpose",
             Field::Network => "network",
+            Field::Category => "category",
+            Field::Origin => "origin",
         }
     }
 
@@ -147,7 +162,7 @@ impl Field {
             Field::Site => &["site", "location"],
             Field::Domain => &["domain", "network_domain", "segment", "layer"],
             Field::Quantity => &["quantity", "qty"],
-            Field::Country => &["country", "vendor_country", "country_of_origin"],
+            Field::Country => &["country", "vendor_country"],
             Field::Installed => &["installed", "install_date", "commissioned"],
             Field::Purpose => &["purpose", "use", "usage", "intended_use"],
             Field::Network => &[
@@ -157,6 +172,22 @@ impl Field {
                 "network_generation",
                 "network_technology",
                 "rat",
+            ],
+            Field::Category => &[
+                "category",
+                "equipment_category",
+                "equipment_type",
+                "device_type",
+                "device_category",
+                "type_of_equipment",
+            ],
+            Field::Origin => &[
+                "origin",
+                "made_in",
+                "country_of_production",
+                "production_country",
+                "country_of_origin",
+                "manufactured_in",
             ],
         }
     }

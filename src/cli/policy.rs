@@ -126,6 +126,10 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 "made by {} (or an entity they control)",
                 entities.join(", ")
             ),
+            RuleKind::ForeignProduced { produced_outside } => format!(
+                "produced at least in part (design, development, manufacturing or assembly) outside {}, by the item's origin column, whoever the maker (items without one: review)",
+                produced_outside.join(", ")
+            ),
         };
         writeln!(out, "      tests: {}", V(&what))?;
         let domains = r.domains.as_ref().map_or("all domains".to_string(), |d| {
@@ -140,9 +144,15 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                     .join(", ")
             )
         });
+        let categories = r.categories.as_ref().map_or(String::new(), |c| {
+            format!(
+                "; equipment categories {} only (items whose category is not stated or not in the vocabulary: not judged; a doubtful one: review)",
+                c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        });
         writeln!(
             out,
-            "      scope: {}{networks}; in force from {}",
+            "      scope: {}{networks}{categories}; in force from {}",
             V(&domains),
             r.effective
         )?;
@@ -154,10 +164,18 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
         if r.new_from_listing {
-            writeln!(
-                out,
-                "      equipment acquired on or after its producer's listing: violation; earlier: review"
-            )?;
+            if matches!(r.kind, RuleKind::ForeignProduced { .. }) {
+                writeln!(
+                    out,
+                    "      equipment acquired on or after the entry ({}): violation; earlier: review (previously authorised equipment may still be used)",
+                    r.effective
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "      equipment acquired on or after its producer's listing: violation; earlier: review"
+                )?;
+            }
         }
         if let Some(d) = r.new_from {
             writeln!(out, "      new installations banned from {d}")?;
@@ -167,6 +185,13 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 out,
                 "      restricts acquisitions made from {} on",
                 r.effective
+            )?;
+        }
+        if let Some(e) = &r.exceptions {
+            writeln!(
+                out,
+                "      exceptions: a violation unless {}; an item whose inventory states an exception (column 'exception' or 'approval') is for review",
+                V(e)
             )?;
         }
         if r.severity == Severity::Review {

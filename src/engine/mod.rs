@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
-use crate::policy::{Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
+use crate::policy::{Category, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
 use crate::registry::{Confidence, Registry, Scope, Vendor};
 use crate::waiver::{Lookup, Subject, Waivers};
 
@@ -452,6 +452,21 @@ impl<'r> Evaluator<'r> {
                 }
             }
         }
+        // Scope: equipment category. An item whose category is not stated, or not in the
+        // vocabulary, makes no claim to be one of the rule's categories: not judged.
+        if let Some(categories) = &rule.categories {
+            match item.category.as_deref().and_then(Category::from_inventory) {
+                Some(c) if categories.contains(&c.category) => {
+                    if let Some(doubt) = c.doubt {
+                        scope_note = Some(match scope_note {
+                            Some(s) => format!("{s}; {doubt}"),
+                            None => doubt.to_string(),
+                        });
+                    }
+                }
+                _ => return None,
+            }
+        }
         let coverage = self.coverage(item, m, policy, rule);
         let (cand, chain, listings, why, mut verdict, deadline_info, time_note) = match coverage {
             Coverage::No => return None,
@@ -471,7 +486,12 @@ impl<'r> Evaluator<'r> {
                 why,
             } => {
                 let (verdict, deadline, note) = if rule.new_from_listing {
-                    self.listing_timing(item, &listings)
+                    match rule.kind {
+                        RuleKind::ForeignProduced { .. } => {
+                            self.entry_timing_of(item, rule.effective)
+                        }
+                        _ => self.listing_timing(item, &listings),
+                    }
                 } else {
                     self.timing_verdict(item, rule)?
                 };
@@ -503,6 +523,19 @@ impl<'r> Evaluator<'r> {
                     reason.push_str(why);
                 }
                 None => reason.push_str("; this regime is advisory, so the item is for review"),
+            }
+        }
+        // Exceptions tvcheck cannot see (approvals, cleared lists, exempt uses): a violation
+        // says so; one the inventory claims is for a person to confirm.
+        if let (Some(exceptions), Verdict::Violation) = (&rule.exceptions, verdict) {
+            match stated_exception(item) {
+                Some(e) => {
+                    verdict = Verdict::Review;
+                    reason.push_str(&format!(
+                        "; the inventory states an exception ('{e}'): for review, confirm that {exceptions}"
+                    ));
+                }
+                None => reason.push_str(&format!("; a violation unless {exceptions}")),
             }
         }
         if !time_note.is_empty() {
@@ -707,6 +740,100 @@ impl<'r> Evaluator<'r> {
         }
     }
 
+    /// Timing of a category entry of a list that bars new equipment authorisations from
+    /// `entered` (the FCC Covered List's foreign-produced categories): equipment acquired on
+    /// or after the entry is a violation; earlier equipment may still be used (review); an
+    /// unknown install date is for review.
+    fn entry_timing_of(&self, item: &Item, entered: Date) -> Timed {
+        if self.timing.procurement {
+            return (
+                Verdict::Violation,
+                None,
+                format!("checked as a new purchase, after the entry of {entered}"),
+            );
+        }
+        match item.installed.as_deref().and_then(parse_installed) {
+            Some(d) if d >= entered => (
+                Verdict::Violation,
+                None,
+                format!("installed on {d}, on or after the entry of {entered}"),
+            ),
+            Some(d) => (
+                Verdict::Review,
+                None,
+                format!(
+                    "installed on {d}, before the entry of {entered}: the entry bars new equipment authorisations, and previously authorised equipment may still be used"
+                ),
+            ),
+            None => (
+                Verdict::Review,
+                None,
+                format!(
+                    "the install date is unknown: equipment acquired on or after the entry of {entered} is barred, earlier equipment may still be used; check when it was acquired"
+                ),
+            ),
+        }
+    }
+
+    /// Coverage of a `foreign-produced` rule: the item's country (or countries) of
+    /// production from its inventory `origin`; who made it and where the maker is registered
+    /// play no part. Any stage produced outside `inside` counts; no stated origin is for review.
+    fn produced_rule(&self, item: &Item, rule: &Rule, inside: &[String]) -> Coverage {
+        let category = item.category.as_deref().unwrap_or("");
+        let cats: Vec<&str> = rule
+            .categories
+            .iter()
+            .flatten()
+            .map(|c| c.as_str())
+            .collect();
+        let scope = format!(
+            "the rule covers {} produced outside {}",
+            cats.join(", "),
+            inside.join(", ")
+        );
+        let Some(raw) = item
+            .origin
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Coverage::Review {
+                cand: None,
+                why: format!(
+                    "category '{category}': the country of production is not stated (column 'origin'); {scope}"
+                ),
+            };
+        };
+        match crate::countries::parse_list(raw) {
+            Err(part) => Coverage::Review {
+                cand: None,
+                why: format!(
+                    "category '{category}': the country of production '{raw}' is not understood ('{part}' is not an ISO 3166 code or English country name); {scope}"
+                ),
+            },
+            Ok(codes) => {
+                let foreign: Vec<String> = codes
+                    .iter()
+                    .filter(|c| !inside.iter().any(|i| i == *c))
+                    .map(|c| format!("{c} ({})", crate::countries::name(c).unwrap_or("?")))
+                    .collect();
+                if foreign.is_empty() {
+                    return Coverage::No;
+                }
+                Coverage::Yes {
+                    cand: None,
+                    chain: Vec::new(),
+                    listings: Vec::new(),
+                    why: format!(
+                        "category '{category}', produced at least in part in {}, outside {} (inventory origin '{raw}'; the maker's country of registration plays no part)",
+                        foreign.join(", "),
+                        inside.join(", ")
+                    ),
+                }
+            }
+        }
+    }
+
     fn apply_waivers(&self, item: &Item, f: &mut Finding) {
         let Some(waivers) = self.waivers else {
             return;
@@ -854,6 +981,9 @@ impl<'r> Evaluator<'r> {
                 let fails = |cc: &str| countries.iter().any(|c| c == cc);
                 let test = format!("one of the states named by {}", policy.id);
                 self.country_rule(item, m, &fails, &test)
+            }
+            RuleKind::ForeignProduced { produced_outside } => {
+                self.produced_rule(item, rule, produced_outside)
             }
         }
     }
@@ -1081,6 +1211,24 @@ fn affiliation_index(
         }
     }
     out
+}
+
+/// Headers (normalised) of the inventory column in which an operator states that an item
+/// falls under a rule's exception (an approval, a cleared list, an exempt use).
+const EXCEPTION_COLUMNS: [&str; 4] = ["exception", "approval", "conditional_approval", "exemption"];
+
+/// The exception an item's inventory states, if any: the first non-empty exception column
+/// that does not say no.
+fn stated_exception(item: &Item) -> Option<&str> {
+    item.extra.iter().find_map(|(k, v)| {
+        let v = v.trim();
+        let no = ["", "no", "none", "n", "false", "0", "-", "n/a", "na"]
+            .iter()
+            .any(|n| v.eq_ignore_ascii_case(n));
+        (EXCEPTION_COLUMNS.contains(&crate::inventory::columns::normalize_header(k).as_str())
+            && !no)
+            .then_some(v)
+    })
 }
 
 fn join_or(items: &[String]) -> String {

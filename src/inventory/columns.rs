@@ -293,6 +293,41 @@ mod tests {
     }
 
     #[test]
+    fn production_country_is_origin_not_country() {
+        let m = map_headers(
+            &h(&[
+                "Vendor",
+                "Made in",
+                "Vendor country",
+                "Device type",
+                "Notes",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(m.get(Field::Origin), Some(1));
+        assert_eq!(m.get(Field::Country), Some(2));
+        assert_eq!(m.get(Field::Category), Some(3));
+        assert_eq!(m.extra, vec![4]);
+        // `country_of_origin` is where the item was produced, not where its maker is
+        // registered.
+        let m = map_headers(
+            &h(&["vendor", "Country of Origin", "Equipment Category"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(m.get(Field::Origin), Some(1));
+        assert_eq!(m.get(Field::Country), None);
+        assert_eq!(m.get(Field::Category), Some(2));
+        // Both columns side by side are two fields, not an ambiguity.
+        let m = map_headers(&h(&["vendor", "country", "country_of_origin"]), &[]).unwrap();
+        assert_eq!(m.get(Field::Country), Some(1));
+        assert_eq!(m.get(Field::Origin), Some(2));
+        assert_eq!(Field::parse("Manufactured in"), Some(Field::Origin));
+        assert_eq!(Field::parse("type of equipment"), Some(Field::Category));
+    }
+
+    #[test]
     fn override_wins_and_missing_vendor_is_reported() {
         let o = ColumnOverride::parse("vendor=Hersteller").unwrap();
         let m = map_headers(&h(&["Hersteller", "Modell"]), std::slice::from_ref(&o)).unwrap();

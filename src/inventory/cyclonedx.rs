@@ -29,7 +29,7 @@
 //! | `asset_id` | `bom-ref` |
 //! | `country` | `address.country` of the organisation that gave the vendor (1.6) |
 //! | `quantity` | property `cdx:device:quantity` (a whole number; anything else is carried in `extra` under the property's name, with a warning) |
-//! | `serial`, `site`, `domain`, `installed`, `purpose`, `country`, `asset_id` | properties `tvcheck:serial`, `tvcheck:site`, ... (any field name or synonym after `tvcheck:`) |
+//! | `serial`, `site`, `domain`, `installed`, `purpose`, `country`, `network`, `category`, `origin`, `asset_id` | properties `tvcheck:serial`, `tvcheck:site`, ... (any field name or synonym after `tvcheck:`) |
 //! | `line` | the line of the component's opening `{` |
 //! | `extra` | `type`, `version`, `group`, `description`, `purl`, `cpe`, the `supplier` when the vendor came from the manufacturer, and every other property by its name |
 //!
@@ -349,6 +349,8 @@ impl Walk<'_> {
                         Field::Installed => &mut item.installed,
                         Field::Purpose => &mut item.purpose,
                         Field::Network => &mut item.network,
+                        Field::Category => &mut item.category,
+                        Field::Origin => &mut item.origin,
                         Field::Country => &mut item.country,
                         Field::AssetId => &mut item.asset_id,
                         Field::Quantity => {
@@ -510,6 +512,14 @@ mod tests {
                 .contains("CycloneDX 1.5 BOM lists 1 component but none of type device"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn category_and_origin_properties() {
+        let items = parse("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"type\": \"device\", \"name\": \"n\", \"manufacturer\": {\"name\": \"Acme\"}, \"properties\": [{\"name\": \"tvcheck:category\", \"value\": \"Drone\"}, {\"name\": \"tvcheck:made_in\", \"value\": \"CN; US\"}]}]}").unwrap();
+        assert_eq!(items[0].category.as_deref(), Some("Drone"));
+        assert_eq!(items[0].origin.as_deref(), Some("CN; US"));
+        assert_eq!(items[0].country, None);
     }
 
     #[test]

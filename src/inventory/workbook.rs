@@ -27,9 +27,9 @@
 //!
 //! **Formulas** give their cached (last computed) value. A formula without one (written by a
 //! tool that does not compute, or an `.ods` cell with `table:formula` and no value type) in a
-//! field a verdict depends on (vendor, model, domain, purpose, country, installed) makes its
-//! row an unread part naming the cell; in another column it is a warning on the item, read as
-//! empty. `.xls` formula records always carry their result.
+//! field a verdict depends on (vendor, model, domain, purpose, country, installed, category,
+//! origin) makes its row an unread part naming the cell; in another column it is a warning on
+//! the item, read as empty. `.xls` formula records always carry their result.
 //!
 //! **Merged ranges** (`.xlsx` `mergeCell`, `.ods` `number-rows-spanned`, `.xls` MERGEDCELLS
 //! through calamine): the value of a range's first cell applies to every row the range spans,
@@ -215,13 +215,16 @@ enum Part {
 
 /// Fields a verdict depends on: a formula without a value in one of them makes the row
 /// unreadable; elsewhere it is a warning on the item.
-const JUDGED: [Field; 6] = [
+const JUDGED: [Field; 9] = [
     Field::Vendor,
     Field::Model,
     Field::Domain,
     Field::Purpose,
     Field::Country,
     Field::Installed,
+    Field::Category,
+    Field::Origin,
+    Field::Network,
 ];
 
 /// How many repeated header rows are named in the notes (the rest are counted).

@@ -129,7 +129,7 @@ impl Domain {
 }
 
 /// Lowercase words separated by single spaces (`-`, `_` and `/` count as spaces).
-fn normalize_words(s: &str) -> String {
+pub(super) fn normalize_words(s: &str) -> String {
     let norm: String = s
         .trim()
         .to_lowercase()

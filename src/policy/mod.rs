@@ -1,11 +1,15 @@
 //! Policies: one TOML file per legal regime, parsed strictly and validated against the
-//! registry (list and entity ids), the country data (groups, codes) and the domain vocabulary.
+//! registry (list and entity ids), the country data (groups, codes) and the domain and
+//! category vocabularies.
 //!
 //! A policy states its legal basis with citations and dates and a set of rules. Rule kinds:
 //! `listed-entity` (designated on given lists, through controlling parents too),
 //! `country-test` (manufacturer or controller registered outside given country groups),
-//! `named-countries` (registered in given states) and `named-entities` (given registry ids).
+//! `named-countries` (registered in given states), `named-entities` (given registry ids) and
+//! `foreign-produced` (equipment of given categories produced outside given states, by the
+//! item's country of production, not its maker).
 
+pub mod category;
 pub mod domain;
 mod parse;
 
@@ -17,6 +21,7 @@ use crate::date::Date;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::registry::{Confidence, Registry};
 
+pub use self::category::{Category, CategoryMatch};
 pub use self::domain::{Domain, Network};
 pub use self::parse::parse_policy;
 
@@ -45,6 +50,13 @@ pub enum RuleKind {
     NamedEntities {
         /// Registry vendor ids.
         entities: Vec<String>,
+    },
+    /// The item was produced (designed, developed, manufactured or assembled), at least in
+    /// part, in a state that is not one of these, by its inventory `origin`; the maker's
+    /// country of registration plays no part. Needs `categories`.
+    ForeignProduced {
+        /// ISO alpha-2 codes of the states where production is not foreign.
+        produced_outside: Vec<String>,
     },
 }
 
@@ -83,6 +95,14 @@ pub struct Rule {
     /// Network technologies it applies to (e.g. 5G only); `None` means every network. An
     /// item whose network is not stated is for review.
     pub networks: Option<Vec<Network>>,
+    /// Equipment categories it applies to; `None` means every item. An item whose category
+    /// is not stated, or is not in the vocabulary, is not judged by the rule; one whose
+    /// category is doubtful (a bare "router") is at most for review.
+    pub categories: Option<Vec<Category>>,
+    /// Exceptions the rule recognises that tvcheck cannot see in an inventory (approvals,
+    /// cleared lists, exempt uses): a violation says "unless" them, and an item whose
+    /// inventory states an exception (column `exception` or `approval`) is for review.
+    pub exceptions: Option<String>,
     /// Date from which it applies.
     pub effective: Date,
     /// Phase-out deadline for equipment already installed: before it, covered items are
@@ -97,7 +117,8 @@ pub struct Rule {
     pub new_only: bool,
     /// Only equipment acquired on or after the date its producer was listed is in breach
     /// (the FCC Covered List bars new authorisations, not use); earlier equipment is for
-    /// review.
+    /// review. For a `foreign-produced` rule (a category entry of the list) the listing date
+    /// is the rule's effective date.
     pub new_from_listing: bool,
     /// How well the facts the rule rests on are confirmed; a weakly confirmed rule says so in
     /// every finding.
@@ -171,6 +192,8 @@ impl Policy {
                 kind: RuleKind::ListedEntity { lists: None },
                 domains: None,
                 networks: None,
+                categories: None,
+                exceptions: None,
                 // In force for any date tvcheck can be asked about.
                 effective: Date::new(1900, 1, 1).unwrap_or(Date::from_days(-25_567)),
                 deadline: None,

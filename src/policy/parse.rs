@@ -6,7 +6,9 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{policy_err, Citation, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
+use super::{
+    policy_err, Category, Citation, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown,
+};
 use crate::date::Date;
 use crate::error::{line_col, Location, Result};
 use crate::registry::{Confidence, Registry};
@@ -46,8 +48,11 @@ struct RawRule {
     member_of: Option<Vec<Spanned<String>>>,
     countries: Option<Vec<Spanned<String>>>,
     entities: Option<Vec<Spanned<String>>>,
+    produced_outside: Option<Vec<Spanned<String>>>,
     domains: Option<Vec<Spanned<String>>>,
     networks: Option<Vec<Spanned<String>>>,
+    categories: Option<Vec<Spanned<String>>>,
+    exceptions: Option<String>,
     effective: Spanned<toml::value::Datetime>,
     deadline: Option<Spanned<toml::value::Datetime>>,
     new_from: Option<Spanned<toml::value::Datetime>>,
@@ -233,6 +238,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.countries, "countries")?;
                 forbid(&r.entities, "entities")?;
+                forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::ListedEntity {
                     lists: Some(lists.iter().map(|s| s.get_ref().clone()).collect()),
                 }
@@ -255,6 +261,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.lists, "lists")?;
                 forbid(&r.countries, "countries")?;
                 forbid(&r.entities, "entities")?;
+                forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::CountryTest {
                     member_of: groups.iter().map(|s| s.get_ref().clone()).collect(),
                 }
@@ -275,6 +282,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.lists, "lists")?;
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.entities, "entities")?;
+                forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::NamedCountries {
                     countries: cs.iter().map(|s| s.get_ref().clone()).collect(),
                 }
@@ -297,8 +305,31 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.lists, "lists")?;
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.countries, "countries")?;
+                forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::NamedEntities {
                     entities: es.iter().map(|s| s.get_ref().clone()).collect(),
+                }
+            }
+            "foreign-produced" => {
+                let cs = need(&r.produced_outside, "produced_outside")?;
+                for c in &cs {
+                    if !crate::countries::is_alpha2(c.get_ref()) {
+                        return Err(policy_err(
+                            cx.loc(c.span().start),
+                            format!(
+                                "'{}' is not an ISO 3166-1 alpha-2 country code",
+                                c.get_ref()
+                            ),
+                        ));
+                    }
+                }
+                need(&r.categories, "categories")?;
+                forbid(&r.lists, "lists")?;
+                forbid(&r.member_of, "member_of")?;
+                forbid(&r.countries, "countries")?;
+                forbid(&r.entities, "entities")?;
+                RuleKind::ForeignProduced {
+                    produced_outside: cs.iter().map(|s| s.get_ref().clone()).collect(),
                 }
             }
             other => {
@@ -306,7 +337,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                     cx.loc(r.kind.span().start),
                     format!("unknown rule kind '{other}'"),
                 )
-                .hint("use listed-entity, country-test, named-countries or named-entities"))
+                .hint("use listed-entity, country-test, named-countries, named-entities or foreign-produced"))
             }
         };
         let domains = match &r.domains {
@@ -357,10 +388,39 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 Some(out)
             }
         };
-        if r.new_from_listing && !matches!(kind, RuleKind::ListedEntity { .. }) {
+        let categories = match &r.categories {
+            None => None,
+            Some(cs) => {
+                let mut out = Vec::new();
+                for c in cs {
+                    let Some(cat) = Category::parse_canonical(c.get_ref()) else {
+                        let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                        return Err(policy_err(
+                            cx.loc(c.span().start),
+                            format!("unknown category '{}'", c.get_ref()),
+                        )
+                        .hint(format!("use one of {}", names.join(", "))));
+                    };
+                    out.push(cat);
+                }
+                if out.is_empty() {
+                    return Err(policy_err(
+                        cx.loc(rstart),
+                        format!("rule '{rid}' has an empty 'categories' list"),
+                    ));
+                }
+                Some(out)
+            }
+        };
+        if r.new_from_listing
+            && !matches!(
+                kind,
+                RuleKind::ListedEntity { .. } | RuleKind::ForeignProduced { .. }
+            )
+        {
             return Err(policy_err(
                 cx.loc(rstart),
-                format!("rule '{rid}': 'new_from_listing' applies only to a 'listed-entity' rule"),
+                format!("rule '{rid}': 'new_from_listing' applies only to a 'listed-entity' or 'foreign-produced' rule"),
             ));
         }
         let effective = cx.date(&r.effective, "effective")?;
@@ -416,6 +476,13 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
             kind,
             domains,
             networks,
+            categories,
+            exceptions: r
+                .exceptions
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
             effective,
             deadline,
             new_from,

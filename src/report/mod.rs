@@ -800,7 +800,8 @@ pub struct RuleInfo {
     pub id: String,
     /// Short description.
     pub title: String,
-    /// Rule kind (`listed-entity`, `country-test`, `named-countries`, `named-entities`).
+    /// Rule kind (`listed-entity`, `country-test`, `named-countries`, `named-entities`,
+    /// `foreign-produced`).
     pub kind: &'static str,
     /// In force from.
     pub effective: Date,
@@ -822,6 +823,7 @@ impl RuleInfo {
                 RuleKind::CountryTest { .. } => "country-test",
                 RuleKind::NamedCountries { .. } => "named-countries",
                 RuleKind::NamedEntities { .. } => "named-entities",
+                RuleKind::ForeignProduced { .. } => "foreign-produced",
             },
             effective: r.effective,
             deadline: r.deadline,

@@ -954,3 +954,172 @@ fn native_script_names_of_the_designated_entities_are_known() {
         );
     }
 }
+
+#[test]
+fn us_fcc_covered_categories() {
+    // The category entries turn on the country of production ('Made in' is `origin`), not
+    // on the maker: an unknown maker is judged the same as a known one.
+    let csv = "asset_id,vendor,category,Made in,installed,exception\n\
+        U1,Acme,Drone,FR,2025-12-21,\n\
+        U2,Acme,UAV,China,2025-12-22,\n\
+        U3,Acme,drone,,2026-01-01,\n\
+        U4,Acme,drone,US,2026-01-01,\n\
+        U5,Acme,drone,US; CN,2026-01-01,\n\
+        U6,Acme,Toy drone,CN,2026-01-01,\n\
+        U7,Acme,drone,CN,2026-01-01,Blue UAS Cleared List\n\
+        U8,Acme,drone battery,CN,,\n\
+        U9,Acme,drone,CN,2026-01-01,no\n\
+        X1,Acme,,CN,2026-01-01,\n\
+        X2,Acme,switch,CN,2026-01-01,\n\
+        R1,Acme,Wi-Fi router,TW,2026-03-22,\n\
+        R2,Acme,Home router,Vietnam,2026-03-23,\n\
+        R3,Acme,Router,CN,2026-03-23,\n\
+        R4,Acme,SOHO router,Atlantis,2026-03-23,\n\
+        I1,Acme,PV inverter,CN,2026-07-28,\n\
+        B1,Acme,Advanced robotic device,JP,2026-07-27,\n\
+        B2,Acme,robot,JP,2026-07-28,\n\
+        D1,DJI,drone,US,2026-01-01,\n";
+    grid(
+        "us-fcc-covered",
+        csv,
+        &[
+            // Acquired before the entry: previously authorised, may still be used.
+            line("U1", "foreign-uas", &[("2025-12-22", "review")]),
+            // On or after the entry: a violation (unless an exception the inventory does not
+            // state).
+            line("U2", "foreign-uas", &[("2025-12-22", "violation")]),
+            // No country of production: review.
+            line("U3", "foreign-uas", &[("2026-01-01", "review")]),
+            // Any foreign stage counts.
+            line("U5", "foreign-uas", &[("2026-01-01", "violation")]),
+            // Toy drones are excepted: review, never silently ok.
+            line("U6", "foreign-uas", &[("2026-01-01", "review")]),
+            // An exception the inventory states is for a person to confirm.
+            line("U7", "foreign-uas", &[("2026-01-01", "review")]),
+            // A UAS critical component, install date unknown.
+            line("U8", "foreign-uas", &[("2025-12-22", "review")]),
+            line("U9", "foreign-uas", &[("2026-01-01", "violation")]),
+            // Routers from 2026-03-23.
+            line("R1", "foreign-routers", &[("2026-03-23", "review")]),
+            line("R2", "foreign-routers", &[("2026-03-23", "violation")]),
+            // A bare "router" may be a carrier or enterprise router: review.
+            line("R3", "foreign-routers", &[("2026-03-23", "review")]),
+            // A country of production tvcheck cannot read: review.
+            line("R4", "foreign-routers", &[("2026-03-23", "review")]),
+            // Inverters and advanced robotic devices from 2026-07-28 (weakly confirmed).
+            line("I1", "foreign-inverters", &[("2026-07-28", "violation")]),
+            line("B1", "foreign-robots", &[("2026-07-28", "review")]),
+            line("B2", "foreign-robots", &[("2026-07-28", "review")]),
+            // DJI is named by the UAS entry: covered wherever it was produced.
+            line("D1", "covered-list", &[("2026-01-01", "violation")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn us_fcc_category_findings_say_why() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,equipment_type,country_of_origin,installed\n\
+         U2,Acme,UAV,China,2026-01-01\n\
+         I1,Acme,PV inverter,CN,2026-07-28\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "us-fcc-covered",
+        "--as-of",
+        "2026-08-01",
+        "--format",
+        "json",
+    ]);
+    out.code(1);
+    let r = out.json();
+    let f = &r["findings"][0];
+    assert_eq!(f["rule"], "foreign-uas");
+    let reason = f["reason"].as_str().unwrap();
+    assert!(reason.contains("CN (China)"), "{reason}");
+    assert!(
+        reason.contains("unless it is on the DCMA Blue UAS"),
+        "{reason}"
+    );
+    assert_eq!(f["confidence"], "confirmed");
+    let f = &r["findings"][1];
+    assert_eq!(f["rule"], "foreign-inverters");
+    assert_eq!(f["confidence"], "weak");
+    assert!(f["reason"].as_str().unwrap().contains("weakly confirmed"));
+}
+
+#[test]
+fn us_asda_2023() {
+    let csv = "asset_id,vendor,category,country,installed,exception\n\
+        D1,DJI,Drone,,2023-12-21,\n\
+        D2,DJI,UAV,,2023-12-22,\n\
+        D3,DJI,drone,,,\n\
+        D4,DJI,drone,,2024-01-01,research and testing\n\
+        A1,Autel Robotics,drone,,2024-01-01,\n\
+        A2,Autel Robotics,drone,CN,2024-01-01,\n\
+        F1,Acme,drone,FR,2024-01-01,\n\
+        H1,Huawei,router,,2024-01-01,\n\
+        H2,DJI,,,2024-01-01,\n";
+    grid(
+        "us-asda-2023",
+        csv,
+        &[
+            // Procurement from enactment (weakly confirmed date); acquisitions only.
+            line("D2", "procurement", &[("2023-12-22", "violation")]),
+            line("D3", "procurement", &[("2023-12-22", "review")]),
+            line("D4", "procurement", &[("2024-01-01", "violation")]),
+            // Autel's country of registration is not in the registry: review, unless the
+            // inventory states it.
+            line("A1", "procurement", &[("2024-01-01", "review")]),
+            line("A2", "procurement", &[("2024-01-01", "violation")]),
+            // Operation from 2025-12-22, whenever acquired.
+            line("D1", "operation", &[("2025-12-22", "violation")]),
+            line("D2", "operation", &[("2025-12-22", "violation")]),
+            line("D3", "operation", &[("2025-12-22", "violation")]),
+            // An exempt use the inventory states: review.
+            line("D4", "operation", &[("2025-12-22", "review")]),
+            line("A1", "operation", &[("2025-12-22", "review")]),
+            line("A2", "operation", &[("2025-12-22", "violation")]),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn uk_surveillance_2022() {
+    let csv = "asset_id,vendor,category,domain,installed\n\
+        C1,Hikvision,IP camera,national-security-site,2022-11-23\n\
+        C2,Hikvision,CCTV,national-security-site,2022-11-24\n\
+        C3,Dahua,NVR,,2023-01-01\n\
+        C4,Hikvision,camera,core,2023-01-01\n\
+        C5,Hikvision,,national-security-site,2023-01-01\n\
+        C6,Acme Vision,camera,national-security-site,2023-01-01\n\
+        C7,Hikvision,camera,national-security-site,\n\
+        H1,Huawei,router,national-security-site,2023-01-01\n";
+    grid(
+        "uk-surveillance-2022",
+        csv,
+        &[
+            // Deployed before the statement: to be considered for removal (review).
+            line("C1", "consider-removal", &[("2022-11-24", "review")]),
+            // Deployed from 2022-11-24: in breach of the instruction.
+            line("C2", "no-new-deployment", &[("2022-11-24", "violation")]),
+            line("C2", "consider-removal", &[("2022-11-24", "review")]),
+            // Site not stated: review.
+            line("C3", "no-new-deployment", &[("2023-01-01", "review")]),
+            line("C3", "consider-removal", &[("2023-01-01", "review")]),
+            // Unidentified maker, no country: review.
+            line("C6", "no-new-deployment", &[("2023-01-01", "review")]),
+            line("C6", "consider-removal", &[("2023-01-01", "review")]),
+            // Install date unknown.
+            line("C7", "no-new-deployment", &[("2022-11-24", "review")]),
+            line("C7", "consider-removal", &[("2022-11-24", "review")]),
+        ],
+        &[],
+    );
+}

@@ -71,6 +71,8 @@ fn every_shipped_policy_loads_and_validates() {
             "pt-cssc-2023",
             "se-pts-2020",
             "uk-huawei-dvd",
+            "uk-surveillance-2022",
+            "us-asda-2023",
             "us-fcc-covered",
             "us-ndaa-889"
         ]
@@ -632,4 +634,63 @@ fn policy_errors_name_file_line_and_column() {
     env.file("inv.csv", "vendor\nZTE\n");
     env.run(&["check", "inv.csv", "--policy", "lt-6g"])
         .error(&["no policy with id 'lt-6g'", "lt-5g"]);
+}
+
+#[test]
+fn category_and_production_keys_are_strict() {
+    let env = Env::new();
+    env.file(
+        "c.toml",
+        GOOD.replace("domains = [\"core\"]", "categories = [\"drone\"]"),
+    );
+    env.run(&["policy", "check", "c.toml"]).error(&[
+        "c.toml:13:15: unknown category 'drone'",
+        "uas, router, inverter, robot, camera",
+    ]);
+    let produced = |extra: &str| {
+        GOOD.replace("kind = \"listed-entity\"", "kind = \"foreign-produced\"")
+            .replace("lists = [\"us-fcc-covered\"]", extra)
+    };
+    env.file("f.toml", produced("produced_outside = [\"US\"]"));
+    env.run(&["policy", "check", "f.toml"])
+        .error(&["f.toml:10:8: a 'foreign-produced' rule needs a non-empty 'categories'"]);
+    env.file(
+        "u.toml",
+        produced("produced_outside = [\"USA\"]\ncategories = [\"uas\"]"),
+    );
+    env.run(&["policy", "check", "u.toml"])
+        .error(&["u.toml:12:21: 'USA' is not an ISO 3166-1 alpha-2 country code"]);
+    env.file(
+        "l.toml",
+        GOOD.replace(
+            "lists = [\"us-fcc-covered\"]",
+            "lists = [\"us-fcc-covered\"]\nproduced_outside = [\"US\"]",
+        ),
+    );
+    env.run(&["policy", "check", "l.toml"])
+        .error(&["'produced_outside' does not apply to a 'listed-entity' rule"]);
+    env.file(
+        "ok.toml",
+        produced("produced_outside = [\"US\"]\ncategories = [\"uas\", \"router\"]\nexceptions = \"it holds an approval\""),
+    );
+    env.run(&["policy", "check", "ok.toml"]).code(0);
+    let json = env
+        .run(&["policy", "show", "ok.toml", "--format", "json"])
+        .json();
+    let r = &json["rules"][0];
+    assert_eq!(r["kind"], "foreign-produced");
+    assert_eq!(r["produced_outside"], serde_json::json!(["US"]));
+    assert_eq!(r["categories"], serde_json::json!(["uas", "router"]));
+    assert_eq!(r["exceptions"], "it holds an approval");
+    let text = env.run(&["policy", "show", "ok.toml"]);
+    text.code(0);
+    assert!(
+        text.stdout
+            .contains("equipment categories uas, router only"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("a violation unless it holds an approval"));
 }
