@@ -916,7 +916,7 @@ fn native_script_names_of_the_designated_entities_are_known() {
     let env = Env::new();
     env.file(
         "inv.csv",
-        "asset_id,vendor\nA,海能达\nB,海康威视\nC,大华股份\nD,华为技术有限公司\nE,中兴通讯\nF,Лаборатория Касперского\n",
+        "asset_id,vendor\nA,海能达\nB,海康威视\nC,大华股份\nD,华为技术有限公司\nE,中兴通讯\nF,Лаборатория Касперского\nG,大疆\nH,\"SZ DJI Technology Co., Ltd.\"\n",
     );
     let out = env.run(&[
         "check",
@@ -946,6 +946,8 @@ fn native_script_names_of_the_designated_entities_are_known() {
         ("D", "huawei"),
         ("E", "zte"),
         ("F", "ao-kaspersky-lab"),
+        ("G", "dji"),
+        ("H", "dji"),
     ];
     for (a, e) in want {
         assert!(
