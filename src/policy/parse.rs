@@ -93,6 +93,39 @@ impl Cx<'_> {
         })
     }
 
+    /// The values of a rule's scope key (`domains`, `networks`, `categories`), each checked
+    /// against its vocabulary: `None` when the key is absent, an error naming file:line:column
+    /// for an unknown value or an empty list.
+    fn vocabulary<'v>(
+        &self,
+        values: Option<&'v [Spanned<String>]>,
+        (key, noun): (&str, &str),
+        names: &[&str],
+        (rid, rule_start): (&str, usize),
+    ) -> Result<Option<Vec<&'v str>>> {
+        let Some(values) = values else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            if !names.contains(&v.get_ref().as_str()) {
+                return Err(policy_err(
+                    self.loc(v.span().start),
+                    format!("unknown {noun} '{}'", v.get_ref()),
+                )
+                .hint(format!("use one of {}", names.join(", "))));
+            }
+            out.push(v.get_ref().as_str());
+        }
+        if out.is_empty() {
+            return Err(policy_err(
+                self.loc(rule_start),
+                format!("rule '{rid}' has an empty '{key}' list"),
+            ));
+        }
+        Ok(Some(out))
+    }
+
     fn confidence(&self, v: Option<&Spanned<String>>) -> Result<Confidence> {
         match v {
             None => Ok(Confidence::Confirmed),
@@ -340,78 +373,42 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 .hint("use listed-entity, country-test, named-countries, named-entities or foreign-produced"))
             }
         };
-        let domains = match &r.domains {
-            None => None,
-            Some(ds) => {
-                let mut out = Vec::new();
-                for d in ds {
-                    let Some(dom) = Domain::parse_canonical(d.get_ref()) else {
-                        let names: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
-                        return Err(policy_err(
-                            cx.loc(d.span().start),
-                            format!("unknown domain '{}'", d.get_ref()),
-                        )
-                        .hint(format!("use one of {}", names.join(", "))));
-                    };
-                    out.push(dom);
-                }
-                if out.is_empty() {
-                    return Err(policy_err(
-                        cx.loc(rstart),
-                        format!("rule '{rid}' has an empty 'domains' list"),
-                    ));
-                }
-                Some(out)
-            }
-        };
-        let networks = match &r.networks {
-            None => None,
-            Some(ns) => {
-                let mut out = Vec::new();
-                for n in ns {
-                    let Some(net) = Network::parse_canonical(n.get_ref()) else {
-                        let names: Vec<&str> = Network::ALL.iter().map(|n| n.as_str()).collect();
-                        return Err(policy_err(
-                            cx.loc(n.span().start),
-                            format!("unknown network '{}'", n.get_ref()),
-                        )
-                        .hint(format!("use one of {}", names.join(", "))));
-                    };
-                    out.push(net);
-                }
-                if out.is_empty() {
-                    return Err(policy_err(
-                        cx.loc(rstart),
-                        format!("rule '{rid}' has an empty 'networks' list"),
-                    ));
-                }
-                Some(out)
-            }
-        };
-        let categories = match &r.categories {
-            None => None,
-            Some(cs) => {
-                let mut out = Vec::new();
-                for c in cs {
-                    let Some(cat) = Category::parse_canonical(c.get_ref()) else {
-                        let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-                        return Err(policy_err(
-                            cx.loc(c.span().start),
-                            format!("unknown category '{}'", c.get_ref()),
-                        )
-                        .hint(format!("use one of {}", names.join(", "))));
-                    };
-                    out.push(cat);
-                }
-                if out.is_empty() {
-                    return Err(policy_err(
-                        cx.loc(rstart),
-                        format!("rule '{rid}' has an empty 'categories' list"),
-                    ));
-                }
-                Some(out)
-            }
-        };
+        let domains = cx
+            .vocabulary(
+                r.domains.as_deref(),
+                ("domains", "domain"),
+                &Domain::ALL.map(Domain::as_str),
+                (&rid, rstart),
+            )?
+            .map(|v| {
+                v.iter()
+                    .filter_map(|s| Domain::parse_canonical(s))
+                    .collect()
+            });
+        let networks = cx
+            .vocabulary(
+                r.networks.as_deref(),
+                ("networks", "network"),
+                &Network::ALL.map(Network::as_str),
+                (&rid, rstart),
+            )?
+            .map(|v| {
+                v.iter()
+                    .filter_map(|s| Network::parse_canonical(s))
+                    .collect()
+            });
+        let categories = cx
+            .vocabulary(
+                r.categories.as_deref(),
+                ("categories", "category"),
+                &Category::ALL.map(Category::as_str),
+                (&rid, rstart),
+            )?
+            .map(|v| {
+                v.iter()
+                    .filter_map(|s| Category::parse_canonical(s))
+                    .collect()
+            });
         if r.new_from_listing
             && !matches!(
                 kind,
