@@ -234,6 +234,14 @@ pub struct FindingRow {
     pub country: Option<String>,
     /// Installation date as written in the inventory.
     pub installed: Option<String>,
+    /// What the equipment is used for, as written.
+    pub purpose: Option<String>,
+    /// The network technology it serves, as written.
+    pub network: Option<String>,
+    /// The equipment category, as written.
+    pub category: Option<String>,
+    /// The country (or countries) of production, as written.
+    pub origin: Option<String>,
     /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
     pub policy: Option<String>,
     /// The rule.
@@ -381,6 +389,10 @@ impl FindingRow {
             quantity: self.quantity,
             country: opt(&self.country),
             installed: opt(&self.installed),
+            purpose: opt(&self.purpose),
+            network: opt(&self.network),
+            category: opt(&self.category),
+            origin: opt(&self.origin),
             policy: opt(&self.policy),
             rule: opt(&self.rule),
             verdict: self.verdict,
@@ -445,6 +457,18 @@ pub struct RowRef<'a> {
     pub country: Option<&'a str>,
     /// Installation date as written in the inventory.
     pub installed: Option<&'a str>,
+    /// What the equipment is used for, as written (absent when not stated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<&'a str>,
+    /// The network technology it serves, as written (absent when not stated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<&'a str>,
+    /// The equipment category, as written (absent when not stated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'a str>,
+    /// The country (or countries) of production, as written (absent when not stated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'a str>,
     /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
     pub policy: Option<&'a str>,
     /// The rule.
@@ -528,6 +552,10 @@ impl<'a> RowRef<'a> {
             quantity: item.quantity,
             country: opt(&item.country),
             installed: opt(&item.installed),
+            purpose: opt(&item.purpose),
+            network: opt(&item.network),
+            category: opt(&item.category),
+            origin: opt(&item.origin),
             policy: None,
             rule: None,
             verdict: a.verdict,
@@ -618,6 +646,10 @@ impl<'a> RowRef<'a> {
             quantity: self.quantity,
             country: own(self.country),
             installed: own(self.installed),
+            purpose: own(self.purpose),
+            network: own(self.network),
+            category: own(self.category),
+            origin: own(self.origin),
             policy: own(self.policy),
             rule: own(self.rule),
             verdict: self.verdict,

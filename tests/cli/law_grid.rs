@@ -1125,3 +1125,44 @@ fn uk_surveillance_2022() {
         &[],
     );
 }
+
+#[test]
+fn findings_carry_the_scope_fields_they_were_judged_on() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,network,category,made in,purpose\nU1,Huawei,ran,5G,drone,CN,public-safety\nN1,Huawei,core,,,,\n",
+    );
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "uk-huawei-dvd",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    let r = out.json();
+    let u1 = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == "U1")
+        .unwrap();
+    assert_eq!(u1["network"], "5G");
+    assert_eq!(u1["category"], "drone");
+    assert_eq!(u1["origin"], "CN");
+    assert_eq!(u1["purpose"], "public-safety");
+    let n1 = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == "N1")
+        .unwrap();
+    // Not stated: absent, not null.
+    assert!(
+        n1.get("network").is_none() && n1.get("origin").is_none(),
+        "{n1}"
+    );
+}
