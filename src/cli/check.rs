@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use tvcheck::check::{CheckConfig, Progress};
+use tvcheck::escape::Visible;
 use tvcheck::inventory::{CsvOptions, ReadOptions};
 use tvcheck::report;
 use tvcheck::{Date, Registry, Verdict};
@@ -372,46 +373,31 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
     }
     let mut err = std::io::stderr().lock();
     let level = if allow_incomplete { "warning" } else { "error" };
-    for w in report
-        .warnings
-        .shown
-        .iter()
-        .take(if quiet { 0 } else { STDERR_SHOWN })
-    {
-        let _ = writeln!(err, "warning: {}", tvcheck::escape::Visible(w));
-    }
-    if !quiet && report.warnings.count > STDERR_SHOWN as u64 {
-        let _ = writeln!(
-            err,
-            "warning: {} values kept as written in all (listed in the report's warnings)",
-            report.warnings.count
-        );
-    }
-    for f in report
-        .failed_inputs
-        .iter()
-        .take(if quiet { 0 } else { usize::MAX })
-    {
-        let _ = writeln!(err, "{level}: {}", tvcheck::escape::Visible(&f.error));
-    }
-    for s in report.skipped.iter().filter(|s| s.incomplete) {
-        if quiet {
-            break;
+    if !quiet {
+        for w in report.warnings.shown.iter().take(STDERR_SHOWN) {
+            let _ = writeln!(err, "warning: {}", Visible(w));
         }
-        let _ = writeln!(
-            err,
-            "{level}: not read: {}: skipped, {}",
-            tvcheck::escape::Visible(&s.path),
-            s.reason
-        );
-    }
-    for row in report
-        .skipped_rows
-        .shown
-        .iter()
-        .take(if quiet { 0 } else { STDERR_SHOWN })
-    {
-        let _ = writeln!(err, "{level}: not read: {}", tvcheck::escape::Visible(row));
+        if report.warnings.count > STDERR_SHOWN as u64 {
+            let _ = writeln!(
+                err,
+                "warning: {} values kept as written in all (listed in the report's warnings)",
+                report.warnings.count
+            );
+        }
+        for f in &report.failed_inputs {
+            let _ = writeln!(err, "{level}: {}", Visible(&f.error));
+        }
+        for s in report.skipped.iter().filter(|s| s.incomplete) {
+            let _ = writeln!(
+                err,
+                "{level}: not read: {}: skipped, {}",
+                Visible(&s.path),
+                s.reason
+            );
+        }
+        for row in report.skipped_rows.shown.iter().take(STDERR_SHOWN) {
+            let _ = writeln!(err, "{level}: not read: {}", Visible(row));
+        }
     }
     let Some(text) = report.incomplete_text() else {
         return;

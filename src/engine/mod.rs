@@ -372,8 +372,8 @@ impl<'r> Evaluator<'r> {
                     .map_or(String::new(), |why| format!(" ({why})"))
             ));
         }
-        let listings: Vec<&crate::registry::Listing> = v.listings.iter().collect();
-        let ended = listings
+        let ended = v
+            .listings
             .iter()
             .filter(|l| l.listed_on <= as_of)
             .map(|l| l.delisted_on.filter(|d| *d <= as_of))

@@ -96,26 +96,28 @@ impl Cx<'_> {
     /// The values of a rule's scope key (`domains`, `networks`, `categories`), each checked
     /// against its vocabulary: `None` when the key is absent, an error naming file:line:column
     /// for an unknown value or an empty list.
-    fn vocabulary<'v>(
+    fn vocabulary<T: Copy>(
         &self,
-        values: Option<&'v [Spanned<String>]>,
+        values: Option<&[Spanned<String>]>,
         (key, noun): (&str, &str),
-        names: &[&str],
+        all: &[T],
+        name: fn(T) -> &'static str,
         (rid, rule_start): (&str, usize),
-    ) -> Result<Option<Vec<&'v str>>> {
+    ) -> Result<Option<Vec<T>>> {
         let Some(values) = values else {
             return Ok(None);
         };
         let mut out = Vec::with_capacity(values.len());
         for v in values {
-            if !names.contains(&v.get_ref().as_str()) {
+            let Some(t) = all.iter().copied().find(|t| name(*t) == v.get_ref()) else {
+                let names: Vec<&str> = all.iter().map(|t| name(*t)).collect();
                 return Err(policy_err(
                     self.loc(v.span().start),
                     format!("unknown {noun} '{}'", v.get_ref()),
                 )
                 .hint(format!("use one of {}", names.join(", "))));
-            }
-            out.push(v.get_ref().as_str());
+            };
+            out.push(t);
         }
         if out.is_empty() {
             return Err(policy_err(
@@ -373,42 +375,28 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 .hint("use listed-entity, country-test, named-countries, named-entities or foreign-produced"))
             }
         };
-        let domains = cx
-            .vocabulary(
-                r.domains.as_deref(),
-                ("domains", "domain"),
-                &Domain::ALL.map(Domain::as_str),
-                (&rid, rstart),
-            )?
-            .map(|v| {
-                v.iter()
-                    .filter_map(|s| Domain::parse_canonical(s))
-                    .collect()
-            });
-        let networks = cx
-            .vocabulary(
-                r.networks.as_deref(),
-                ("networks", "network"),
-                &Network::ALL.map(Network::as_str),
-                (&rid, rstart),
-            )?
-            .map(|v| {
-                v.iter()
-                    .filter_map(|s| Network::parse_canonical(s))
-                    .collect()
-            });
-        let categories = cx
-            .vocabulary(
-                r.categories.as_deref(),
-                ("categories", "category"),
-                &Category::ALL.map(Category::as_str),
-                (&rid, rstart),
-            )?
-            .map(|v| {
-                v.iter()
-                    .filter_map(|s| Category::parse_canonical(s))
-                    .collect()
-            });
+        let scope = (rid.as_str(), rstart);
+        let domains = cx.vocabulary(
+            r.domains.as_deref(),
+            ("domains", "domain"),
+            &Domain::ALL,
+            Domain::as_str,
+            scope,
+        )?;
+        let networks = cx.vocabulary(
+            r.networks.as_deref(),
+            ("networks", "network"),
+            &Network::ALL,
+            Network::as_str,
+            scope,
+        )?;
+        let categories = cx.vocabulary(
+            r.categories.as_deref(),
+            ("categories", "category"),
+            &Category::ALL,
+            Category::as_str,
+            scope,
+        )?;
         if r.new_from_listing
             && !matches!(
                 kind,
