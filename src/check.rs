@@ -14,7 +14,7 @@ use crate::report::stream::Streamed;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
     RegistryInfo, Report, RowRef, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
-    WaiverSummary,
+    Unidentified, UnidentifiedTally, WaiverSummary,
 };
 use crate::waiver::Waivers;
 
@@ -96,13 +96,18 @@ fn file_digest(path: &std::path::Path) -> std::io::Result<(String, u64)> {
     Ok(r.finish())
 }
 
+/// Where an item is: `file:line`, or `file.xlsx:Sheet!row` for a workbook.
+fn item_place(item: &Item) -> String {
+    match &item.sheet {
+        Some(sheet) => format!("{}:{sheet}!{}", item.file, item.line),
+        None => format!("{}:{}", item.file, item.line),
+    }
+}
+
 /// The warnings of an item, each with its place: what its reader could not understand, and
 /// an install date the engine cannot read (it is then judged as unknown).
 fn item_warnings(item: &Item) -> impl Iterator<Item = String> + '_ {
-    let place = move || match &item.sheet {
-        Some(sheet) => format!("{}:{sheet}!{}", item.file, item.line),
-        None => format!("{}:{}", item.file, item.line),
-    };
+    let place = move || item_place(item);
     let date = item
         .installed
         .as_deref()
@@ -188,6 +193,7 @@ pub fn run(
             .collect(),
         skipped_rows: SkippedRows::default(),
         warnings: SkippedRows::default(),
+        unidentified: Unidentified::default(),
         groups: Vec::new(),
         baseline: None,
         since: None,
@@ -197,6 +203,7 @@ pub fn run(
     };
     let mut in_baseline = 0u64;
     let mut not_ok = 0u64;
+    let mut unidentified = UnidentifiedTally::default();
     // The first input that could not be read at all: the run's error when nothing was read.
     let mut first_failure: Option<Error> = None;
     if let Some(s) = stream.as_deref_mut() {
@@ -279,6 +286,9 @@ pub fn run(
                             report.warnings.push(|| w, SKIPPED_ROWS_SHOWN);
                         }
                         let a = evaluator.assess(item);
+                        if !a.identified {
+                            unidentified.add(&item.vendor, || item_place(item));
+                        }
                         counts.add(&a);
                         report.summary.add(&a);
                         for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
@@ -448,6 +458,7 @@ pub fn run(
                 .collect(),
         });
     }
+    report.unidentified = unidentified.finish();
     if let Some(s) = stream {
         s.finish(&report)?;
     }

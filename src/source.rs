@@ -216,8 +216,15 @@ fn is_special(path: &Path) -> bool {
 /// Refuses output paths that name a file the run reads, or the same file as another output:
 /// compared by identity, not by spelling. Called before anything is written.
 pub fn guard_outputs(outputs: &[&Path], protected: &[Protected]) -> Result<()> {
-    let mut seen: Vec<(FileId, &Path)> = Vec::with_capacity(outputs.len());
-    for out in outputs {
+    let named: Vec<(&Path, &str)> = outputs.iter().map(|p| (*p, "the report")).collect();
+    guard_named_outputs(&named, protected)
+}
+
+/// [`guard_outputs`] for outputs of several kinds, each with what it is in words ("the
+/// report", "the registry skeleton"), for the messages.
+pub fn guard_named_outputs(outputs: &[(&Path, &str)], protected: &[Protected]) -> Result<()> {
+    let mut seen: Vec<(FileId, &Path, &str)> = Vec::with_capacity(outputs.len());
+    for &(out, what) in outputs {
         if is_special(out) {
             continue;
         }
@@ -234,26 +241,32 @@ pub fn guard_outputs(outputs: &[&Path], protected: &[Protected]) -> Result<()> {
                 ErrorKind::Usage,
                 Location::file(out),
                 format!(
-                    "refusing to write the report over {}{same}, which this run reads",
+                    "refusing to write {what} over {}{same}, which this run reads",
                     p.what
                 ),
             )
-            .hint("write the report to another file; nothing was written"));
+            .hint(format!("write {what} to another file; nothing was written")));
         }
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+        if let Some((_, first, first_what)) = seen.iter().find(|(s, ..)| *s == id) {
             let same = if display_path(first) == display_path(out) {
                 String::new()
             } else {
                 format!(" as '{}'", display_path(first))
             };
-            return Err(Error::at(
-                ErrorKind::Usage,
-                Location::file(out),
-                format!("two reports would be written to this one file{same}"),
-            )
-            .hint("give each -o rendering a file of its own; nothing was written"));
+            let (message, hint) = if what == "the report" && *first_what == "the report" {
+                (
+                    format!("two reports would be written to this one file{same}"),
+                    "give each -o rendering a file of its own; nothing was written",
+                )
+            } else {
+                (
+                    format!("{what} and {first_what} would be written to this one file{same}"),
+                    "give each output a file of its own; nothing was written",
+                )
+            };
+            return Err(Error::at(ErrorKind::Usage, Location::file(out), message).hint(hint));
         }
-        seen.push((id, out));
+        seen.push((id, out, what));
     }
     Ok(())
 }

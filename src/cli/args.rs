@@ -264,6 +264,11 @@ pub struct CheckArgs {
     /// cannot identify.
     #[arg(long, value_name = "PCT", value_parser = parse_pct)]
     pub max_unidentified: Option<f64>,
+    /// Write the vendors of the items the registry could not identify to FILE as a registry
+    /// skeleton (the TOML import format): one [[vendor]] per distinct vendor string, with the
+    /// item count and where it occurs, to complete (country) and import with `registry import`.
+    #[arg(long, value_name = "FILE.toml")]
+    pub unidentified_out: Option<PathBuf>,
     /// Summarise the inputs per folder (e.g. one folder per operator).
     #[arg(long, value_enum, value_name = "dir")]
     pub group_by: Option<GroupBy>,

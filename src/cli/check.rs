@@ -129,7 +129,16 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()> {
     use std::path::Path;
     use tvcheck::source::{database_files, Protected};
-    let files: Vec<&Path> = outputs.iter().filter_map(|o| o.path.as_deref()).collect();
+    let files: Vec<(&Path, &str)> = outputs
+        .iter()
+        .filter_map(|o| o.path.as_deref())
+        .map(|p| (p, "the report"))
+        .chain(
+            args.unidentified_out
+                .as_deref()
+                .map(|p| (p, "the registry skeleton")),
+        )
+        .collect();
     if files.is_empty() {
         return Ok(());
     }
@@ -162,7 +171,7 @@ fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()>
     if let Some(db) = args.db.as_deref() {
         protected.extend(database_files(db));
     }
-    tvcheck::source::guard_outputs(&files, &protected)?;
+    tvcheck::source::guard_named_outputs(&files, &protected)?;
     super::registry::remove_temporaries_on_signals();
     Ok(())
 }
@@ -311,6 +320,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                 .retain(|f| !(f.verdict == Verdict::Ok && f.policy.is_none()));
         }
     }
+    // The skeleton first: if it cannot be written, the run fails and no report is put in
+    // place.
+    if let Some(path) = &args.unidentified_out {
+        write_skeleton(&report, &registry, path, args.quiet)?;
+    }
     // Streamed reports were written while checking; they only need to be put in place.
     let written: anyhow::Result<()> = match streamed {
         Some(s) => s.commit(&mut std::io::stdout().lock()).map_err(Into::into),
@@ -359,6 +373,42 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             ExitStatus::Success
         },
     )
+}
+
+/// Writes the registry skeleton of the unidentified items (`--unidentified-out`) atomically,
+/// and says on standard error what to do with it.
+fn write_skeleton(
+    report: &report::Report,
+    registry: &Registry,
+    path: &std::path::Path,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let taken = |id: &str| registry.vendor(id).is_some();
+    let mut entries = 0;
+    tvcheck::output::write_atomic(path, |w| {
+        entries = report::skeleton::render(report, &taken, w)?;
+        Ok(())
+    })?;
+    if !quiet {
+        let shown = Visible(&tvcheck::error::display_path(path)).to_string();
+        let mut err = std::io::stderr().lock();
+        let _ = if entries == 0 {
+            writeln!(
+                err,
+                "tvcheck: every item was identified; {shown} lists no vendor"
+            )
+        } else {
+            writeln!(
+                err,
+                "tvcheck: wrote {entries} vendor entr{} for {} unidentified item{} to {shown}: replace each country = \"{}\" with the country of registration, then run `tvcheck registry import {shown} --db YOUR.db`",
+                if entries == 1 { "y" } else { "ies" },
+                report.summary.unidentified,
+                if report.summary.unidentified == 1 { "" } else { "s" },
+                report::skeleton::COUNTRY_PLACEHOLDER
+            )
+        };
+    }
+    Ok(())
 }
 
 /// How many messages of each kind are repeated on standard error (the report has them all).

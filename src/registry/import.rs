@@ -74,6 +74,21 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
 }
 
+/// Whether a country value is the placeholder of a registry skeleton
+/// (`check --unidentified-out`) that was not filled in.
+fn is_placeholder(code: &str) -> bool {
+    code.eq_ignore_ascii_case(crate::report::skeleton::COUNTRY_PLACEHOLDER)
+}
+
+/// The error for a country left as the skeleton's placeholder: what to fill in.
+fn placeholder_err(loc: Location, code: &str) -> Error {
+    reg_err(
+        loc,
+        format!("the country is still the placeholder '{code}' of a registry skeleton written by `tvcheck check --unidentified-out`"),
+    )
+    .hint("fill in the ISO 3166-1 alpha-2 code of the country where the manufacturer is registered (e.g. CN, SE, US), or delete the line if it is not known, then import again; nothing was imported")
+}
+
 /// Reads an import file, choosing the format from its extension.
 pub fn read_import_file(path: &Path) -> Result<ImportFile> {
     let bytes = crate::source::read_regular_file(
@@ -228,6 +243,8 @@ impl Ctx<'_> {
         let code = c.get_ref().trim();
         if crate::countries::is_alpha2(code) {
             Ok(code.to_string())
+        } else if is_placeholder(code) {
+            Err(placeholder_err(self.loc(c.span().start), code))
         } else {
             Err(reg_err(
                 self.loc(c.span().start),
@@ -981,6 +998,7 @@ impl CsvContent {
         let country = match row.value("country") {
             "" => None,
             c if crate::countries::is_alpha2(c) => Some(c.to_string()),
+            c if is_placeholder(c) => return Err(placeholder_err(row.cell_loc("country"), c)),
             c => {
                 return Err(row
                     .err(
@@ -1714,6 +1732,31 @@ model_patterns = ["OptiX*"]
             assert_eq!(protect_cell(value), cell, "{value}");
             assert_eq!(unprotect_cell(cell), value, "{cell}");
         }
+    }
+
+    #[test]
+    fn a_skeleton_placeholder_country_says_to_fill_it_in() {
+        let e = toml("[[vendor]]\nid = \"a\"\nname = \"A\"\ncountry = \"TODO\"\n").unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.toml:4:11");
+        assert!(
+            e.message
+                .contains("the country is still the placeholder 'TODO'"),
+            "{e}"
+        );
+        assert!(
+            e.hint
+                .as_deref()
+                .unwrap()
+                .starts_with("fill in the ISO 3166-1 alpha-2 code"),
+            "{e}"
+        );
+        let e = parse_csv(Path::new("r.csv"), b"id,name,country\na,A,todo\n").unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.csv:2:5");
+        assert!(
+            e.message
+                .contains("the country is still the placeholder 'todo'"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -269,6 +269,11 @@ fn summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "<p class=\"small\">Items are counted once, by their worst verdict under any policy; {} no registry entry.</p>",
         plural(s.unidentified, "item matches", "items match")
     )?;
+    writeln!(
+        out,
+        "<p class=\"coverage\"><strong>Coverage:</strong> {}.</p>",
+        escape(&s.coverage_text())
+    )?;
 
     writeln!(out, "<ul class=\"legend\" aria-label=\"legend\">")?;
     for (_, name) in ORDER {
@@ -357,7 +362,55 @@ fn summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "</tbody>")?;
         writeln!(out, "</table>")?;
     }
+    unidentified(report, out)?;
     writeln!(out, "</section>")
+}
+
+/// The unidentified items grouped by vendor string, most items first (at most
+/// [`super::UNIDENTIFIED_SHOWN`] strings); nothing when every item was identified.
+fn unidentified(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let u = &report.unidentified;
+    if u.vendors.is_empty() && u.untracked_items == 0 {
+        return Ok(());
+    }
+    writeln!(out, "<h3 id=\"unidentified\">Unidentified vendors</h3>")?;
+    writeln!(
+        out,
+        "<p class=\"small\">{} under {}, most items first. <code>--unidentified-out FILE.toml</code> writes them as a registry skeleton to complete and import.</p>",
+        plural(report.summary.unidentified, "item", "items"),
+        plural(u.vendors.len() as u64, "vendor string", "vendor strings")
+    )?;
+    writeln!(out, "<table>")?;
+    writeln!(
+        out,
+        "<thead><tr><th>vendor</th><th class=\"num\">items</th><th>where</th></tr></thead>"
+    )?;
+    writeln!(out, "<tbody>")?;
+    for v in u.vendors.iter().take(super::UNIDENTIFIED_SHOWN) {
+        let more = v.items.saturating_sub(v.places.len() as u64);
+        writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}{}</td></tr>",
+            escape(&v.vendor),
+            v.items,
+            escape(&v.places.join(", ")),
+            if more > 0 {
+                format!(", {more} more")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    writeln!(out, "</tbody>")?;
+    writeln!(out, "</table>")?;
+    if let Some(rest) = u.rest_text(super::UNIDENTIFIED_SHOWN) {
+        writeln!(
+            out,
+            "<p class=\"small\">And {} (all in the JSON report).</p>",
+            escape(&rest)
+        )?;
+    }
+    Ok(())
 }
 
 /// Listed items per vendor (the matched entry's name, else the vendor as written), counted
@@ -941,6 +994,14 @@ pub(crate) mod tests {
             skipped: Vec::new(),
             skipped_rows: super::super::SkippedRows::default(),
             warnings: super::super::SkippedRows::default(),
+            unidentified: super::super::Unidentified {
+                vendors: vec![super::super::UnidentifiedVendor {
+                    vendor: "Teltonika <b>".into(),
+                    items: 2,
+                    places: vec!["inv.csv:4".into(), "inv.csv:6".into()],
+                }],
+                untracked_items: 0,
+            },
             summary: counts,
             findings,
             gate: Default::default(),

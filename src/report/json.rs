@@ -9,8 +9,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{
-    BaselineInfo, Counts, FailedInput, GroupSummary, InputInfo, PolicySummary, RegistryInfo,
-    Report, RowRef, RunStatus, SinceInfo, SkippedInput, SkippedRows, ToolInfo, WaiverSummary,
+    BaselineInfo, FailedInput, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report,
+    RowRef, RunStatus, SinceInfo, SkippedInput, SkippedRows, SummaryOut, ToolInfo, Unidentified,
+    WaiverSummary,
 };
 use crate::date::Date;
 
@@ -38,7 +39,8 @@ struct Tail<'a> {
     skipped: &'a [SkippedInput],
     skipped_rows: &'a SkippedRows,
     warnings: &'a SkippedRows,
-    summary: &'a Counts,
+    unidentified: &'a Unidentified,
+    summary: SummaryOut<'a>,
 }
 
 /// Writes `report` (with the findings it holds in memory) as JSON.
@@ -206,7 +208,8 @@ pub fn tail(report: &Report, count: u64, out: &mut dyn Write) -> std::io::Result
         skipped: &report.skipped,
         skipped_rows: &report.skipped_rows,
         warnings: &report.warnings,
-        summary: &report.summary,
+        unidentified: &report.unidentified,
+        summary: SummaryOut::new(&report.summary),
     };
     out.write_all(&members(&t, false)?)?;
     out.write_all(b"\n}\n")

@@ -67,6 +67,51 @@ fn deadline(f: &FindingRow) -> String {
     super::deadline_text(f).unwrap_or_else(|| "–".to_string())
 }
 
+/// The unidentified items grouped by vendor string, most items first (at most
+/// [`super::UNIDENTIFIED_SHOWN`] strings), as a section of its own; nothing when every item
+/// was identified.
+fn unidentified(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let u = &report.unidentified;
+    if u.vendors.is_empty() && u.untracked_items == 0 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "### Unidentified vendors")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} under {}, most items first (`--unidentified-out FILE.toml` writes them as a registry skeleton to complete and import):",
+        plural(report.summary.unidentified, "item", "items"),
+        plural(u.vendors.len() as u64, "vendor string", "vendor strings")
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| vendor | items | where |")?;
+    writeln!(out, "|---|---:|---|")?;
+    for v in u.vendors.iter().take(super::UNIDENTIFIED_SHOWN) {
+        let more = v.items.saturating_sub(v.places.len() as u64);
+        let mut places = v
+            .places
+            .iter()
+            .map(|p| escape(p))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if more > 0 {
+            places.push_str(&format!(", {more} more"));
+        }
+        writeln!(
+            out,
+            "| {} | {} | {places} |",
+            cell(Some(&v.vendor)),
+            v.items
+        )?;
+    }
+    if let Some(rest) = u.rest_text(super::UNIDENTIFIED_SHOWN) {
+        writeln!(out)?;
+        writeln!(out, "And {} (all in the JSON report).", escape(&rest))?;
+    }
+    Ok(())
+}
+
 /// Writes `report` as Markdown.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
@@ -125,6 +170,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "| {} | {} | {} | {} | {} | {} |",
         s.items, s.violations, s.reviews, s.waived, s.ok, s.unidentified
     )?;
+    writeln!(out)?;
+    writeln!(out, "Coverage: {}.", s.coverage_text())?;
     writeln!(out)?;
     writeln!(out, "### Policies")?;
     writeln!(out)?;
@@ -188,6 +235,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             b.new
         )?;
     }
+    unidentified(report, out)?;
     writeln!(out)?;
     writeln!(out, "### Findings")?;
     writeln!(out)?;

@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod skeleton;
 pub mod stream;
 pub mod table;
 
@@ -164,6 +165,28 @@ impl Counts {
         self.not_in_service += o.not_in_service;
     }
 
+    /// The share of items the registry identified, in per cent, rounded down to a tenth (so
+    /// that 100.0 means every item): 100.0 when there are no items.
+    pub fn identified_percent(&self) -> f64 {
+        if self.items == 0 {
+            return 100.0;
+        }
+        let identified = self.items.saturating_sub(self.unidentified);
+        // u128: no overflow however many items.
+        (u128::from(identified) * 1000 / u128::from(self.items)) as f64 / 10.0
+    }
+
+    /// The identification coverage in words, the same in every format: "87.5 % of items
+    /// identified (7 of 8)".
+    pub fn coverage_text(&self) -> String {
+        format!(
+            "{:.1} % of items identified ({} of {})",
+            self.identified_percent(),
+            self.items.saturating_sub(self.unidentified),
+            self.items
+        )
+    }
+
     /// Counts one item with this verdict.
     pub fn add_verdict(&mut self, v: Verdict) {
         self.items += 1;
@@ -172,6 +195,141 @@ impl Counts {
             Verdict::Review => self.reviews += 1,
             Verdict::Waived => self.waived += 1,
             Verdict::Ok => self.ok += 1,
+        }
+    }
+}
+
+/// The report's `summary`: the counts and the identification coverage.
+#[derive(Serialize)]
+pub(crate) struct SummaryOut<'a> {
+    #[serde(flatten)]
+    counts: &'a Counts,
+    /// [`Counts::identified_percent`].
+    identified_percent: f64,
+}
+
+impl<'a> SummaryOut<'a> {
+    pub(crate) fn new(counts: &'a Counts) -> SummaryOut<'a> {
+        SummaryOut {
+            counts,
+            identified_percent: counts.identified_percent(),
+        }
+    }
+}
+
+fn serialize_summary<S: serde::Serializer>(
+    c: &Counts,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    SummaryOut::new(c).serialize(s)
+}
+
+/// Distinct vendor strings tracked for the unidentified items: past this many, the items of
+/// new strings are only counted (`untracked_items`), so memory stays bounded.
+pub const UNIDENTIFIED_TRACKED: usize = 10_000;
+
+/// Places (file:line) kept per unidentified vendor string.
+pub const UNIDENTIFIED_PLACES: usize = 5;
+
+/// Unidentified vendor strings the human-readable formats list (the JSON report and the
+/// registry skeleton have every tracked one).
+pub const UNIDENTIFIED_SHOWN: usize = 25;
+
+/// One vendor string that the registry could not identify, with its items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnidentifiedVendor {
+    /// The vendor as written in the inventories.
+    pub vendor: String,
+    /// Items with this vendor string whose vendor and model matched no registry entry.
+    pub items: u64,
+    /// The first places where it occurs (`file:line`, `file.xlsx:Sheet!row`), at most
+    /// [`UNIDENTIFIED_PLACES`].
+    pub places: Vec<String>,
+}
+
+/// The items the registry could not identify, grouped by vendor string: most items first,
+/// ties by the string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Unidentified {
+    /// The vendor strings (at most [`UNIDENTIFIED_TRACKED`]).
+    pub vendors: Vec<UnidentifiedVendor>,
+    /// Unidentified items whose vendor string came after [`UNIDENTIFIED_TRACKED`] distinct
+    /// strings were already tracked: counted, not grouped.
+    pub untracked_items: u64,
+}
+
+impl Unidentified {
+    /// The human-readable line about what a listing of the first `shown` strings leaves out;
+    /// `None` when nothing is left out.
+    pub fn rest_text(&self, shown: usize) -> Option<String> {
+        let rest = self.vendors.get(shown..).unwrap_or(&[]);
+        let rest_items: u64 = rest.iter().map(|v| v.items).sum();
+        if rest_items + self.untracked_items == 0 {
+            return None;
+        }
+        let mut text = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} more vendor string{} with {rest_items} item{}",
+                rest.len(),
+                if rest.len() == 1 { "" } else { "s" },
+                if rest_items == 1 { "" } else { "s" }
+            )
+        };
+        if self.untracked_items > 0 {
+            if !text.is_empty() {
+                text.push_str(", and ");
+            }
+            text.push_str(&format!(
+                "{} item{} under vendor strings not tracked (more than {UNIDENTIFIED_TRACKED} distinct strings)",
+                self.untracked_items,
+                if self.untracked_items == 1 { "" } else { "s" }
+            ));
+        }
+        Some(text)
+    }
+}
+
+/// Counts unidentified items per vendor string while a check runs (bounded: see
+/// [`UNIDENTIFIED_TRACKED`]).
+#[derive(Default)]
+pub struct UnidentifiedTally {
+    by_vendor: std::collections::HashMap<Box<str>, (u64, Vec<String>), ahash::RandomState>,
+    untracked_items: u64,
+}
+
+impl UnidentifiedTally {
+    /// Counts one unidentified item with this vendor string; `place` is asked for only while
+    /// the string has fewer than [`UNIDENTIFIED_PLACES`] places.
+    pub fn add(&mut self, vendor: &str, place: impl FnOnce() -> String) {
+        if let Some((n, places)) = self.by_vendor.get_mut(vendor) {
+            *n += 1;
+            if places.len() < UNIDENTIFIED_PLACES {
+                places.push(place());
+            }
+        } else if self.by_vendor.len() < UNIDENTIFIED_TRACKED {
+            self.by_vendor.insert(vendor.into(), (1, vec![place()]));
+        } else {
+            self.untracked_items += 1;
+        }
+    }
+
+    /// The groups, most items first, ties by the string.
+    pub fn finish(self) -> Unidentified {
+        let mut vendors: Vec<UnidentifiedVendor> = self
+            .by_vendor
+            .into_iter()
+            .map(|(vendor, (items, places))| UnidentifiedVendor {
+                vendor: vendor.into(),
+                items,
+                places,
+            })
+            .collect();
+        vendors.sort_by(|a, b| b.items.cmp(&a.items).then_with(|| a.vendor.cmp(&b.vendor)));
+        Unidentified {
+            vendors,
+            untracked_items: self.untracked_items,
         }
     }
 }
@@ -943,7 +1101,10 @@ pub struct Report {
     /// Values that could not be understood in fields no verdict depends on (a quantity, an
     /// install date): the record was judged and the value kept as written.
     pub warnings: SkippedRows,
-    /// Totals.
+    /// The items the registry could not identify, grouped by vendor string.
+    pub unidentified: Unidentified,
+    /// Totals, with the identification coverage (`identified_percent`).
+    #[serde(serialize_with = "serialize_summary")]
     pub summary: Counts,
     /// What the exit code is decided on.
     #[serde(skip)]

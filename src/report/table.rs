@@ -254,14 +254,9 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         }
     }
     let s = &report.summary;
+    unidentified(report, out)?;
     if s.items > 0 {
-        let identified = s.items - s.unidentified;
-        writeln!(
-            out,
-            "coverage: {identified} of {} items identified in the registry ({:.1} %)",
-            s.items,
-            identified as f64 * 100.0 / s.items as f64
-        )?;
+        writeln!(out, "coverage: {}", s.coverage_text())?;
     }
     if s.not_in_service > 0 {
         writeln!(
@@ -284,6 +279,48 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
         s.ok,
         s.unidentified
     )
+}
+
+/// The unidentified items grouped by vendor string, most items first: one line each with
+/// the count and the first places, at most [`super::UNIDENTIFIED_SHOWN`].
+fn unidentified(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let u = &report.unidentified;
+    if u.vendors.is_empty() && u.untracked_items == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "unidentified vendors ({} item{} under {} vendor string{}, most items first; --unidentified-out FILE.toml writes them as a registry skeleton to complete and import):",
+        report.summary.unidentified,
+        if report.summary.unidentified == 1 { "" } else { "s" },
+        u.vendors.len(),
+        if u.vendors.len() == 1 { "" } else { "s" }
+    )?;
+    let width = u
+        .vendors
+        .iter()
+        .map(|v| v.items.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for v in u.vendors.iter().take(super::UNIDENTIFIED_SHOWN) {
+        let more = v.items.saturating_sub(v.places.len() as u64);
+        writeln!(
+            out,
+            "  {:>width$}  {}  ({}{})",
+            v.items,
+            V(&v.vendor),
+            V(&v.places.join(", ")),
+            if more > 0 {
+                format!(", {more} more")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    if let Some(rest) = u.rest_text(super::UNIDENTIFIED_SHOWN) {
+        writeln!(out, "  ... and {rest} (all in the JSON report)")?;
+    }
+    Ok(())
 }
 
 fn terminal_width() -> Option<(u16, u16)> {

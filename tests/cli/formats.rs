@@ -273,7 +273,7 @@ fn html_lists_items_without_a_site_last() {
 }
 
 /// The JSON report schema, compiled (offline: it refers only to itself).
-fn report_schema() -> jsonschema::Validator {
+pub(crate) fn report_schema() -> jsonschema::Validator {
     let text =
         std::fs::read_to_string(crate::support::repo().join("schemas/report.schema.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -297,7 +297,7 @@ impl jsonschema::Retrieve for Offline {
 }
 
 #[track_caller]
-fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
+pub(crate) fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
     let errors: Vec<String> = v
         .iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path))

@@ -111,7 +111,7 @@ fn max_unidentified_gate() {
     );
     assert!(
         out.stdout
-            .contains("coverage: 2 of 4 items identified in the registry (50.0 %)"),
+            .contains("coverage: 50.0 % of items identified (2 of 4)"),
         "{}",
         out.stdout
     );

@@ -1166,3 +1166,118 @@ fn findings_carry_the_scope_fields_they_were_judged_on() {
         "{n1}"
     );
 }
+
+#[test]
+fn ro_5g_2021() {
+    let csv = "asset_id,vendor,domain,network,installed,country\n\
+        C1,Huawei,core,5G,2019-01-01,\n\
+        R1,ZTE,ran,4G,,\n\
+        S1,Samsung,transport,5G,,\n\
+        HS,Huawei Technologies Sweden,core,,,\n\
+        X1,Huawei,,5G,,\n\
+        H2,Huawei,core,5G,2027-01-01,\n\
+        U1,Acme Radio,ran,5G,,\n\
+        U2,Acme Radio,ran,5G,,RO\n\
+        E1,Ericsson,core,5G,,\n\
+        N1,Nokia,national-security-site,,,\n";
+    let lines = [
+        // Authorisations are not public: review from entry into force, on both sides of the
+        // (weak) deadlines, never a violation.
+        line("C1", "core", &[("2021-06-14", "review")]),
+        // No network generation is excluded (national-interest ICT infrastructure).
+        line("R1", "non-core", &[("2021-06-14", "review")]),
+        // A producer outside the EU and NATO is flagged whatever its country.
+        line("S1", "non-core", &[("2021-06-14", "review")]),
+        // Through its controller.
+        line("HS", "core", &[("2021-06-14", "review")]),
+        // No domain: both rules ask where the item is used.
+        line("X1", "core", &[("2021-06-14", "review")]),
+        line("X1", "non-core", &[("2021-06-14", "review")]),
+        // Not in service before it was installed.
+        line("H2", "core", &[("2027-01-01", "review")]),
+        // Unknown producer and country: review; with an EU country stated: not flagged.
+        line("U1", "non-core", &[("2021-06-14", "review")]),
+    ];
+    grid("ro-5g-2021", csv, &lines, &[]);
+    // Checked as a new purchase: still review, the law's authorisations cannot be seen.
+    grid("ro-5g-2021", csv, &lines, &["--procurement"]);
+}
+
+#[test]
+fn ro_5g_2021_findings_ask_for_the_authorisation_and_are_weak() {
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain\nC1,Huawei,core\nR1,ZTE,ran\nE1,Ericsson,core\n",
+    );
+    let json = |as_of: &str| {
+        let out = env.run(&[
+            "check",
+            "inv.csv",
+            "--policy",
+            "ro-5g-2021",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ]);
+        out.code(0);
+        out.json()
+    };
+    for (as_of, core_time, ran_time) in [
+        (
+            "2026-06-14",
+            "by 2026-06-14 (today is the last day)",
+            "by 2028-06-14, 731 days left",
+        ),
+        (
+            "2026-06-15",
+            "by 2026-06-14; the deadline has passed",
+            "by 2028-06-14, 730 days left",
+        ),
+    ] {
+        let r = json(as_of);
+        let findings = r["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 2, "{as_of}: {findings:?}");
+        for f in findings {
+            let reason = f["reason"].as_str().unwrap();
+            assert_eq!(f["verdict"], "review", "{reason}");
+            assert_eq!(f["confidence"], "weak", "{reason}");
+            assert!(
+                reason.contains("needs an authorisation under Law 163/2021 (Prime Minister's decision on CSAT's opinion), whatever its country; confirm it holds one"),
+                "{reason}"
+            );
+            assert!(reason.contains("[weakly confirmed"), "{reason}");
+            let time = if f["asset_id"] == "C1" {
+                core_time
+            } else {
+                ran_time
+            };
+            assert!(reason.contains(time), "{as_of}: {reason}");
+        }
+    }
+    // The deadline has passed: the reason says why it is still only a review.
+    let r = json("2026-06-15");
+    let c1 = &r["findings"][0];
+    assert_eq!(c1["asset_id"], "C1");
+    assert!(
+        c1["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the authorisations are not public, so tvcheck cannot tell whether this producer holds one"),
+        "{c1}"
+    );
+    // policy show says that the country is tvcheck's triage, not the law's criterion.
+    let out = env.run(&["policy", "show", "ro-5g-2021"]);
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("The law names no company and no country"),
+        "{}",
+        out.stdout
+    );
+    assert!(out
+        .stdout
+        .contains("an item without a finding is not thereby authorised"));
+    assert!(out.stdout.contains("[weakly confirmed]"));
+}

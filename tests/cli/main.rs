@@ -29,5 +29,6 @@ mod registry_trust;
 mod streaming;
 mod terminal;
 mod text_fail_closed;
+mod unidentified;
 mod waivers;
 mod workbook_fail_closed;

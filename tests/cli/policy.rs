@@ -69,6 +69,7 @@ fn every_shipped_policy_loads_and_validates() {
             "lt-5g",
             "lt-cii-procurement",
             "pt-cssc-2023",
+            "ro-5g-2021",
             "se-pts-2020",
             "uk-huawei-dvd",
             "uk-surveillance-2022",
