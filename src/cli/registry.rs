@@ -728,6 +728,13 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
     if !v.model_patterns.is_empty() {
         writeln!(out, "  model patterns: {}", V(&v.model_patterns.join(", ")))?;
     }
+    if !v.fcc_grantee_codes.is_empty() {
+        writeln!(
+            out,
+            "  FCC grantee codes: {}",
+            V(&v.fcc_grantee_codes.join(", "))
+        )?;
+    }
     if let Some(p) = &v.parent {
         let name = reg.vendor(p).map_or("?", |p| p.name.as_str());
         let mut line = format!("  controlled by: {} ({})", V(name), V(p));

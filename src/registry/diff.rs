@@ -56,17 +56,20 @@ impl ChangeKind {
     }
 }
 
-fn changed_fields(a: &Vendor, b: &Vendor) -> Vec<&'static str> {
+fn changed_fields(a: &Vendor, b: &Vendor) -> Vec<String> {
     let mut f = Vec::new();
-    let mut check = |name: &'static str, differs: bool| {
+    let mut check = |name: &str, differs: bool| {
         if differs {
-            f.push(name);
+            f.push(name.to_string());
         }
     };
     check("name", a.name != b.name);
     check("country", a.country != b.country);
     check("aliases", a.aliases != b.aliases);
     check("model_patterns", a.model_patterns != b.model_patterns);
+    if let Some(codes) = code_changes(&a.fcc_grantee_codes, &b.fcc_grantee_codes) {
+        check(&codes, true);
+    }
     check("affiliates", a.affiliates != b.affiliates);
     check(
         "parent",
@@ -76,6 +79,21 @@ fn changed_fields(a: &Vendor, b: &Vendor) -> Vec<&'static str> {
     check("sources", a.sources != b.sources);
     check("notes", a.notes != b.notes);
     f
+}
+
+/// `fcc_grantee_codes (+2ANDR, -SS3)`: the codes added and removed (each is short and names
+/// one applicant, so the change log says which), or `None` when the sets are equal.
+fn code_changes(old: &[String], new: &[String]) -> Option<String> {
+    let added = new
+        .iter()
+        .filter(|c| !old.contains(c))
+        .map(|c| format!("+{c}"));
+    let removed = old
+        .iter()
+        .filter(|c| !new.contains(c))
+        .map(|c| format!("-{c}"));
+    let all: Vec<String> = added.chain(removed).collect();
+    (!all.is_empty()).then(|| format!("fcc_grantee_codes ({})", all.join(", ")))
 }
 
 fn listing_fields(a: &Listing, b: &Listing) -> Vec<&'static str> {

@@ -50,6 +50,8 @@ struct VendorOut<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     model_patterns: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    fcc_grantee_codes: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     affiliates: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     parent: Option<&'a str>,
@@ -139,6 +141,7 @@ pub fn to_toml(data: &RegistryData) -> String {
                 country: v.country.as_deref(),
                 aliases: &v.aliases,
                 model_patterns: &v.model_patterns,
+                fcc_grantee_codes: &v.fcc_grantee_codes,
                 affiliates: &v.affiliates,
                 parent: v.parent.as_deref(),
                 parent_since: v.parent_since.map(tdate),
@@ -173,7 +176,7 @@ pub fn to_toml(data: &RegistryData) -> String {
 
 /// The columns of the CSV export, in order: a `kind` column, then the union of the columns of
 /// list, vendor and listing rows (each row fills only its own).
-pub const CSV_HEADER: [&str; 29] = [
+pub const CSV_HEADER: [&str; 30] = [
     "kind",
     "id",
     "vendor",
@@ -203,6 +206,7 @@ pub const CSV_HEADER: [&str; 29] = [
     "affiliates",
     "binding",
     "reaches_affiliates",
+    "fcc_grantee_codes",
 ];
 
 /// One row of the CSV export, filled by column name.
@@ -276,6 +280,7 @@ pub fn to_csv(data: &RegistryData) -> std::io::Result<Vec<u8>> {
         row.multi("aliases", &v.aliases);
         row.multi("model_patterns", &v.model_patterns);
         row.multi("affiliates", &v.affiliates);
+        row.multi("fcc_grantee_codes", &v.fcc_grantee_codes);
         row.opt("parent", v.parent.as_deref());
         row.date("parent_since", v.parent_since);
         row.date("parent_until", v.parent_until);

@@ -37,6 +37,8 @@ pub struct Spots {
     pub parents: Vec<Location>,
     /// Per vendor, per listing: its `list` value.
     pub listings: Vec<Vec<Location>>,
+    /// Per vendor, per FCC grantee code: where the code is written.
+    pub grantee_codes: Vec<Vec<Location>>,
     /// Per list definition.
     pub lists: Vec<Location>,
 }
@@ -152,6 +154,8 @@ struct RawVendor {
     #[serde(default)]
     model_patterns: Vec<Spanned<String>>,
     #[serde(default)]
+    fcc_grantee_codes: Vec<Spanned<String>>,
+    #[serde(default)]
     affiliates: Vec<Spanned<String>>,
     parent: Option<Spanned<String>>,
     parent_since: Option<Spanned<toml::value::Datetime>>,
@@ -256,6 +260,10 @@ impl Ctx<'_> {
         }
     }
 
+    fn grantee_code(&self, c: &Spanned<String>) -> Result<String> {
+        check_grantee_code(c.get_ref()).map_err(|e| e.at(self.loc(c.span().start)))
+    }
+
     fn pattern(&self, p: &Spanned<String>) -> Result<String> {
         let s = p.get_ref().trim();
         if s.is_empty() {
@@ -277,6 +285,39 @@ impl Ctx<'_> {
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Why a value is not an FCC grantee code, before its location is known.
+struct BadCode {
+    message: String,
+    hint: String,
+}
+
+impl BadCode {
+    fn at(self, loc: Location) -> Error {
+        reg_err(loc, self.message).hint(self.hint)
+    }
+}
+
+/// Checks an FCC grantee code as written in an import file (trimmed like every value): upper
+/// case, 3 characters beginning with a letter or 5 beginning with `2` ([`super::fcc`]).
+fn check_grantee_code(value: &str) -> std::result::Result<String, BadCode> {
+    let code = value.trim();
+    if super::fcc::is_grantee_code(code) {
+        return Ok(code.to_string());
+    }
+    let upper = code.to_ascii_uppercase();
+    let hint = if super::fcc::is_grantee_code(&upper) {
+        format!("write it in upper case: {upper}")
+    } else if let Some(c) = super::fcc::grantee_code(code).filter(|c| c.len() < code.len()) {
+        format!("give the grantee code only, the start of the FCC ID: {c}")
+    } else {
+        "a grantee code is 3 characters beginning with a letter (codes before 2013, e.g. SS3) or 5 beginning with 2 (e.g. 2ANDR), letters A-Z and digits only: the start of the FCC ID".to_string()
+    };
+    Err(BadCode {
+        message: format!("'{code}' is not an FCC grantee code"),
+        hint,
+    })
 }
 
 /// Parses a TOML registry import file.
@@ -347,6 +388,12 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
         let mut model_patterns = Vec::new();
         for p in &v.model_patterns {
             model_patterns.push(cx.pattern(p)?);
+        }
+        let mut fcc_grantee_codes = Vec::with_capacity(v.fcc_grantee_codes.len());
+        let mut code_spots = Vec::with_capacity(v.fcc_grantee_codes.len());
+        for c in &v.fcc_grantee_codes {
+            fcc_grantee_codes.push(cx.grantee_code(c)?);
+            code_spots.push(cx.loc(c.span().start));
         }
         let parent = v
             .parent
@@ -466,6 +513,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                 .filter(|a| !a.is_empty())
                 .collect(),
             model_patterns,
+            fcc_grantee_codes,
             affiliates: {
                 let mut out = Vec::with_capacity(v.affiliates.len());
                 for a in &v.affiliates {
@@ -507,6 +555,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
                 .map_or_else(|| cx.loc(start), |p| cx.loc(p.span().start)),
         );
         spots.listings.push(listing_spots);
+        spots.grantee_codes.push(code_spots);
     }
     if data.vendors.is_empty() && data.lists.is_empty() {
         return Err(reg_err(
@@ -531,7 +580,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
 
 /// The columns a vendor row uses, and so all the columns of a registry CSV without a `kind`
 /// column: the original seven, then the optional vendor facts.
-pub const VENDOR_COLUMNS: [&str; 15] = [
+pub const VENDOR_COLUMNS: [&str; 16] = [
     "id",
     "name",
     "country",
@@ -547,6 +596,7 @@ pub const VENDOR_COLUMNS: [&str; 15] = [
     "retired_on",
     "retired_reason",
     "affiliates",
+    "fcc_grantee_codes",
 ];
 
 /// The columns a `list` row of a registry CSV uses.
@@ -1081,6 +1131,11 @@ impl CsvContent {
             // The cell holds several listings: the row's line names them all.
             listing_spots.push(row.loc());
         }
+        let mut fcc_grantee_codes = Vec::new();
+        for c in row.multi("fcc_grantee_codes")? {
+            fcc_grantee_codes
+                .push(check_grantee_code(&c).map_err(|e| e.at(row.cell_loc("fcc_grantee_codes")))?);
+        }
         let retired_on = row.date("retired_on")?;
         let retired_reason = row.opt("retired_reason");
         if retired_on.is_some() && retired_reason.is_none() {
@@ -1096,12 +1151,18 @@ impl CsvContent {
             row.loc()
         });
         self.spots.listings.push(listing_spots);
+        // The cell holds all the codes: its place names each of them.
+        let cell = row.cell_loc("fcc_grantee_codes");
+        self.spots
+            .grantee_codes
+            .push(vec![cell; fcc_grantee_codes.len()]);
         self.data.vendors.push(Vendor {
             id,
             name,
             country,
             aliases: row.multi("aliases")?,
             model_patterns,
+            fcc_grantee_codes,
             affiliates: {
                 let mut out = Vec::new();
                 for a in row.multi("affiliates")? {
@@ -1441,10 +1502,70 @@ fn merge_vendor(x: &mut Vendor, v: &Vendor) {
     }
 }
 
+/// Checks that no FCC grantee code belongs to two entries of the merged content; the error
+/// names where the import writes the code (an entry of the import against one of the import
+/// or one the registry already holds).
+fn check_grantee_codes_unique(merged: &RegistryData, files: &[ImportFile]) -> Result<()> {
+    // code -> (entry, where the import writes it)
+    let mut owner: HashMap<&str, (&str, Option<&Location>)> = HashMap::new();
+    let clash = |code: &str, id: &str, other: &str, loc: Location, first: Option<&Location>| {
+        let first = first.map_or_else(
+            || " (already in the registry)".to_string(),
+            |l| format!(" (at {l})"),
+        );
+        Err(reg_err(
+            loc,
+            format!("FCC grantee code '{code}' of vendor '{id}' already belongs to vendor '{other}'{first}"),
+        )
+        .hint("a grantee code names one applicant: keep it on one entry (the applicant, or the entity that controls it) and remove it from the other; to move it, import both entries again in the same command"))
+    };
+    for f in files {
+        for (i, v) in f.data.vendors.iter().enumerate() {
+            for (j, code) in v.fcc_grantee_codes.iter().enumerate() {
+                let loc = f
+                    .spots
+                    .grantee_codes
+                    .get(i)
+                    .and_then(|s| s.get(j))
+                    .or_else(|| f.spots.vendors.get(i));
+                match owner.get(code.as_str()) {
+                    Some(&(other, first)) if other != v.id => {
+                        let here = loc.cloned().unwrap_or_else(|| Location::file(&f.path));
+                        return clash(code, &v.id, other, here, first);
+                    }
+                    _ => {
+                        owner.insert(code, (&v.id, loc));
+                    }
+                }
+            }
+        }
+    }
+    // Entries the import does not touch keep their codes: an imported code must not be one of
+    // theirs. (Entries of the import are in `owner` with their new codes.)
+    for v in &merged.vendors {
+        for code in &v.fcc_grantee_codes {
+            match owner.get(code.as_str()) {
+                Some(&(other, Some(loc))) if other != v.id => {
+                    return clash(code, other, &v.id, loc.clone(), None);
+                }
+                Some(&(other, None)) if other != v.id => {
+                    let path = files.first().map_or("registry", |f| f.path.as_str());
+                    return clash(code, &v.id, other, Location::file(path), None);
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(code, (&v.id, None));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Merges import files over `existing` (later entries replace earlier ones with the same id)
 /// and checks the result: ids unique within the import, CSV listing rows attached to a vendor
-/// row of the import, parents and lists resolvable, every listing with a legal basis, no
-/// parent cycles.
+/// row of the import, parents and lists resolvable, every listing with a legal basis, each FCC
+/// grantee code on one entry, no parent cycles.
 pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Result<RegistryData> {
     let mut seen_vendor: HashMap<&str, &Location> = HashMap::new();
     let mut seen_list: HashMap<&str, &Location> = HashMap::new();
@@ -1564,6 +1685,7 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
             }
         }
     }
+    check_grantee_codes_unique(&merged, files)?;
     let parents: HashMap<&str, &str> = merged
         .vendors
         .iter()
@@ -1649,6 +1771,121 @@ model_patterns = ["OptiX*"]
         let e = toml("[[vendor]]\nid = \"a\"\nname = \"A\"\n[[vendor.listing]]\nlist = \"l\"\nlisted_on = 2025-02-30\n")
             .unwrap_err();
         assert_eq!(e.location.as_ref().unwrap().line, Some(6), "{e}");
+    }
+
+    #[test]
+    fn fcc_grantee_codes_are_validated_with_their_place() {
+        let codes = |list: &str| {
+            toml(&format!(
+                "[[vendor]]\nid = \"a\"\nname = \"A\"\nfcc_grantee_codes = {list}\n"
+            ))
+        };
+        let f = codes("[\"SS3\", \" 2ANDR \", \"SS3\"]").unwrap();
+        assert_eq!(f.data.vendors[0].fcc_grantee_codes, ["SS3", "2ANDR", "SS3"]);
+        assert_eq!(f.spots.grantee_codes[0][1].to_string(), "r.toml:4:29");
+        let merged = merge_and_validate(&RegistryData::default(), &[f]).unwrap();
+        assert_eq!(merged.vendors[0].fcc_grantee_codes, ["2ANDR", "SS3"]);
+        for (bad, hint) in [
+            ("ss3", "write it in upper case: SS3"),
+            (
+                "SS3-MT2PD2007",
+                "give the grantee code only, the start of the FCC ID: SS3",
+            ),
+            (
+                "FCC ID: 2ANDR",
+                "give the grantee code only, the start of the FCC ID: 2ANDR",
+            ),
+            ("2AND", "a grantee code is 3 characters"),
+            ("3SS", "a grantee code is 3 characters"),
+            ("S-3", "a grantee code is 3 characters"),
+            ("", "a grantee code is 3 characters"),
+        ] {
+            let e = codes(&format!("[\"2ANDR\", \"{bad}\"]")).unwrap_err();
+            assert_eq!(
+                e.location.as_ref().unwrap().to_string(),
+                "r.toml:4:31",
+                "{bad}"
+            );
+            assert_eq!(
+                e.message,
+                format!("'{bad}' is not an FCC grantee code"),
+                "{bad}"
+            );
+            assert!(e.hint.as_deref().unwrap().starts_with(hint), "{bad}: {e}");
+        }
+        let e = codes("\"SS3\"").unwrap_err();
+        assert!(e.message.contains("invalid registry file"), "{e}");
+    }
+
+    #[test]
+    fn a_grantee_code_belongs_to_one_entry() {
+        let two = "[[vendor]]\nid = \"a\"\nname = \"A\"\nfcc_grantee_codes = [\"SS3\"]\n[[vendor]]\nid = \"b\"\nname = \"B\"\nfcc_grantee_codes = [\"2ANDR\", \"SS3\"]\n";
+        let e = merge_and_validate(&RegistryData::default(), &[toml(two).unwrap()]).unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.toml:8:31");
+        assert_eq!(
+            e.message,
+            "FCC grantee code 'SS3' of vendor 'b' already belongs to vendor 'a' (at r.toml:4:22)"
+        );
+        // Against an entry the registry holds, which the import does not touch.
+        let existing = merge_and_validate(
+            &RegistryData::default(),
+            &[
+                toml("[[vendor]]\nid = \"a\"\nname = \"A\"\nfcc_grantee_codes = [\"SS3\"]\n")
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        let b =
+            toml("[[vendor]]\nid = \"b\"\nname = \"B\"\nfcc_grantee_codes = [\"SS3\"]\n").unwrap();
+        let e = merge_and_validate(&existing, &[b]).unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.toml:4:22");
+        assert_eq!(
+            e.message,
+            "FCC grantee code 'SS3' of vendor 'b' already belongs to vendor 'a' (already in the registry)"
+        );
+        // Moving a code: both entries in the same import.
+        let moved = toml("[[vendor]]\nid = \"a\"\nname = \"A\"\n[[vendor]]\nid = \"b\"\nname = \"B\"\nfcc_grantee_codes = [\"SS3\"]\n").unwrap();
+        let merged = merge_and_validate(&existing, &[moved]).unwrap();
+        assert!(merged.vendors[0].fcc_grantee_codes.is_empty());
+        assert_eq!(merged.vendors[1].fcc_grantee_codes, ["SS3"]);
+        // The same code twice on one entry is kept once.
+        let same =
+            toml("[[vendor]]\nid = \"a\"\nname = \"A\"\nfcc_grantee_codes = [\"SS3\", \"SS3\"]\n")
+                .unwrap();
+        merge_and_validate(&existing, &[same]).unwrap();
+    }
+
+    #[test]
+    fn csv_grantee_codes_are_a_multi_valued_cell() {
+        let f = parse_csv(
+            Path::new("r.csv"),
+            b"id,name,fcc_grantee_codes\ndji,DJI,SS3|2ANDR\nother,Other,\n",
+        )
+        .unwrap();
+        assert_eq!(f.data.vendors[0].fcc_grantee_codes, ["SS3", "2ANDR"]);
+        assert!(f.data.vendors[1].fcc_grantee_codes.is_empty());
+        let e = parse_csv(
+            Path::new("r.csv"),
+            b"id,name,fcc_grantee_codes\ndji,DJI,SS3|2andr\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.csv:2:9");
+        assert!(
+            e.message.contains("'2andr' is not an FCC grantee code"),
+            "{e}"
+        );
+        let e = parse_csv(
+            Path::new("r.csv"),
+            b"id,name,fcc_grantee_codes\na,A,SS3\nb,B,SS3\n",
+        )
+        .unwrap();
+        let e = merge_and_validate(&RegistryData::default(), &[e]).unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().to_string(), "r.csv:3:5");
+        assert!(
+            e.message
+                .contains("already belongs to vendor 'a' (at r.csv:2:5)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod export;
+pub mod fcc;
 pub mod import;
 pub mod model;
 pub mod store;
@@ -11,6 +12,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 
+pub use self::fcc::{grantee_code, is_grantee_code};
 pub use self::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 pub use self::store::{ChangeMeta, Revision, Store};
 
@@ -222,6 +224,41 @@ mod tests {
             }
         }
         assert_eq!(reg.digest.len(), 64);
+    }
+
+    #[test]
+    fn entries_without_grantee_codes_serialise_as_before_schema_4() {
+        let reg = Registry::embedded().unwrap();
+        let mut without = reg.data.clone();
+        for v in &mut without.vendors {
+            v.fcc_grantee_codes.clear();
+        }
+        // No key for an entry without codes: the snapshot, the digest and the TOML export of
+        // such content are what they were before the field existed.
+        let json = serde_json::to_string(&without).unwrap();
+        assert!(!json.contains("fcc_grantee_codes"));
+        assert!(!export::to_toml(&without).contains("fcc_grantee_codes"));
+        // A snapshot written before schema 4 reads with no codes.
+        let old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(RegistryData::from_json(&old).unwrap(), without);
+        // The embedded DJI entry carries its two (weakly confirmed) codes, and its notes say so.
+        let dji = reg.vendor("dji").unwrap();
+        assert_eq!(dji.fcc_grantee_codes, ["2ANDR", "SS3"]);
+        assert!(dji.notes.as_deref().unwrap().contains("weakly confirmed"));
+        let json = serde_json::to_value(dji).unwrap();
+        assert_eq!(
+            json["fcc_grantee_codes"],
+            serde_json::json!(["2ANDR", "SS3"])
+        );
+        assert_ne!(without.digest(), reg.digest);
+        // Every embedded code is well formed and on one entry.
+        let mut seen = std::collections::HashSet::new();
+        for v in &reg.data.vendors {
+            for c in &v.fcc_grantee_codes {
+                assert!(is_grantee_code(c), "{c}");
+                assert!(seen.insert(c.as_str()), "{c} twice");
+            }
+        }
     }
 
     #[test]

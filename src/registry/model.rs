@@ -157,6 +157,11 @@ pub struct Vendor {
     pub aliases: Vec<String>,
     /// Case-insensitive globs on model numbers that identify its equipment.
     pub model_patterns: Vec<String>,
+    /// FCC grantee codes of the entity (the first 3 or 5 characters of the FCC IDs it applied
+    /// for; see [`super::fcc`]); each code belongs to one entry. Not serialised when empty, so
+    /// the digest of content without codes is what it was before schema 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fcc_grantee_codes: Vec<String>,
     /// The controlling entity's id.
     pub parent: Option<String>,
     /// Entities it is affiliated with without being controlled by them (ids): a listing of
@@ -207,7 +212,7 @@ pub struct RegistryData {
 
 impl RegistryData {
     /// Sorts everything into canonical order (ids, then values), removing duplicate aliases,
-    /// patterns and sources, so that equal content has equal serialisation.
+    /// patterns, grantee codes and sources, so that equal content has equal serialisation.
     pub fn canonicalize(&mut self) {
         self.lists.sort_by(|a, b| a.id.cmp(&b.id));
         self.vendors.sort_by(|a, b| a.id.cmp(&b.id));
@@ -216,6 +221,8 @@ impl RegistryData {
             v.aliases.dedup();
             v.model_patterns.sort();
             v.model_patterns.dedup();
+            v.fcc_grantee_codes.sort();
+            v.fcc_grantee_codes.dedup();
             v.affiliates.sort();
             v.affiliates.dedup();
             v.sources.sort();
@@ -240,6 +247,7 @@ impl RegistryData {
             && self.vendors.iter().all(|v| {
                 strictly_sorted(&v.aliases)
                     && strictly_sorted(&v.model_patterns)
+                    && strictly_sorted(&v.fcc_grantee_codes)
                     && strictly_sorted(&v.affiliates)
                     && strictly_sorted(&v.sources)
                     && v.listings

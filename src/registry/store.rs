@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_history.sql"),
     include_str!("migrations/0003_binding_affiliates.sql"),
+    include_str!("migrations/0004_fcc_grantee_codes.sql"),
 ];
 
 /// Who made a change, when, and from what.
@@ -712,6 +713,7 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
                 country: r.get(2)?,
                 aliases: Vec::new(),
                 model_patterns: Vec::new(),
+                fcc_grantee_codes: Vec::new(),
                 affiliates: Vec::new(),
                 parent: r.get(3)?,
                 parent_since: date_opt(r.get(4)?),
@@ -748,6 +750,16 @@ fn load_from(c: &Connection) -> rusqlite::Result<RegistryData> {
             while let Some(r) = rows.next()? {
                 if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
                     data.vendors[i].affiliates.push(r.get(1)?);
+                }
+            }
+        }
+        if version >= 4 {
+            let mut st =
+                c.prepare("SELECT vendor_id, code FROM fcc_grantee_code ORDER BY vendor_id, code")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
+                    data.vendors[i].fcc_grantee_codes.push(r.get(1)?);
                 }
             }
         }
@@ -1243,8 +1255,8 @@ fn upsert_tx(
             ],
         )?;
         fault_point(writes);
-        // Aliases and model patterns are identity facts: the entry's current set replaces the
-        // old one (the change log keeps the old content).
+        // Aliases, affiliates, grantee codes and model patterns are identity facts: the entry's
+        // current set replaces the old one (the change log keeps the old content).
         tx.execute("DELETE FROM alias WHERE vendor_id = ?1", params![v.id])?;
         for a in &v.aliases {
             tx.execute(
@@ -1258,6 +1270,17 @@ fn upsert_tx(
             tx.execute(
                 "INSERT OR IGNORE INTO affiliate (vendor_id, affiliate_id) VALUES (?1, ?2)",
                 params![v.id, a],
+            )?;
+            fault_point(writes);
+        }
+        tx.execute(
+            "DELETE FROM fcc_grantee_code WHERE vendor_id = ?1",
+            params![v.id],
+        )?;
+        for c in &v.fcc_grantee_codes {
+            tx.execute(
+                "INSERT OR IGNORE INTO fcc_grantee_code (vendor_id, code) VALUES (?1, ?2)",
+                params![v.id, c],
             )?;
             fault_point(writes);
         }

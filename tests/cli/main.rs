@@ -24,6 +24,7 @@ mod output_paths;
 mod policy;
 mod props;
 mod registry;
+mod registry_fcc;
 mod registry_history;
 mod registry_trust;
 mod streaming;

@@ -504,7 +504,7 @@ fn registry_csv_errors_name_file_line_and_column() {
         "unknown.csv:3:11: a listing row for vendor 'zte', which no vendor row of this import defines (hint: add a vendor row (kind vendor, id zte) to this file, or import the file that has it in the same command)",
     );
     import("cell.csv", &format!("{HEAD}vendor,acme,Acme,,,,,,,Chief\n")).error_exactly(
-        "cell.csv:2:24: the 'title' cell of a vendor row must be empty (hint: a vendor row uses the columns id,name,country,aliases,model_patterns,parent,lists,parent_since,parent_until,confidence,sources,notes,retired_on,retired_reason,affiliates)",
+        "cell.csv:2:24: the 'title' cell of a vendor row must be empty (hint: a vendor row uses the columns id,name,country,aliases,model_patterns,parent,lists,parent_since,parent_until,confidence,sources,notes,retired_on,retired_reason,affiliates,fcc_grantee_codes)",
     );
     import("cell2.csv", &format!("{HEAD}{ACME}listing,,Acme,acme,l,2021-01-01,Act,,,\n")).error_exactly(
         "cell2.csv:3:10: the 'name' cell of a listing row must be empty (hint: a listing row uses the columns vendor,list,listed_on,basis,source,scope,purposes,confidence,notes,delisted_on,delisted_reason)",

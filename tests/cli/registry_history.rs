@@ -84,7 +84,7 @@ fn status_shows_revision_counts_schema_and_digest() {
     );
     assert_eq!(s["revision"], 1);
     assert_eq!(s["last_change"], "2026-09-21T14:13:20Z");
-    assert_eq!(s["schema_version"], 3);
+    assert_eq!(s["schema_version"], 4);
     assert_eq!(s["entries"], 2);
     assert_eq!(s["listings"], 1);
     assert_eq!(s["lists"], 1);
@@ -693,9 +693,9 @@ fn csv_export_with_retirement_and_delisting_round_trips_to_the_same_digest() {
         csv.contains("\nlist,test-list,,,Test designation list,,LT,,,"),
         "{csv}"
     );
-    assert!(csv.contains(",2026-01-01,Merged into acme,,,\n"), "{csv}");
+    assert!(csv.contains(",2026-01-01,Merged into acme,,,,\n"), "{csv}");
     assert!(
-        csv.contains(",2026-02-01,\"Ruling, appeal | pending\",,,,,\n"),
+        csv.contains(",2026-02-01,\"Ruling, appeal | pending\",,,,,,\n"),
         "{csv}"
     );
     env.run(&["registry", "import", "export.csv", "--db", "copy.db"])
@@ -999,7 +999,7 @@ fn a_first_schema_database_is_migrated_after_a_backup() {
     env.file("inv.csv", "vendor\nAcme\n");
     // A read-only check does not migrate behind the user's back.
     env.run(&["check", "inv.csv", "--db", "v1.db"])
-        .error(&["schema version 1 and needs migrating to 3"]);
+        .error(&["schema version 1 and needs migrating to 4"]);
     env.file(
         "extra.toml",
         UPDATE
@@ -1040,7 +1040,7 @@ fn a_first_schema_database_is_migrated_after_a_backup() {
         ],
     );
     assert_eq!(r["findings"][0]["entry"], "acme");
-    assert_eq!(r["registry"]["schema_version"], 3);
+    assert_eq!(r["registry"]["schema_version"], 4);
 }
 
 /// Kills an import at every write of its transaction (fault injection aborts the process like
@@ -1144,12 +1144,12 @@ fn a_migration_killed_at_any_point_leaves_a_valid_registry() {
             .unwrap();
         drop(conn);
         let state = match (out.code, version, vendors) {
-            (0, 3, 2) => "imported",
+            (0, 4, 2) => "imported",
             (_, 1, 1) => "old schema, old content",
-            (_, 3, 1) => "migrated, import not committed",
+            (_, 4, 1) => "migrated, import not committed",
             other => panic!("write {n}: unexpected state {other:?}: {}", out.stderr),
         };
-        if version == 3 {
+        if version == 4 {
             env.run(&["registry", "verify", "--db", "m.db"]).code(0);
             let h = env
                 .run(&["registry", "history", "--db", "m.db", "--format", "json"])
