@@ -14,6 +14,7 @@ pub mod date;
 pub mod engine;
 pub mod error;
 pub mod escape;
+pub mod ieee;
 pub mod inventory;
 pub mod matcher;
 pub mod model;

@@ -42,6 +42,12 @@ pub struct Item {
     /// The country or countries where it was produced (designed, developed, manufactured or
     /// assembled), as written: separate from the manufacturer's country of registration.
     pub origin: Option<String>,
+    /// A MAC address of the equipment, as written (any common notation): its IEEE prefix
+    /// identifies the organisation the address block is registered to.
+    pub mac: Option<String>,
+    /// The FCC ID on the equipment's label, as written: its grantee code identifies the
+    /// applicant.
+    pub fcc_id: Option<String>,
     /// Every other column, in file order: (header, value).
     pub extra: Vec<(Arc<str>, String)>,
     /// What the reader could not understand in a field that no verdict depends on (an
@@ -61,7 +67,7 @@ impl Item {
         extra: Vec<(Arc<str>, String)>,
         mut get: impl FnMut(Field) -> Result<Option<String>, E>,
     ) -> Result<Item, E> {
-        Ok(Item {
+        let mut item = Item {
             file: Arc::clone(file),
             line,
             sheet: None,
@@ -78,9 +84,26 @@ impl Item {
             network: get(Field::Network)?,
             category: get(Field::Category)?,
             origin: get(Field::Origin)?,
+            mac: get(Field::Mac)?,
+            fcc_id: get(Field::FccId)?,
             extra,
             warnings: Vec::new(),
-        })
+        };
+        item.check_identifiers();
+        Ok(item)
+    }
+
+    /// Warns about a device identifier that cannot be read (a MAC address in no known
+    /// notation): it gives no evidence, and the report says so at the item's place.
+    pub fn check_identifiers(&mut self) {
+        if let Some(mac) = self.mac.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            if let Err(e) = crate::ieee::parse_mac(mac) {
+                self.warnings.push(format!(
+                    "column 'mac': '{}' is not a MAC address ({e}), so it gives no evidence of the maker; write it as 28:6E:D4:12:34:56, 28-6E-D4-12-34-56 or 286E.D412.3456",
+                    crate::escape::Visible(mac)
+                ));
+            }
+        }
     }
 }
 
@@ -113,11 +136,15 @@ pub enum Field {
     Category,
     /// Country or countries of production.
     Origin,
+    /// MAC address.
+    Mac,
+    /// FCC ID.
+    FccId,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Field::AssetId,
         Field::Vendor,
         Field::Model,
@@ -131,6 +158,8 @@ impl Field {
         Field::Network,
         Field::Category,
         Field::Origin,
+        Field::Mac,
+        Field::FccId,
     ];
 
     /// The canonical name, as used in `--column NAME=HEADER` and TOML keys.
@@ -149,6 +178,8 @@ impl Field {
             Field::Network => "network",
             Field::Category => "category",
             Field::Origin => "origin",
+            Field::Mac => "mac",
+            Field::FccId => "fcc_id",
         }
     }
 
@@ -189,6 +220,22 @@ impl Field {
                 "country_of_origin",
                 "manufactured_in",
             ],
+            Field::Mac => &[
+                "mac",
+                "mac_address",
+                "macaddress",
+                "mac_addr",
+                "hwaddr",
+                "hw_addr",
+                "hw_address",
+                "hardware_address",
+                "bssid",
+                "ethernet_address",
+                "physical_address",
+                "base_mac",
+                "chassis_mac",
+            ],
+            Field::FccId => &["fcc_id", "fccid", "fcc_identifier", "fcc_grant"],
         }
     }
 

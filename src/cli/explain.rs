@@ -15,6 +15,22 @@ use tvcheck::{Date, Item, Registry};
 use super::args::{ExplainArgs, FormatArg};
 use super::ExitStatus;
 
+/// What a candidate can make of the item on its own, and why.
+fn grade(c: &tvcheck::matcher::Candidate) -> String {
+    use tvcheck::matcher::{MatchKind, WordRole};
+    if let Some(why) = &c.review {
+        return format!("review at most: {why}");
+    }
+    let unexplained = c.words.iter().any(|w| w.role == WordRole::Unexplained);
+    match c.kind {
+        MatchKind::Fuzzy if unexplained => "review at most: the string has every word of the name but adds words the entity does not explain".to_string(),
+        MatchKind::Fuzzy => "review at most: an approximate reading (typo, truncation, transliteration or a fragment of a name)".to_string(),
+        MatchKind::Model => "strong: the model matches one of the entity's model patterns".to_string(),
+        _ if c.score >= 1.0 => "strong: the string is this name or alias".to_string(),
+        _ => "strong: every word of the name is in the string and every other word is explained".to_string(),
+    }
+}
+
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let registry = Registry::open_or_embedded(args.db.as_deref())?;
     let as_of = args.as_of.unwrap_or_else(Date::today_utc);
@@ -50,9 +66,10 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         .into_iter()
         .map(|w| {
             json!({
-                "word": w,
                 "weight": (weights::weight(&w) * 100.0).round() / 100.0,
                 "generic": weights::is_generic(&w),
+                "source": weights::source(&w),
+                "word": w,
             })
         })
         .collect();
@@ -73,7 +90,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         .iter()
         .chain(m.by_model.iter())
         .map(|c| {
-            let v = &registry.data.vendors[c.vendor];
+            let v = tvcheck::matcher::entity(&registry.data, c.vendor);
             json!({
                 "entry": v.id,
                 "name": v.name,
@@ -82,6 +99,8 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
                 "matched": c.matched,
                 "evidence": c.note,
                 "disguise": c.disguise,
+                "words": c.words,
+                "grade": grade(c),
             })
         })
         .collect();
@@ -132,14 +151,15 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         .iter()
         .map(|w| {
             format!(
-                "{} ({}, weight {})",
+                "{} ({}, weight {}; {})",
                 V(w["word"].as_str().unwrap_or("")),
                 if w["generic"] == true {
                     "generic"
                 } else {
                     "distinctive"
                 },
-                w["weight"]
+                w["weight"],
+                V(w["source"].as_str().unwrap_or(""))
             )
         })
         .collect();
@@ -175,6 +195,21 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
                 c["score"].as_f64().unwrap_or(0.0),
                 V(c["evidence"].as_str().unwrap_or(""))
             )?;
+            if let Some(ws) = c["words"].as_array().filter(|ws| !ws.is_empty()) {
+                let parts: Vec<String> = ws
+                    .iter()
+                    .map(|w| {
+                        let word = V(w["word"].as_str().unwrap_or("")).to_string();
+                        let role = w["role"].as_str().unwrap_or("");
+                        match w["covers"].as_str() {
+                            Some(n) if n != word => format!("{word} {role} '{}'", V(n)),
+                            _ => format!("{word}: {role}"),
+                        }
+                    })
+                    .collect();
+                writeln!(out, "     words: {}", parts.join("; "))?;
+            }
+            writeln!(out, "     grade: {}", V(c["grade"].as_str().unwrap_or("")))?;
         }
     }
     if a.findings.is_empty() {
@@ -184,7 +219,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             if m.is_identified() {
                 "identified, and no rule applies to it"
             } else {
-                "no registry entry matches"
+                "no registry entry matches: no name or alias has all its words in the string"
             }
         )?;
     }

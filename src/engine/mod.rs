@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::date::Date;
+use crate::matcher::Tier;
 use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
 use crate::policy::{Category, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
@@ -68,6 +69,8 @@ pub struct Finding {
     pub confidence: Confidence,
     /// One sentence a person can read.
     pub reason: String,
+    /// The tier of knowledge the identification rests on (`curated`, `user`, `ieee`).
+    pub tier: Option<Tier>,
 }
 
 /// What evaluation says about one item.
@@ -82,6 +85,8 @@ pub struct Assessment {
     pub identified: bool,
     /// The best-matching entity (id, legal name), how and how well it matched.
     pub identity: Option<(String, String, MatchKind, f64)>,
+    /// The tier of knowledge the identity rests on.
+    pub identity_tier: Option<Tier>,
     /// Findings that are not ok.
     pub findings: Vec<Finding>,
     /// False when the item's install date is after the as-of date: it was not in service on
@@ -169,9 +174,24 @@ enum Coverage {
     },
     Review {
         cand: Option<Candidate>,
+        /// The ownership chain and the listings, when the review rests on a listing (one
+        /// limited to purposes the item does not state).
+        chain: Vec<String>,
+        listings: Vec<AppliedListing>,
         why: String,
     },
 }
+
+/// Free-text columns searched for registry names, as evidence for review only (headers after
+/// normalisation).
+const DESCRIPTION_COLUMNS: [&str; 6] = [
+    "description",
+    "desc",
+    "item_description",
+    "product_description",
+    "device_description",
+    "product_name",
+];
 
 const PURPOSES: [&str; 4] = [
     "public-safety",
@@ -256,7 +276,12 @@ impl<'r> Evaluator<'r> {
     }
 
     fn vendor(&self, i: usize) -> &Vendor {
-        &self.registry.data.vendors[i]
+        crate::matcher::entity(&self.registry.data, i)
+    }
+
+    /// The tier of knowledge behind the entity at `i`.
+    fn tier(&self, i: usize) -> Tier {
+        crate::matcher::tier::tier_of(&self.registry.data, &self.registry.source, i)
     }
 
     /// The entity and the entities controlling it on the as-of date, nearest first.
@@ -289,16 +314,79 @@ impl<'r> Evaluator<'r> {
             .get_or(item.model.as_deref().unwrap_or(""), || {
                 Matcher::shared(self.matcher.match_model(item.model.as_deref()))
             });
-        let m = vendor.with_model(&model);
-        self.assess_matched(item, &m)
+        let named =
+            !vendor.normalized.is_empty() && !crate::matcher::is_placeholder(&vendor.normalized);
+        let (device, notes) = self.device_evidence(item, named);
+        let m = if device.is_empty() {
+            vendor.with_model(&model, self.matcher.family())
+        } else {
+            let mut all = model.to_vec();
+            for c in device {
+                if !all.iter().any(|a| a.vendor == c.vendor) {
+                    all.push(c);
+                }
+            }
+            vendor.with_model(&all.into(), self.matcher.family())
+        };
+        let mut a = self.assess_matched(item, &m);
+        if !notes.is_empty() {
+            for f in &mut a.findings {
+                for n in &notes {
+                    f.reason.push_str("; ");
+                    f.reason.push_str(n);
+                }
+            }
+        }
+        a
+    }
+
+    /// Candidates from the identifiers of the device itself (its MAC address), and what an
+    /// identifier that gives no evidence says about itself. A network interface is often made
+    /// by someone else than the device (an Intel NIC in a server): when the vendor field names
+    /// a maker (`named`), a MAC block counts only if its holder is on a list or controlled by
+    /// an entity that is (the white-label case: a "Generic" camera with a Hikvision MAC).
+    fn device_evidence(&self, item: &Item, named: bool) -> (Vec<Candidate>, Vec<String>) {
+        let mut cands = Vec::new();
+        let mut notes = Vec::new();
+        if let Some(mac) = item.mac.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            let (found, note) = self.matcher.match_mac(mac);
+            cands.extend(found.into_iter().filter(|c| {
+                !named
+                    || self
+                        .chain(self.vendor(c.vendor))
+                        .iter()
+                        .any(|v| !v.listings.is_empty())
+            }));
+            notes.extend(note);
+        }
+        if let Some(id) = item
+            .fcc_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            let (found, note) = self.matcher.match_fcc_id(id);
+            cands.extend(found);
+            notes.extend(note);
+        }
+        // A description may name the maker ("Hikvision 4MP dome camera"): review evidence.
+        for (header, text) in &item.extra {
+            if DESCRIPTION_COLUMNS
+                .contains(&crate::inventory::columns::normalize_header(header).as_str())
+            {
+                cands.extend(self.matcher.match_text("description", text));
+            }
+        }
+        (cands, notes)
     }
 
     /// Evaluates one item whose matches are known.
     pub fn assess_matched(&self, item: &Item, m: &MatchResult) -> Assessment {
-        let identity = m.by_vendor.iter().chain(m.by_model.iter()).next().map(|c| {
+        let identity = m.ranked().into_iter().next().map(|c| {
             let v = self.vendor(c.vendor);
             (v.id.clone(), v.name.clone(), c.kind, c.score)
         });
+        let identity_tier = m.ranked().into_iter().next().map(|c| self.tier(c.vendor));
         // An item installed after the as-of date is not in service on that date: no rule
         // judges it (it is counted apart, never a violation).
         let installed = item.installed.as_deref().and_then(parse_installed);
@@ -308,6 +396,7 @@ impl<'r> Evaluator<'r> {
                 per_policy: vec![Verdict::Ok; self.policies.len()],
                 identified: m.is_identified(),
                 identity,
+                identity_tier,
                 findings: Vec::new(),
                 in_service: false,
                 note: None,
@@ -344,6 +433,10 @@ impl<'r> Evaluator<'r> {
             identity
                 .as_ref()
                 .and_then(|(id, ..)| self.no_longer_note(id))
+                .or_else(|| {
+                    let c = m.ranked().into_iter().next()?;
+                    (self.tier(c.vendor) == Tier::Ieee).then(|| self.ieee_note(c))
+                })
         } else {
             None
         };
@@ -352,10 +445,26 @@ impl<'r> Evaluator<'r> {
             per_policy,
             identified: identity.is_some(),
             identity,
+            identity_tier,
             findings,
             in_service: true,
             note,
         }
+    }
+
+    /// What an identification from the IEEE tier rests on, for an item it leaves `ok`.
+    fn ieee_note(&self, c: &Candidate) -> String {
+        let v = self.vendor(c.vendor);
+        format!(
+            "identified as {} from the IEEE registration tier ({}){}",
+            v.name,
+            c.note,
+            v.country.as_deref().map_or_else(String::new, |cc| format!(
+                "; country {cc} ({}) is the {}",
+                crate::countries::name(cc).unwrap_or("?"),
+                Tier::Ieee.country_meaning()
+            ))
+        )
     }
 
     /// Why an identified entity no longer counts on the as-of date: it was retired, or every
@@ -470,10 +579,15 @@ impl<'r> Evaluator<'r> {
         let coverage = self.coverage(item, m, policy, rule);
         let (cand, chain, listings, why, mut verdict, deadline_info, time_note) = match coverage {
             Coverage::No => return None,
-            Coverage::Review { cand, why } => (
+            Coverage::Review {
                 cand,
-                Vec::new(),
-                Vec::new(),
+                chain,
+                listings,
+                why,
+            } => (
+                cand,
+                chain,
+                listings,
                 why,
                 Verdict::Review,
                 None,
@@ -514,6 +628,12 @@ impl<'r> Evaluator<'r> {
         {
             verdict = Verdict::Review;
             reason.push_str("; an approximate match is only for review: confirm the manufacturer");
+        }
+        if let Some(why) = cand.as_ref().and_then(|c| c.review.as_deref()) {
+            if verdict == Verdict::Violation {
+                verdict = Verdict::Review;
+            }
+            reason.push_str(&format!("; {why}: confirm the manufacturer"));
         }
         if rule.severity == Severity::Review && verdict == Verdict::Violation {
             verdict = Verdict::Review;
@@ -563,12 +683,14 @@ impl<'r> Evaluator<'r> {
             }
             _ => rule.confidence,
         };
-        // An affiliation is a weaker link than control or a listing by name.
-        let confidence = if via_affiliate {
-            Confidence::Weak
-        } else {
-            confidence
-        };
+        // An affiliation is a weaker link than control or a listing by name; the grantee codes
+        // shipped are weakly confirmed (data/registry/README.md).
+        let confidence =
+            if via_affiliate || cand.as_ref().is_some_and(|c| c.kind == MatchKind::FccId) {
+                Confidence::Weak
+            } else {
+                confidence
+            };
         if confidence == Confidence::Weak {
             reason.push_str(
                 " [weakly confirmed: see the notes of the policy and of the registry entries]",
@@ -600,6 +722,7 @@ impl<'r> Evaluator<'r> {
             waiver: None,
             confidence,
             reason,
+            tier: cand.as_ref().map(|c| self.tier(c.vendor)),
         };
         self.apply_waivers(item, &mut finding);
         Some(finding)
@@ -799,6 +922,8 @@ impl<'r> Evaluator<'r> {
         else {
             return Coverage::Review {
                 cand: None,
+                chain: Vec::new(),
+                listings: Vec::new(),
                 why: format!(
                     "category '{category}': the country of production is not stated (column 'origin'); {scope}"
                 ),
@@ -807,6 +932,8 @@ impl<'r> Evaluator<'r> {
         match crate::countries::parse_list(raw) {
             Err(part) => Coverage::Review {
                 cand: None,
+                chain: Vec::new(),
+                listings: Vec::new(),
                 why: format!(
                     "category '{category}': the country of production '{raw}' is not understood ('{part}' is not an ISO 3166 code or English country name); {scope}"
                 ),
@@ -905,6 +1032,7 @@ impl<'r> Evaluator<'r> {
                 "vendor '{}' resembles {} ({}; fuzzy score {:.2})",
                 item.vendor, v.name, c.note, c.score
             ),
+            MatchKind::Mac | MatchKind::FccId => format!("{}: {}", c.note, v.name),
             MatchKind::Model | MatchKind::Parent | MatchKind::Affiliate => format!(
                 "model '{}' matches pattern '{}' of {}",
                 item.model
@@ -921,7 +1049,7 @@ impl<'r> Evaluator<'r> {
     }
 
     fn relabel_note(&self, m: &MatchResult, c: &Candidate) -> String {
-        if c.kind != MatchKind::Model {
+        if !c.kind.is_device_evidence() {
             return String::new();
         }
         let others: Vec<&str> = m
@@ -944,7 +1072,7 @@ impl<'r> Evaluator<'r> {
         match &rule.kind {
             RuleKind::ListedEntity { lists } => self.listed(item, m, policy, lists.as_deref()),
             RuleKind::NamedEntities { entities } => {
-                for c in m.by_vendor.iter().chain(m.by_model.iter()) {
+                for c in m.ranked() {
                     let chain = self.chain(self.vendor(c.vendor));
                     if let Some(pos) = chain.iter().position(|v| entities.contains(&v.id)) {
                         let mut why = self.identity_text(item, c);
@@ -997,7 +1125,7 @@ impl<'r> Evaluator<'r> {
     ) -> Coverage {
         let as_of = self.timing.as_of;
         let mut review: Option<Coverage> = None;
-        for c in m.by_vendor.iter().chain(m.by_model.iter()) {
+        for c in m.ranked() {
             let chain = self.chain(self.vendor(c.vendor));
             // The entity and its controllers, then the entities affiliated with one of them
             // (after the controller at that position): a listing reaches an affiliate only on a
@@ -1102,8 +1230,11 @@ impl<'r> Evaluator<'r> {
                         l.purposes.join(", "),
                         PURPOSES.join(", ")
                     ));
+                    why.push_str(&self.relabel_note(m, c));
                     review = Some(Coverage::Review {
                         cand: Some(c.clone()),
+                        chain: ids,
+                        listings: applied(&limited_unknown),
                         why,
                     });
                 }
@@ -1119,7 +1250,7 @@ impl<'r> Evaluator<'r> {
         fails: &dyn Fn(&str) -> bool,
         test: &str,
     ) -> Coverage {
-        let cands: Vec<&Candidate> = m.by_vendor.iter().chain(m.by_model.iter()).collect();
+        let cands: Vec<&Candidate> = m.ranked();
         let country_name =
             |cc: &str| format!("{cc} ({})", crate::countries::name(cc).unwrap_or("?"));
         for c in &cands {
@@ -1128,6 +1259,21 @@ impl<'r> Evaluator<'r> {
                 let Some(cc) = v.country.as_deref() else {
                     continue;
                 };
+                if fails(cc) && self.tier(c.vendor) == Tier::Ieee {
+                    // A registered address is indicative, never enough for a violation.
+                    let mut why = self.identity_text(item, c);
+                    why.push_str(&format!(
+                        ", registered with the IEEE at an address in {}, {test}; that is the {}: confirm the manufacturer's country of registration",
+                        country_name(cc),
+                        Tier::Ieee.country_meaning()
+                    ));
+                    return Coverage::Review {
+                        cand: Some((*c).clone()),
+                        chain: Vec::new(),
+                        listings: Vec::new(),
+                        why,
+                    };
+                }
                 if fails(cc) {
                     let mut why = self.identity_text(item, c);
                     if pos == 0 {
@@ -1172,11 +1318,15 @@ impl<'r> Evaluator<'r> {
                 Some(_) => Coverage::No,
                 None => Coverage::Review {
                     cand: cands.first().map(|c| (*c).clone()),
+                    chain: Vec::new(),
+                    listings: Vec::new(),
                     why: format!("unidentified manufacturer: the country '{raw}' given for vendor '{}' is not an ISO 3166 code or country name", item.vendor),
                 },
             },
             None => Coverage::Review {
                 cand: cands.first().map(|c| (*c).clone()),
+                chain: Vec::new(),
+                listings: Vec::new(),
                 why: if cands.is_empty() {
                     format!("unidentified manufacturer: vendor '{}' is not in the registry and the inventory states no country", item.vendor)
                 } else {

@@ -351,6 +351,8 @@ impl Walk<'_> {
                         Field::Network => &mut item.network,
                         Field::Category => &mut item.category,
                         Field::Origin => &mut item.origin,
+                        Field::Mac => &mut item.mac,
+                        Field::FccId => &mut item.fcc_id,
                         Field::Country => &mut item.country,
                         Field::AssetId => &mut item.asset_id,
                         Field::Quantity => {

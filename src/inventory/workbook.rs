@@ -215,7 +215,7 @@ enum Part {
 
 /// Fields a verdict depends on: a formula without a value in one of them makes the row
 /// unreadable; elsewhere it is a warning on the item.
-const JUDGED: [Field; 9] = [
+const JUDGED: [Field; 11] = [
     Field::Vendor,
     Field::Model,
     Field::Domain,
@@ -225,6 +225,8 @@ const JUDGED: [Field; 9] = [
     Field::Category,
     Field::Origin,
     Field::Network,
+    Field::Mac,
+    Field::FccId,
 ];
 
 /// How many repeated header rows are named in the notes (the rest are counted).

@@ -50,6 +50,10 @@ pub enum CharMapping {
         /// The script of the word's other letters.
         among: Script,
     },
+    /// Letters of another script transliterated to Latin (`any_ascii`): "华为" read as
+    /// "HuaWei", "Касперский" as "Kasperskiy". A weaker reading than a look-alike: a match
+    /// found on it is for review only.
+    Transliterated(String),
 }
 
 impl fmt::Display for CharMapping {
@@ -72,6 +76,7 @@ impl fmt::Display for CharMapping {
                 u32::from(*letter),
                 among.full_name()
             ),
+            CharMapping::Transliterated(latin) => write!(f, "transliterated to Latin as '{latin}'"),
         }
     }
 }
@@ -108,6 +113,19 @@ pub fn describe(mappings: &[CharMapping]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `s` transliterated to Latin letters, when it holds letters of another script (and so reads
+/// differently); `None` for Latin text.
+pub fn transliterate(s: &str) -> Option<String> {
+    if !s
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii() && c.script() != Script::Latin)
+    {
+        return None;
+    }
+    let latin = any_ascii::any_ascii(s);
+    (latin.trim() != s.trim()).then_some(latin)
 }
 
 /// Whether `c` is a Unicode `Default_Ignorable_Code_Point` (invisible when displayed).

@@ -172,9 +172,19 @@ pub fn is_cjk(token: &str) -> bool {
 
 /// The comparable tokens of a name.
 pub fn tokens(name: &str) -> Vec<String> {
+    tokens_with(name, true)
+}
+
+/// The comparable tokens of a name, camel-case words kept whole ("HiSilicon" is one word).
+pub fn tokens_unsplit(name: &str) -> Vec<String> {
+    tokens_with(name, false)
+}
+
+fn tokens_with(name: &str, camel: bool) -> Vec<String> {
     let name = super::chars::strip_ignorables(name).0;
     let nfkc: String = name.nfkc().collect::<String>();
-    let nfkc = fold_diacritics(&split_camel(&nfkc)).to_lowercase();
+    let nfkc = if camel { split_camel(&nfkc) } else { nfkc };
+    let nfkc = fold_diacritics(&nfkc).to_lowercase();
     let mut out: Vec<String> = Vec::new();
     for word in nfkc.split_whitespace() {
         if let Some(acronym) = join_dotted_acronym(word.trim_end_matches([',', ';'])) {

@@ -182,10 +182,10 @@ impl Policy {
             id: "any-list".into(),
             title: "Designated on any list in the registry".into(),
             jurisdiction: "EU".into(),
-            summary: Some("Without a policy, an item is a violation when its manufacturer (or a controlling entity) is designated on at least one list in the registry on the as-of date.".into()),
+            summary: Some("Without a policy, an item is a violation when its manufacturer (or a controlling entity) is designated on at least one binding list in the registry on the as-of date; a listing limited to some purposes (public safety, government facilities, critical infrastructure, national security) counts only for those, so an item whose purpose is not stated is for review; a list that binds nobody (a warning, an assessment) gives a review.".into()),
             basis: Vec::new(),
             unknown_domain: Unknown::Apply,
-            unknown_purpose: Unknown::Apply,
+            unknown_purpose: Unknown::Review,
             rules: vec![Rule {
                 id: "listed".into(),
                 title: "Designated on any list".into(),

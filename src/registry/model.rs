@@ -145,7 +145,7 @@ impl Listing {
 }
 
 /// A manufacturer or other entity in the registry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vendor {
     /// Stable slug, e.g. `huawei`.
     pub id: String,

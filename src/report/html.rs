@@ -893,6 +893,7 @@ pub(crate) mod tests {
             entry: Some("huawei".into()),
             entry_name: Some("Huawei Technologies Co., Ltd.".into()),
             match_kind: Some(crate::matcher::MatchKind::Alias),
+            tier: Some(crate::matcher::Tier::Curated),
             score: Some(1.0),
             evidence: None,
             listings: Vec::new(),
@@ -927,6 +928,8 @@ pub(crate) mod tests {
             waived: 1,
             ok: 1,
             unidentified: 2,
+            identified_curated: 3,
+            identified_ieee: 0,
             not_in_service: 0,
         };
         Report {

@@ -137,6 +137,10 @@ pub struct Counts {
     pub ok: u64,
     /// Items whose vendor and model matched no registry entry.
     pub unidentified: u64,
+    /// Items identified by a curated entry (the registry compiled in).
+    pub identified_curated: u64,
+    /// Items identified only through the IEEE registration tier (indicative country).
+    pub identified_ieee: u64,
     /// Items installed after the as-of date: not in service on that date, so not judged
     /// (counted as ok).
     pub not_in_service: u64,
@@ -148,6 +152,11 @@ impl Counts {
         self.add_verdict(a.verdict);
         if !a.identified {
             self.unidentified += 1;
+        }
+        match a.identity_tier {
+            Some(crate::matcher::Tier::Curated) => self.identified_curated += 1,
+            Some(crate::matcher::Tier::Ieee) => self.identified_ieee += 1,
+            _ => {}
         }
         if !a.in_service {
             self.not_in_service += 1;
@@ -162,6 +171,8 @@ impl Counts {
         self.waived += o.waived;
         self.ok += o.ok;
         self.unidentified += o.unidentified;
+        self.identified_curated += o.identified_curated;
+        self.identified_ieee += o.identified_ieee;
         self.not_in_service += o.not_in_service;
     }
 
@@ -179,12 +190,27 @@ impl Counts {
     /// The identification coverage in words, the same in every format: "87.5 % of items
     /// identified (7 of 8)".
     pub fn coverage_text(&self) -> String {
-        format!(
+        let share = |n: u64| {
+            if self.items == 0 {
+                0.0
+            } else {
+                (u128::from(n) * 1000 / u128::from(self.items)) as f64 / 10.0
+            }
+        };
+        let mut text = format!(
             "{:.1} % of items identified ({} of {})",
             self.identified_percent(),
             self.items.saturating_sub(self.unidentified),
             self.items
-        )
+        );
+        if self.identified_curated > 0 || self.identified_ieee > 0 {
+            text.push_str(&format!(
+                ", {:.1} % by curated entries, {:.1} % by IEEE registration only (indicative country)",
+                share(self.identified_curated),
+                share(self.identified_ieee)
+            ));
+        }
+        text
     }
 
     /// Counts one item with this verdict.
@@ -418,6 +444,8 @@ pub struct FindingRow {
     pub entry_name: Option<String>,
     /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
     pub match_kind: Option<MatchKind>,
+    /// The tier of knowledge the identification rests on.
+    pub tier: Option<crate::matcher::Tier>,
     /// Match confidence in [0, 1].
     pub score: Option<f64>,
     /// Evidence: what matched and through which ownership chain.
@@ -560,6 +588,7 @@ impl FindingRow {
             entry: opt(&self.entry),
             entry_name: opt(&self.entry_name),
             match_kind: self.match_kind,
+            tier: self.tier,
             score: self.score,
             evidence: self.evidence.as_ref().map(|e| EvidenceRef {
                 matched_by: e.matched_by,
@@ -646,6 +675,10 @@ pub struct RowRef<'a> {
     /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
     #[serde(rename = "match")]
     pub match_kind: Option<MatchKind>,
+    /// The tier of knowledge the identification rests on (`curated`, `user`, `ieee`;
+    /// absent when nothing was identified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::matcher::Tier>,
     /// Match confidence in [0, 1].
     pub score: Option<f64>,
     /// Evidence: what matched and through which ownership chain.
@@ -723,6 +756,7 @@ impl<'a> RowRef<'a> {
             entry: id.map(|i| i.0.as_str()),
             entry_name: id.map(|i| i.1.as_str()),
             match_kind: id.map(|i| i.2),
+            tier: a.identity_tier,
             score: id.map(|i| i.3),
             evidence: None,
             listings: &[],
@@ -765,6 +799,7 @@ impl<'a> RowRef<'a> {
                 row.entry_name = opt(&f.entry_name);
             }
             row.match_kind = f.match_kind.or(row.match_kind);
+            row.tier = f.tier.or(row.tier);
             row.score = f.score.or(row.score);
             row.evidence = match (f.matched_by, &f.matched) {
                 (Some(matched_by), Some(matched)) => Some(EvidenceRef {
@@ -817,6 +852,7 @@ impl<'a> RowRef<'a> {
             entry: own(self.entry),
             entry_name: own(self.entry_name),
             match_kind: self.match_kind,
+            tier: self.tier,
             score: self.score,
             evidence: self.evidence.as_ref().map(|e| Evidence {
                 matched_by: e.matched_by,

@@ -80,13 +80,15 @@ const GENUINE: &[(&str, &str)] = &[
     ("N10", "Ericsson"),
 ];
 
+/// The inventory: every item used for public safety, so that the listings limited to some
+/// purposes (Hikvision's, Dahua's, Hytera's) apply as fully as the others.
 fn inventory() -> String {
-    let mut csv = String::from("asset_id,vendor,model\n");
+    let mut csv = String::from("asset_id,vendor,model,purpose\n");
     for (id, vendor, _, _) in DISGUISED {
-        csv.push_str(&format!("{id},\"{vendor}\",X100\n"));
+        csv.push_str(&format!("{id},\"{vendor}\",X100,public-safety\n"));
     }
     for (id, vendor) in GENUINE {
-        csv.push_str(&format!("{id},\"{vendor}\",X100\n"));
+        csv.push_str(&format!("{id},\"{vendor}\",X100,public-safety\n"));
     }
     csv
 }

@@ -7,22 +7,22 @@ use crate::support::{repo, Env};
 
 const AS_OF: &str = "2026-01-01";
 
-/// Teltonika ×6, Acme Radio ×2 and Zeta Corp ×2 (a tie: by the string), Beta ×1; Huawei and
+/// Quillon ×6, Acme Radio ×2 and Zeta Corp ×2 (a tie: by the string), Beta ×1; Huawei and
 /// Ericsson are identified.
 const INV: &str = "asset_id,vendor,model\n\
-    T1,Teltonika,RUT950\n\
+    T1,Quillon,RUT950\n\
     H1,Huawei,BBU5900\n\
     Z1,Zeta Corp,\n\
-    T2,Teltonika,RUT240\n\
+    T2,Quillon,RUT240\n\
     A1,Acme Radio,\n\
-    T3,Teltonika,\n\
+    T3,Quillon,\n\
     E1,Ericsson,AIR 6449\n\
-    T4,Teltonika,\n\
+    T4,Quillon,\n\
     Z2,Zeta Corp,\n\
     B1,Beta,\n\
-    T5,Teltonika,\n\
+    T5,Quillon,\n\
     A2,Acme Radio,\n\
-    T6,Teltonika,\n";
+    T6,Quillon,\n";
 
 fn check(env: &Env, extra: &[&str]) -> crate::support::Out {
     let mut args = vec!["check", "inv.csv", "--as-of", AS_OF];
@@ -67,7 +67,7 @@ fn unidentified_items_are_grouped_by_vendor_string_most_items_first() {
         groups(&r),
         [
             // At most five places per string.
-            ("Teltonika".to_string(), 6, places(&[2, 5, 7, 9, 12])),
+            ("Quillon".to_string(), 6, places(&[2, 5, 7, 9, 12])),
             ("Acme Radio".to_string(), 2, places(&[6, 13])),
             ("Zeta Corp".to_string(), 2, places(&[4, 10])),
             ("Beta".to_string(), 1, places(&[11])),
@@ -89,7 +89,7 @@ fn unidentified_items_are_grouped_by_vendor_string_most_items_first() {
         lines,
         [
             "unidentified vendors (11 items under 4 vendor strings, most items first; --unidentified-out FILE.toml writes them as a registry skeleton to complete and import):",
-            "  6  Teltonika  (inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more)",
+            "  6  Quillon  (inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more)",
             "  2  Acme Radio  (inv.csv:6, inv.csv:13)",
             "  2  Zeta Corp  (inv.csv:4, inv.csv:10)",
             "  1  Beta  (inv.csv:11)",
@@ -103,7 +103,7 @@ fn unidentified_items_are_grouped_by_vendor_string_most_items_first() {
     assert!(md.contains("### Unidentified vendors"), "{md}");
     assert!(
         md.contains(
-            "| Teltonika | 6 | inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more |"
+            "| Quillon | 6 | inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more |"
         ),
         "{md}"
     );
@@ -112,7 +112,7 @@ fn unidentified_items_are_grouped_by_vendor_string_most_items_first() {
     assert!(at(&md, "| Zeta Corp | 2 |") < at(&md, "| Beta | 1 |"));
     let html = check(&env, &["--format", "html"]).stdout;
     assert!(html.contains("<h3 id=\"unidentified\">Unidentified vendors</h3>"));
-    assert!(html.contains("<tr><td>Teltonika</td><td class=\"num\">6</td><td>inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more</td></tr>"), "{html}");
+    assert!(html.contains("<tr><td>Quillon</td><td class=\"num\">6</td><td>inv.csv:2, inv.csv:5, inv.csv:7, inv.csv:9, inv.csv:12, 1 more</td></tr>"), "{html}");
     assert!(at(&html, "<td>Acme Radio</td>") < at(&html, "<td>Zeta Corp</td>"));
 }
 
@@ -162,17 +162,19 @@ fn the_coverage_is_in_the_summary_of_every_format() {
     assert_eq!(r["summary"]["identified_percent"], 15.3);
     let table = check(&env, &[]).stdout;
     assert!(
-        table.contains("\ncoverage: 15.3 % of items identified (2 of 13)\n"),
+        table.contains(
+            "\ncoverage: 15.3 % of items identified (2 of 13), 15.3 % by curated entries"
+        ),
         "{table}"
     );
     let md = check(&env, &["--format", "markdown"]).stdout;
     assert!(
-        md.contains("Coverage: 15.3 % of items identified (2 of 13)."),
+        md.contains("Coverage: 15.3 % of items identified (2 of 13), 15.3 % by curated entries"),
         "{md}"
     );
     let html = check(&env, &["--format", "html"]).stdout;
     assert!(
-        html.contains("<strong>Coverage:</strong> 15.3 % of items identified (2 of 13)."),
+        html.contains("<strong>Coverage:</strong> 15.3 % of items identified (2 of 13), 15.3 % by curated entries"),
         "{html}"
     );
 
@@ -243,8 +245,8 @@ fn the_skeleton_round_trips_through_registry_import() {
     env.file(
         "inv.csv",
         "asset_id,vendor\n\
-         T1,Teltonika\n\
-         T2,Teltonika\n\
+         T1,Quillon\n\
+         T2,Quillon\n\
          H1,Huawei\n\
          Q1,\"Quote \"\"Co\"\" \\ Ltd\"\n\
          N1,\"Line\n[[vendor]]\nid = \"\"x\"\"\"\n\
@@ -268,7 +270,7 @@ fn the_skeleton_round_trips_through_registry_import() {
     // comments show them in their visible form.
     assert!(!text.contains('\x1b'), "{text}");
     assert!(
-        text.contains("# 'Teltonika': 2 items: inv.csv:2, inv.csv:3\n"),
+        text.contains("# 'Quillon': 2 items: inv.csv:2, inv.csv:3\n"),
         "{text}"
     );
     assert!(
@@ -283,7 +285,7 @@ fn the_skeleton_round_trips_through_registry_import() {
             .find(|v| v["id"].as_str() == Some(id))
             .unwrap_or_else(|| panic!("no {id} in {text}"))
     };
-    assert_eq!(entry("teltonika")["name"].as_str(), Some("Teltonika"));
+    assert_eq!(entry("quillon")["name"].as_str(), Some("Quillon"));
     assert_eq!(
         entry("quote-co-ltd")["name"].as_str(),
         Some("Quote \"Co\" \\ Ltd")
@@ -326,14 +328,14 @@ fn the_skeleton_round_trips_through_registry_import() {
     ]);
     assert!(!env.path("reg.db").exists());
 
-    // Completed by a person: Teltonika is Lithuanian, the others are not known.
+    // Completed by a person: Quillon is Lithuanian, the others are not known.
     let completed: String = text
         .split_inclusive('\n')
-        .scan(false, |teltonika, line| {
+        .scan(false, |quillon, line| {
             if line.starts_with("id = ") {
-                *teltonika = line == "id = \"teltonika\"\n";
+                *quillon = line == "id = \"quillon\"\n";
             }
-            Some(match (line == "country = \"TODO\"\n", *teltonika) {
+            Some(match (line == "country = \"TODO\"\n", *quillon) {
                 (true, true) => "country = \"LT\"\n",
                 (true, false) => "",
                 (false, _) => line,
@@ -360,10 +362,10 @@ fn the_skeleton_round_trips_through_registry_import() {
     assert_eq!(r["summary"]["unidentified"], 0, "{}", out.stdout);
     assert_eq!(r["summary"]["identified_percent"], 100.0);
     assert_eq!(r["unidentified"]["vendors"], serde_json::json!([]));
-    // Teltonika is registered in Lithuania: no finding. A maker whose country is not known is
+    // Quillon is registered in Lithuania: no finding. A maker whose country is not known is
     // for review, no longer as an unidentified manufacturer.
     let findings = r["findings"].as_array().unwrap();
-    assert!(!findings.iter().any(|f| f["vendor"] == "Teltonika"));
+    assert!(!findings.iter().any(|f| f["vendor"] == "Quillon"));
     let acme = findings.iter().find(|f| f["asset_id"] == "A1").unwrap();
     assert_eq!(acme["verdict"], "review");
     assert_eq!(acme["entry"], "acme-radio");
