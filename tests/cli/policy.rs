@@ -100,7 +100,7 @@ fn every_shipped_policy_loads_and_validates() {
 
 // ---- lt-5g: country test, deadline, accession dates, controllers -------------------------
 
-const LT: &str = "asset_id,vendor,domain,country\nP1,Huawei,core,\nP2,Ericsson,ran,\nP3,Teltonika,ran,\nP4,Local Maker,ran,CN\nP5,Other Maker,ran,Finland\n";
+const LT: &str = "asset_id,vendor,domain,country\nP1,Huawei,core,\nP2,Ericsson,ran,\nP3,Acme Radio Works,ran,\nP4,Local Maker,ran,CN\nP5,Other Maker,ran,Finland\n";
 
 #[test]
 fn lt_5g_before_and_after_the_replacement_deadline() {
@@ -152,7 +152,7 @@ fn lt_5g_before_and_after_the_replacement_deadline() {
         .collect();
     let p3 = replaced[1]["reason"].as_str().unwrap();
     assert!(
-        p3.starts_with("unidentified manufacturer: vendor 'Teltonika' is not in the registry"),
+        p3.starts_with("unidentified manufacturer: vendor 'Acme Radio Works' is not in the registry"),
         "{p3}"
     );
     assert!(replaced[2]["reason"]
