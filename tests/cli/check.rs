@@ -72,13 +72,15 @@ fn shipped_example_gives_violations_with_reasons() {
         reason.contains("us-fcc-covered since 2021-03-12"),
         "{reason}"
     );
-    // Summary: 12 items, every one identified; Teltonika by its IEEE registration only.
+    // Summary: 12 items; all are known to the curated registry (Teltonika is in
+    // data/registry/manufacturers-telecom.toml).
     assert_eq!(r["summary"]["items"], 12);
     assert_eq!(r["summary"]["violations"], 3);
     assert_eq!(r["summary"]["reviews"], 3);
     assert_eq!(r["summary"]["ok"], 6);
     assert_eq!(r["summary"]["unidentified"], 0);
-    assert_eq!(r["summary"]["identified_ieee"], 1);
+    assert_eq!(r["summary"]["identified_ieee"], 0);
+    assert_eq!(r["summary"]["identified_curated"], 12);
 }
 
 #[test]
