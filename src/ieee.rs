@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use crate::date::Date;
 
-#[cfg(test)]
 type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
 #[cfg(test)]
@@ -695,26 +694,45 @@ pub fn lookup(mac: &Mac) -> MacLookup {
 // Name index
 // ---------------------------------------------------------------------------------------------
 
-fn name_index() -> &'static [(&'static str, u32)] {
-    static INDEX: OnceLock<Vec<(&'static str, u32)>> = OnceLock::new();
+/// The name index: its (key, organisation) lines in key order, and where each key's run of
+/// lines starts and how long it is, by key (one hash probe per lookup, not a binary search of
+/// 50,000 strings scattered in memory).
+struct NameIndex {
+    lines: Vec<(&'static str, u32)>,
+    runs: HashMap<&'static str, (u32, u32)>,
+}
+
+fn name_index_table() -> &'static NameIndex {
+    static INDEX: OnceLock<NameIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         // Sorted by key in the file (the freshness test compares it with the generator's
         // sorted output), so no sort here.
-        NAME_INDEX
+        let lines: Vec<(&'static str, u32)> = NAME_INDEX
             .lines()
             .filter_map(|line| {
                 let (key, org) = line.split_once('\t')?;
                 Some((key, org.parse().ok()?))
             })
-            .collect()
+            .collect();
+        let mut runs: HashMap<&'static str, (u32, u32)> =
+            HashMap::with_capacity_and_hasher(lines.len(), ahash::RandomState::new());
+        for (i, (key, _)) in lines.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            runs.entry(key).and_modify(|r| r.1 += 1).or_insert((i, 1));
+        }
+        NameIndex { lines, runs }
     })
+}
+
+fn name_index() -> &'static [(&'static str, u32)] {
+    &name_index_table().lines
 }
 
 /// The organisation whose name has `core` as its *distinctive core*: its words without the
 /// generic ones and places ("brocade" for "Brocade Communications Systems"), as `build.rs`
 /// computes it (a core that organisations of more than one country share is left out).
 pub fn find_org_by_core(core: &str) -> Option<u32> {
-    static CORES: OnceLock<Vec<(&'static str, u32)>> = OnceLock::new();
+    static CORES: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
     let cores = CORES.get_or_init(|| {
         CORES_TSV
             .lines()
@@ -724,8 +742,7 @@ pub fn find_org_by_core(core: &str) -> Option<u32> {
             })
             .collect()
     });
-    let at = cores.partition_point(|(k, _)| *k < core);
-    cores.get(at).filter(|(k, _)| *k == core).map(|&(_, o)| o)
+    cores.get(core).copied()
 }
 
 /// Every (normalised name key, organisation) of the name index, sorted by key.
@@ -736,10 +753,15 @@ pub fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
 /// The organisations whose normalised name (`matcher::normalize::normalize`) or compact name
 /// (`normalize::tokens(..).concat()`) is `key`: most assignments first, then lowest index.
 pub fn find_orgs_by_key(key: &str) -> impl Iterator<Item = u32> + 'static {
-    let index = name_index();
-    let start = index.partition_point(|(k, _)| *k < key);
-    let len = index[start..].partition_point(|(k, _)| *k == key);
-    index[start..start + len].iter().map(|&(_, org)| org)
+    let index = name_index_table();
+    let (start, len) = index.runs.get(key).copied().unwrap_or((0, 0));
+    let (start, len) = (start as usize, len as usize);
+    index
+        .lines
+        .get(start..start + len)
+        .unwrap_or_default()
+        .iter()
+        .map(|&(_, org)| org)
 }
 
 /// The organisation holding the most assignments among those whose normalised or compact name

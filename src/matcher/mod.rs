@@ -1116,8 +1116,17 @@ impl Matcher {
         if normalized.is_empty() {
             return Vec::new();
         }
-        let mut orgs: Vec<u32> = crate::ieee::find_orgs_by_key(normalized).collect();
-        if orgs.is_empty() {
+        // One word that other registered names also use ("Delta": Delta Electronics, Delta
+        // Controls, ...) names none of them for sure, even if one organisation registered just
+        // that word; the distinctive-core index below decides it, or nobody.
+        let single_shared =
+            !normalized.contains(' ') && weights::document_frequency(normalized) > 1;
+        let mut orgs: Vec<u32> = if single_shared {
+            Vec::new()
+        } else {
+            crate::ieee::find_orgs_by_key(normalized).collect()
+        };
+        if orgs.is_empty() && !single_shared {
             orgs = crate::ieee::find_orgs_by_key(&normalized.replace(' ', "")).collect();
         }
         let mut by_core = false;

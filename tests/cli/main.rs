@@ -16,6 +16,7 @@ mod formats;
 mod formats_in;
 mod fs_faults;
 mod gating;
+mod identification;
 mod inventory;
 mod law_grid;
 mod matching_eval;
