@@ -694,12 +694,44 @@ pub fn lookup(mac: &Mac) -> MacLookup {
 // Name index
 // ---------------------------------------------------------------------------------------------
 
-/// The name index: its (key, organisation) lines in key order, and where each key's run of
-/// lines starts and how long it is, by key (one hash probe per lookup, not a binary search of
-/// 50,000 strings scattered in memory).
+/// The name index: its (key, organisation) lines in key order and, once a run has looked up
+/// more than [`HASHED_AFTER`] names, where each key's run of lines starts and how long it is,
+/// by key. A small check pays only for splitting the lines and a few binary searches; a large
+/// one gets one hash probe per lookup instead of a binary search over 50,000 strings scattered
+/// in memory.
 struct NameIndex {
     lines: Vec<(&'static str, u32)>,
-    runs: HashMap<&'static str, (u32, u32)>,
+    runs: OnceLock<HashMap<&'static str, (u32, u32)>>,
+    lookups: std::sync::atomic::AtomicU32,
+}
+
+/// Lookups by binary search before the name index is hashed.
+const HASHED_AFTER: u32 = 256;
+
+impl NameIndex {
+    /// The run of lines whose key is `key`: (start, length).
+    fn run(&self, key: &str) -> (usize, usize) {
+        use std::sync::atomic::Ordering;
+        let runs = match self.runs.get() {
+            Some(runs) => runs,
+            None if self.lookups.fetch_add(1, Ordering::Relaxed) < HASHED_AFTER => {
+                let start = self.lines.partition_point(|(k, _)| *k < key);
+                let len = self.lines[start..].partition_point(|(k, _)| *k == key);
+                return (start, len);
+            }
+            None => self.runs.get_or_init(|| {
+                let mut runs: HashMap<&'static str, (u32, u32)> =
+                    HashMap::with_capacity_and_hasher(self.lines.len(), ahash::RandomState::new());
+                for (i, (key, _)) in self.lines.iter().enumerate() {
+                    let Ok(i) = u32::try_from(i) else { break };
+                    runs.entry(key).and_modify(|r| r.1 += 1).or_insert((i, 1));
+                }
+                runs
+            }),
+        };
+        runs.get(key)
+            .map_or((0, 0), |&(s, l)| (s as usize, l as usize))
+    }
 }
 
 fn name_index_table() -> &'static NameIndex {
@@ -714,13 +746,11 @@ fn name_index_table() -> &'static NameIndex {
                 Some((key, org.parse().ok()?))
             })
             .collect();
-        let mut runs: HashMap<&'static str, (u32, u32)> =
-            HashMap::with_capacity_and_hasher(lines.len(), ahash::RandomState::new());
-        for (i, (key, _)) in lines.iter().enumerate() {
-            let Ok(i) = u32::try_from(i) else { break };
-            runs.entry(key).and_modify(|r| r.1 += 1).or_insert((i, 1));
+        NameIndex {
+            lines,
+            runs: OnceLock::new(),
+            lookups: std::sync::atomic::AtomicU32::new(0),
         }
-        NameIndex { lines, runs }
     })
 }
 
@@ -745,6 +775,14 @@ pub fn find_org_by_core(core: &str) -> Option<u32> {
     cores.get(core).copied()
 }
 
+/// Reads the organisations, the name index and the cores now rather than on first use
+/// ([`crate::matcher::warm_up_in_background`]); the assignments (MAC lookups) stay lazy.
+pub fn warm_up() {
+    let _ = orgs();
+    let _ = name_index_table();
+    let _ = find_org_by_core("");
+}
+
 /// Every (normalised name key, organisation) of the name index, sorted by key.
 pub fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
     name_index().iter().copied()
@@ -754,8 +792,7 @@ pub fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
 /// (`normalize::tokens(..).concat()`) is `key`: most assignments first, then lowest index.
 pub fn find_orgs_by_key(key: &str) -> impl Iterator<Item = u32> + 'static {
     let index = name_index_table();
-    let (start, len) = index.runs.get(key).copied().unwrap_or((0, 0));
-    let (start, len) = (start as usize, len as usize);
+    let (start, len) = index.run(key);
     index
         .lines
         .get(start..start + len)

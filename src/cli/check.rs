@@ -177,6 +177,9 @@ fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()>
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
+    // The matcher's word lists and the IEEE tables are read on first use; read them on the
+    // other core while this one loads the registry.
+    tvcheck::matcher::warm_up_in_background();
     let registry = Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?;
     if let Some(max) = args.max_registry_age {
         let today = Date::from_days(super::run_time()?.div_euclid(86_400));

@@ -635,7 +635,32 @@ impl Matcher {
             words.sort();
             words.dedup();
         }
-        let mut sorted: Vec<String> = m.by_token.keys().cloned().collect();
+        // Typos and truncations are looked for only in the names of entities that a list
+        // reaches (listed themselves, or through a controlling parent): they are for review,
+        // and a misspelt name of an unlisted maker needs none.
+        let listed: std::collections::HashSet<usize> = data
+            .vendors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let mut cur = Some(*i);
+                for _ in 0..16 {
+                    let Some(c) = cur else { break };
+                    if !data.vendors[c].listings.is_empty() {
+                        return true;
+                    }
+                    cur = m.family.parent.get(&c).copied();
+                }
+                false
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut sorted: Vec<String> = m
+            .by_token
+            .iter()
+            .filter(|(_, names)| names.iter().any(|&n| listed.contains(&m.names[n].vendor)))
+            .map(|(t, _)| t.clone())
+            .collect();
         sorted.sort();
         let fuzzy_len = |t: &String| t.chars().count() >= FUZZY_MIN_LEN;
         m.deletions.reserve_exact(
@@ -1598,6 +1623,19 @@ impl Matcher {
     }
 }
 
+/// Reads, on a thread of its own, the tables the matcher reads on first use (the background
+/// word lists, the IEEE organisations, name index and cores), so that a caller that is about to
+/// load a registry does both at once. Nothing waits for it: a lookup that comes first reads
+/// the table itself, or waits for the one being read.
+pub fn warm_up_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("tvcheck-warm-up".into())
+        .spawn(|| {
+            weights::warm_up();
+            crate::ieee::warm_up();
+        });
+}
+
 /// A [`Matcher`] can be built once and shared between threads.
 const _: fn() = || {
     fn shareable<T: Send + Sync>() {}
@@ -1614,11 +1652,20 @@ mod tests {
         parse_toml(
             Path::new("t.toml"),
             r#"
+[[list]]
+id = "l"
+title = "A list"
+jurisdiction = "US"
+basis = "b"
+source = "s"
 [[vendor]]
 id = "hik"
 name = "Hangzhou Hikvision Digital Technology Co., Ltd."
 aliases = ["Hikvision", "海康威视"]
 model_patterns = ["DS-2CD*"]
+  [[vendor.listing]]
+  list = "l"
+  listed_on = 2021-01-01
 [[vendor]]
 id = "axis"
 name = "Axis Communications AB"
@@ -1627,10 +1674,16 @@ aliases = ["Axis"]
 id = "dahua"
 name = "Zhejiang Dahua Technology Co., Ltd."
 aliases = ["Dahua"]
+  [[vendor.listing]]
+  list = "l"
+  listed_on = 2021-01-01
 [[vendor]]
 id = "huawei"
 name = "Huawei Technologies Co., Ltd."
 aliases = ["Huawei"]
+  [[vendor.listing]]
+  list = "l"
+  listed_on = 2021-01-01
 "#,
         )
         .unwrap()

@@ -47,6 +47,13 @@ fn table() -> &'static Table {
     })
 }
 
+/// Reads the word lists now rather than on first use ([`super::warm_up_in_background`]).
+pub fn warm_up() {
+    let _ = table();
+    let _ = is_place("");
+    let _ = is_pinyin("warm");
+}
+
 /// In how many organisation names of the background list the word occurs.
 pub fn document_frequency(token: &str) -> u32 {
     table().words.get(token).map_or(0, |w| w.0)

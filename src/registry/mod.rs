@@ -30,6 +30,14 @@ pub fn embedded_policy_files() -> &'static [(&'static str, &'static str)] {
     embedded::POLICY_FILES
 }
 
+/// When the embedded registry was built: the latest `compiled_on` of its files.
+fn embedded_build_time(compiled: Option<crate::date::Date>) -> String {
+    compiled.map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |d| format!("{d}T00:00:00Z"),
+    )
+}
+
 /// A loaded registry and where it came from.
 #[derive(Clone, Debug)]
 pub struct Registry {
@@ -53,8 +61,27 @@ pub struct Registry {
 impl Registry {
     /// Builds the embedded default registry: the curated files are validated, loaded into an
     /// in-memory SQLite database and read back.
+    ///
+    /// The content is exactly what [`Registry::embedded_store`] holds (a unit test compares
+    /// them), read without the database round trip: parsing, validation and the canonical
+    /// order, as a check's start-up needs it.
     pub fn embedded() -> Result<Registry> {
-        Registry::from_store(&Registry::embedded_store()?, "embedded".to_string())
+        let mut files = Vec::new();
+        for (path, text) in embedded_files() {
+            files.push(import::parse_toml(Path::new(path), text)?);
+        }
+        let mut data = import::merge_and_validate(&RegistryData::default(), &files)?;
+        data.canonicalize();
+        let compiled = files.iter().filter_map(|f| f.compiled_on).max();
+        Ok(Registry {
+            digest: data.digest(),
+            schema_version: store::SCHEMA_VERSION,
+            revision: 1,
+            last_change: Some(embedded_build_time(compiled)),
+            data,
+            source: "embedded".to_string(),
+            verified: true,
+        })
     }
 
     /// The embedded registry as an in-memory store with one revision (its build).
@@ -69,10 +96,7 @@ impl Registry {
         store.commit(
             &data,
             &ChangeMeta {
-                at: compiled.map_or_else(
-                    || "1970-01-01T00:00:00Z".to_string(),
-                    |d| format!("{d}T00:00:00Z"),
-                ),
+                at: embedded_build_time(compiled),
                 actor: "tvcheck build".into(),
                 action: "import".into(),
                 summary: "embedded curated registry (data/registry)".into(),
@@ -259,6 +283,19 @@ mod tests {
                 assert!(seen.insert(c.as_str()), "{c} twice");
             }
         }
+    }
+
+    #[test]
+    fn the_embedded_registry_is_what_its_store_holds() {
+        let direct = Registry::embedded().unwrap();
+        let stored =
+            Registry::from_store(&Registry::embedded_store().unwrap(), "embedded".into()).unwrap();
+        assert_eq!(direct.data, stored.data);
+        assert_eq!(direct.digest, stored.digest);
+        assert_eq!(direct.revision, stored.revision);
+        assert_eq!(direct.last_change, stored.last_change);
+        assert_eq!(direct.schema_version, stored.schema_version);
+        assert_eq!(direct.verified, stored.verified);
     }
 
     #[test]
