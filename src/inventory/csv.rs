@@ -929,7 +929,7 @@ impl CsvReader {
             extra.push((Arc::clone(&self.headers[qi]), q));
         }
         let mut item = Item::from_fields(&self.file, line, quantity, extra, get)?;
-        item.warnings = warnings;
+        item.warnings.splice(0..0, warnings);
         Ok(item)
     }
 

@@ -324,7 +324,7 @@ impl TomlReader {
                     extra.push((Arc::from(key.as_str()), value));
                 }
                 let mut item = Item::from_fields(&file, line, quantity, extra, get)?;
-                item.warnings = warnings;
+                item.warnings.splice(0..0, warnings);
                 Ok(item)
             };
             // A malformed [[asset]] table is skipped and reported; the others are read.

@@ -163,3 +163,130 @@ fn nearly_every_item_of_an_operator_inventory_is_identified_with_its_country() {
         "at least 95 % identified with the right country"
     );
 }
+
+fn check_json(env: &crate::support::Env, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["check", "inv.csv", "--as-of", "2026-11-30", "--format", "json"];
+    all.extend_from_slice(args);
+    env.run(&all).json()
+}
+
+fn finding<'a>(r: &'a serde_json::Value, asset: &str) -> Option<&'a serde_json::Value> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == asset)
+}
+
+#[test]
+fn mac_addresses_identify_the_maker_and_catch_white_label_equipment() {
+    let env = crate::support::Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,model,mac\n\
+         M1,,,28:6E:D4:12:34:56\n\
+         M2,Generic,IPC,286E.D412.3456\n\
+         M3,Cisco,C9300,28-6e-d4-12-34-56\n\
+         M4,Dell,R750,00:1B:21:00:00:01\n\
+         M5,,,DA:A1:19:00:11:22\n\
+         M6,Acme,,not-a-mac\n\
+         M7,,,40:2C:76:1A:BC:DE\n",
+    );
+    let r = check_json(&env, &["--all"]);
+    // A blank or placeholder vendor with a Huawei block: Huawei, by its MAC, in any notation.
+    for asset in ["M1", "M2"] {
+        let f = finding(&r, asset).unwrap();
+        assert_eq!(f["verdict"], "violation", "{asset}");
+        assert_eq!(f["entry"], "huawei", "{asset}");
+        assert_eq!(f["match"], "mac", "{asset}");
+        assert_eq!(f["tier"], "curated", "{asset}");
+        let reason = f["reason"].as_str().unwrap();
+        assert!(reason.contains("MA-L block 28-6E-D4"), "{reason}");
+    }
+    // The white-label case: a Cisco label on a Huawei block is a review with both facts.
+    let f = finding(&r, "M3").unwrap();
+    assert_eq!(f["verdict"], "review");
+    assert_eq!(f["entry"], "huawei");
+    let reason = f["reason"].as_str().unwrap();
+    assert!(reason.contains("the vendor field names"), "{reason}");
+    assert!(reason.contains("28-6E-D4"), "{reason}");
+    // An Intel network card in a Dell server says nothing about the server's maker.
+    let f = finding(&r, "M4").unwrap();
+    assert!(f["entry"].as_str().is_some_and(|e| e.starts_with("dell")), "{f}");
+    assert_eq!(f["match"], "alias", "{f}");
+    // With no vendor, the MAC block identifies its holder, from the IEEE tier: here a 28-bit
+    // MA-M block, the longest prefix that matches.
+    let f = finding(&r, "M7").unwrap();
+    assert_eq!(f["tier"], "ieee");
+    assert_eq!(f["match"], "mac");
+    let reason = f["reason"].as_str().unwrap();
+    assert!(reason.contains("MA-M block 40-2C-76-1"), "{reason}");
+    assert!(reason.contains("indicative"), "{reason}");
+    // A locally administered address gives no evidence, and a country-test policy says so.
+    let r5 = check_json(&env, &["--policy", "lt-5g"]);
+    let f = finding(&r5, "M5").unwrap();
+    assert_eq!(f["verdict"], "review");
+    assert!(
+        f["reason"].as_str().unwrap().contains("locally administered"),
+        "{f}"
+    );
+    // A value that is not a MAC address is a warning naming the column.
+    let warnings = r["warnings"].to_string();
+    assert!(warnings.contains("column 'mac'"), "{warnings}");
+    assert!(warnings.contains("not-a-mac"), "{warnings}");
+}
+
+#[test]
+fn fcc_ids_identify_the_applicant_and_are_weak() {
+    let env = crate::support::Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,model,fcc_id\nD1,,Mavic 3,SS3-MT2PD2007\nD2,Parrot,Anafi,2AAAA-123\nD3,,,x\n",
+    );
+    let r = check_json(&env, &[]);
+    let f = finding(&r, "D1").unwrap();
+    assert_eq!(f["entry"], "dji");
+    assert_eq!(f["match"], "fcc-id");
+    assert_eq!(f["confidence"], "weak");
+    assert!(f["reason"].as_str().unwrap().contains("grantee code SS3"));
+    assert!(finding(&r, "D2").is_none(), "an unknown grantee code says nothing");
+}
+
+#[test]
+fn an_ieee_country_is_indicative_never_a_violation_on_its_own() {
+    let env = crate::support::Env::new();
+    // Organisations known only from their IEEE registration: one with an address in China,
+    // one in Germany.
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain\nI1,Shanghai Dahua Scale Factory,ran\nI2,Brocade,ran\nI3,Unicom Global Inc.,ran\n",
+    );
+    for date in ["2025-12-31", "2026-01-01"] {
+        let out = env.run(&[
+            "check", "inv.csv", "--policy", "lt-5g", "--as-of", date, "--format", "json",
+        ]);
+        let r = out.json();
+        let f = finding(&r, "I1").unwrap();
+        assert_eq!(f["verdict"], "review", "{date}");
+        assert_eq!(f["tier"], "ieee", "{date}");
+        let reason = f["reason"].as_str().unwrap();
+        assert!(reason.contains("registered with the IEEE at an address in CN"), "{reason}");
+        assert!(reason.contains("indicative"), "{reason}");
+        // Not Dahua: a violation needs the curated registry.
+        assert_ne!(f["entry"], "dahua");
+        // Brocade (US address) passes the country test: ok, so no finding.
+        assert!(finding(&r, "I2").is_none(), "{date}: {r}");
+        // Unicom Global: identified as itself (TW address), never as China Unicom (Americas).
+        let f = finding(&r, "I3");
+        assert!(f.is_none_or(|f| f["entry"] != "china-unicom-americas"), "{f:?}");
+    }
+    // Curated knowledge comes first: a Huawei branch registered in Germany is Huawei.
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain\nH1,Huawei Technologies Düsseldorf GmbH,ran\n",
+    );
+    let r = check_json(&env, &["--policy", "lt-5g"]);
+    let f = finding(&r, "H1").unwrap();
+    assert_eq!(f["entry"], "huawei");
+    assert_eq!(f["tier"], "curated");
+}

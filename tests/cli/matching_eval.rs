@@ -252,3 +252,60 @@ fn matching_quality_meets_the_targets() {
         f.false_reviews
     );
 }
+
+#[test]
+fn explain_shows_which_word_covers_which_and_where_weights_come_from() {
+    let env = crate::support::Env::new();
+    let j = env
+        .run(&[
+            "explain",
+            "Prama Hikvision India Pvt Ltd",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "json",
+        ])
+        .json();
+    let c = &j["candidates"][0];
+    assert_eq!(c["entry"], "hikvision");
+    assert_eq!(c["match"], "fuzzy");
+    let roles: Vec<(String, String)> = c["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["word"].as_str().unwrap().to_string(),
+                w["role"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(roles.contains(&("hikvision".into(), "covers".into())), "{roles:?}");
+    assert!(roles.contains(&("prama".into(), "unexplained".into())), "{roles:?}");
+    assert!(roles.contains(&("india".into(), "place".into())), "{roles:?}");
+    assert!(
+        c["grade"].as_str().unwrap().starts_with("review at most"),
+        "{c}"
+    );
+    // Each word says where its weight comes from.
+    let india = j["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["word"] == "india")
+        .unwrap();
+    assert!(india["source"].as_str().unwrap().contains("a place (GeoNames)"));
+    // Huawei in traditional characters is in no alias: read transliterated ("HuaWei"), it is
+    // Huawei, for review only, and the reading is named.
+    let j = env
+        .run(&["explain", "華為", "--as-of", "2026-11-30", "--format", "json"])
+        .json();
+    let c = &j["candidates"][0];
+    assert_eq!(c["entry"], "huawei");
+    assert_eq!(c["match"], "fuzzy");
+    assert!(
+        c["disguise"].as_str().unwrap().contains("transliterated to Latin as"),
+        "{c}"
+    );
+    assert!(j["verdict"] == "review", "{j}");
+}
