@@ -1342,7 +1342,6 @@ impl Matcher {
         }
         let mut by_vendor: Vec<Candidate> = Vec::new();
         if !tokens.is_empty() {
-            let loose = normalize::loose(vendor);
             let exact = self
                 .exact
                 .get(&normalized)
@@ -1369,7 +1368,10 @@ impl Matcher {
                 }
                 // Several entities with the same normalised name: the one matching with its
                 // legal form comes first ("AO Kaspersky Lab" / "Kaspersky Lab, Inc.").
-                by_vendor.sort_by_key(|c| normalize::loose(&c.matched) != loose);
+                if by_vendor.len() > 1 {
+                    let loose = normalize::loose(vendor);
+                    by_vendor.sort_by_key(|c| normalize::loose(&c.matched) != loose);
+                }
             } else {
                 let merged = self.merge_adjacent(&tokens);
                 by_vendor = self.token_match(&merged, None);

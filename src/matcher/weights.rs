@@ -29,6 +29,9 @@ const NAMES: u32 = 29_581;
 struct Table {
     /// Word -> (names holding it, spread).
     words: HashMap<&'static str, (u32, u32)>,
+    /// The words with a spread of at least [`GENERIC_SPREAD`]: a small set, asked for every
+    /// word of every string (the full table is ten times larger and slower to probe).
+    generic: std::collections::HashSet<&'static str, ahash::RandomState>,
 }
 
 fn table() -> &'static Table {
@@ -43,7 +46,12 @@ fn table() -> &'static Table {
                 }
             }
         }
-        Table { words }
+        let generic = words
+            .iter()
+            .filter(|(_, &(_, spread))| spread >= GENERIC_SPREAD)
+            .map(|(w, _)| *w)
+            .collect();
+        Table { words, generic }
     })
 }
 
@@ -68,7 +76,7 @@ pub fn spread(token: &str) -> u32 {
 pub fn is_generic(token: &str) -> bool {
     token.chars().count() <= 2
         || token.chars().any(|c| c.is_ascii_digit())
-        || spread(token) >= GENERIC_SPREAD
+        || table().generic.contains(token)
 }
 
 /// Inverse-spread weight of a token (0 for tokens with digits).

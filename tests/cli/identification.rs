@@ -165,7 +165,14 @@ fn nearly_every_item_of_an_operator_inventory_is_identified_with_its_country() {
 }
 
 fn check_json(env: &crate::support::Env, args: &[&str]) -> serde_json::Value {
-    let mut all = vec!["check", "inv.csv", "--as-of", "2026-11-30", "--format", "json"];
+    let mut all = vec![
+        "check",
+        "inv.csv",
+        "--as-of",
+        "2026-11-30",
+        "--format",
+        "json",
+    ];
     all.extend_from_slice(args);
     env.run(&all).json()
 }
@@ -212,7 +219,10 @@ fn mac_addresses_identify_the_maker_and_catch_white_label_equipment() {
     assert!(reason.contains("28-6E-D4"), "{reason}");
     // An Intel network card in a Dell server says nothing about the server's maker.
     let f = finding(&r, "M4").unwrap();
-    assert!(f["entry"].as_str().is_some_and(|e| e.starts_with("dell")), "{f}");
+    assert!(
+        f["entry"].as_str().is_some_and(|e| e.starts_with("dell")),
+        "{f}"
+    );
     assert_eq!(f["match"], "alias", "{f}");
     // With no vendor, the MAC block identifies its holder, from the IEEE tier: here a 28-bit
     // MA-M block, the longest prefix that matches.
@@ -227,7 +237,10 @@ fn mac_addresses_identify_the_maker_and_catch_white_label_equipment() {
     let f = finding(&r5, "M5").unwrap();
     assert_eq!(f["verdict"], "review");
     assert!(
-        f["reason"].as_str().unwrap().contains("locally administered"),
+        f["reason"]
+            .as_str()
+            .unwrap()
+            .contains("locally administered"),
         "{f}"
     );
     // A value that is not a MAC address is a warning naming the column.
@@ -249,7 +262,10 @@ fn fcc_ids_identify_the_applicant_and_are_weak() {
     assert_eq!(f["match"], "fcc-id");
     assert_eq!(f["confidence"], "weak");
     assert!(f["reason"].as_str().unwrap().contains("grantee code SS3"));
-    assert!(finding(&r, "D2").is_none(), "an unknown grantee code says nothing");
+    assert!(
+        finding(&r, "D2").is_none(),
+        "an unknown grantee code says nothing"
+    );
 }
 
 #[test]
@@ -270,7 +286,10 @@ fn an_ieee_country_is_indicative_never_a_violation_on_its_own() {
         assert_eq!(f["verdict"], "review", "{date}");
         assert_eq!(f["tier"], "ieee", "{date}");
         let reason = f["reason"].as_str().unwrap();
-        assert!(reason.contains("registered with the IEEE at an address in CN"), "{reason}");
+        assert!(
+            reason.contains("registered with the IEEE at an address in CN"),
+            "{reason}"
+        );
         assert!(reason.contains("indicative"), "{reason}");
         // Not Dahua: a violation needs the curated registry.
         assert_ne!(f["entry"], "dahua");
@@ -278,7 +297,10 @@ fn an_ieee_country_is_indicative_never_a_violation_on_its_own() {
         assert!(finding(&r, "I2").is_none(), "{date}: {r}");
         // Unicom Global: identified as itself (TW address), never as China Unicom (Americas).
         let f = finding(&r, "I3");
-        assert!(f.is_none_or(|f| f["entry"] != "china-unicom-americas"), "{f:?}");
+        assert!(
+            f.is_none_or(|f| f["entry"] != "china-unicom-americas"),
+            "{f:?}"
+        );
     }
     // Curated knowledge comes first: a Huawei branch registered in Germany is Huawei.
     env.file(

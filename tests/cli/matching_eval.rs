@@ -280,9 +280,18 @@ fn explain_shows_which_word_covers_which_and_where_weights_come_from() {
             )
         })
         .collect();
-    assert!(roles.contains(&("hikvision".into(), "covers".into())), "{roles:?}");
-    assert!(roles.contains(&("prama".into(), "unexplained".into())), "{roles:?}");
-    assert!(roles.contains(&("india".into(), "place".into())), "{roles:?}");
+    assert!(
+        roles.contains(&("hikvision".into(), "covers".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("prama".into(), "unexplained".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("india".into(), "place".into())),
+        "{roles:?}"
+    );
     assert!(
         c["grade"].as_str().unwrap().starts_with("review at most"),
         "{c}"
@@ -294,17 +303,30 @@ fn explain_shows_which_word_covers_which_and_where_weights_come_from() {
         .iter()
         .find(|w| w["word"] == "india")
         .unwrap();
-    assert!(india["source"].as_str().unwrap().contains("a place (GeoNames)"));
+    assert!(india["source"]
+        .as_str()
+        .unwrap()
+        .contains("a place (GeoNames)"));
     // Huawei in traditional characters is in no alias: read transliterated ("HuaWei"), it is
     // Huawei, for review only, and the reading is named.
     let j = env
-        .run(&["explain", "華為", "--as-of", "2026-11-30", "--format", "json"])
+        .run(&[
+            "explain",
+            "華為",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "json",
+        ])
         .json();
     let c = &j["candidates"][0];
     assert_eq!(c["entry"], "huawei");
     assert_eq!(c["match"], "fuzzy");
     assert!(
-        c["disguise"].as_str().unwrap().contains("transliterated to Latin as"),
+        c["disguise"]
+            .as_str()
+            .unwrap()
+            .contains("transliterated to Latin as"),
         "{c}"
     );
     assert!(j["verdict"] == "review", "{j}");
