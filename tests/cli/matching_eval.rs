@@ -331,3 +331,74 @@ fn explain_shows_which_word_covers_which_and_where_weights_come_from() {
     );
     assert!(j["verdict"] == "review", "{j}");
 }
+
+/// The cases the matching issue names, as a regression suite: each false violation and false
+/// review it found is gone, and each miss is flagged (default policy, purposes stated so that
+/// purpose-limited listings apply in full).
+#[test]
+fn the_named_false_alarms_are_gone_and_the_named_misses_are_caught() {
+    let env = crate::support::Env::new();
+    let mut csv = String::from("asset_id,vendor,model,purpose\n");
+    let quiet = [
+        ("Q1", "ACCESS Systems Americas, Inc.", ""),
+        ("Q2", "Shenzhen Americas Trading Company LLC", ""),
+        ("Q3", "Unicom Global, Inc.", ""),
+        ("Q4", "Unicom Automation Co., Ltd.", ""),
+        ("Q5", "Unicom Engineering", ""),
+        ("Q6", "Ubicom", ""),
+        ("Q7", "Unicomp", ""),
+        ("Q8", "Huawen", ""),
+        ("Q9", "Dahuan", ""),
+        ("Q10", "Hivision", ""),
+        ("Q11", "Unico", ""),
+    ];
+    let flagged = [
+        ("F1", "", "Hytera PD985"),
+        ("F2", "", "Kaspersky Endpoint Security"),
+        ("F3", "Prama Hikvision India", ""),
+        ("F4", "Futurewei", ""),
+        ("F5", "Нuawei", ""),
+        ("F6", "ZТЕ", ""),
+        ("F7", "Hi Silicon", ""),
+        ("F8", "大华", ""),
+        ("F9", "海能达", ""),
+        ("F10", "Hikvison", "DS-2CD2143G0-I"),
+        ("F11", "Dell EMC", "DS-7720B"),
+    ];
+    for (id, vendor, model) in quiet.iter().chain(flagged.iter()) {
+        csv.push_str(&format!("{id},\"{vendor}\",{model},public-safety\n"));
+    }
+    env.file("inv.csv", csv);
+    let r = env
+        .run(&[
+            "check",
+            "inv.csv",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "json",
+        ])
+        .json();
+    let verdict = |id: &str| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["asset_id"] == id)
+            .map_or("ok".to_string(), |f| {
+                f["verdict"].as_str().unwrap().to_string()
+            })
+    };
+    for (id, vendor, _) in quiet {
+        assert_eq!(verdict(id), "ok", "{id} {vendor}");
+    }
+    // Exact (or disguised exact) names, and a typo corroborated by an exact model: violations.
+    for id in ["F4", "F5", "F6", "F7", "F9", "F10"] {
+        assert_eq!(verdict(id), "violation", "{id}");
+    }
+    // Names in the model field, a brand not first, a short native name, a listed model number
+    // under another named vendor: reviews.
+    for id in ["F1", "F2", "F3", "F8", "F11"] {
+        assert_eq!(verdict(id), "review", "{id}");
+    }
+}
