@@ -11,6 +11,51 @@ use crate::date::Date;
 
 const ISO3166: &str = include_str!("../data/countries/iso3166.csv");
 const GROUPS: &str = include_str!("../data/countries/groups.toml");
+const TERRITORIES: &str = include_str!("../data/countries/territories.toml");
+
+/// A territory that a list names beside states but that has no ISO code of its own (Crimea,
+/// Transnistria, ...): `data/countries/territories.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Territory {
+    /// Stable id, used by policies (`crimea`).
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// The state it is internationally recognised as part of (ISO alpha-2).
+    pub within: String,
+    /// The names inventories give it.
+    pub names: Vec<String>,
+}
+
+fn territories_table() -> &'static [Territory] {
+    #[derive(serde::Deserialize)]
+    struct File {
+        territory: Vec<Territory>,
+    }
+    static T: std::sync::OnceLock<Vec<Territory>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        toml::from_str::<File>(TERRITORIES)
+            .map(|f| f.territory)
+            .unwrap_or_default()
+    })
+}
+
+/// The territory with id `id`.
+pub fn territory(id: &str) -> Option<&'static Territory> {
+    territories_table().iter().find(|t| t.id == id)
+}
+
+/// The territory an inventory value names (the whole value, or one of its parts separated by
+/// `;` or `,`), compared case-insensitively with its names.
+pub fn territory_in(value: &str) -> Option<&'static Territory> {
+    value.split([';', ',']).map(str::trim).find_map(|part| {
+        let part = part.to_lowercase();
+        territories_table()
+            .iter()
+            .find(|t| t.names.iter().any(|n| n.to_lowercase() == part))
+    })
+}
 
 /// A group of states with dated membership.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,6 +256,36 @@ pub fn parse_list(s: &str) -> Result<Vec<&'static str>, String> {
 /// The English short name of an alpha-2 code.
 pub fn name(code: &str) -> Option<&'static str> {
     table().get(code).copied()
+}
+
+#[cfg(test)]
+mod territory_tests {
+    use super::*;
+
+    #[test]
+    fn territories_load_and_are_found_by_their_names() {
+        assert_eq!(territories_table().len(), 4);
+        for t in territories_table() {
+            assert!(is_alpha2(&t.within), "{}", t.id);
+        }
+        assert_eq!(
+            territory_in("Crimea").map(|t| t.id.as_str()),
+            Some("crimea")
+        );
+        assert_eq!(
+            territory_in("CN; Крым").map(|t| t.id.as_str()),
+            Some("crimea")
+        );
+        assert_eq!(
+            territory_in(" pridnestrovie ").map(|t| t.id.as_str()),
+            Some("transnistria")
+        );
+        assert_eq!(territory_in("Ukraine"), None);
+        assert_eq!(
+            territory("south-ossetia").map(|t| t.within.as_str()),
+            Some("GE")
+        );
+    }
 }
 
 #[cfg(test)]

@@ -118,10 +118,27 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 "manufacturer or controller registered outside {}",
                 member_of.join(", ").to_uppercase()
             ),
-            RuleKind::NamedCountries { countries } => format!(
-                "manufacturer or controller registered in {}",
-                countries.join(", ")
-            ),
+            RuleKind::NamedCountries {
+                countries,
+                territories,
+            } => {
+                let mut text = format!(
+                    "manufacturer or controller registered in {}",
+                    countries.join(", ")
+                );
+                if !territories.is_empty() {
+                    let names: Vec<&str> = territories
+                        .iter()
+                        .filter_map(|t| tvcheck::countries::territory(t))
+                        .map(|t| t.name.as_str())
+                        .collect();
+                    text.push_str(&format!(
+                        "; or the item or its maker from {} (by the inventory's country or origin)",
+                        names.join(", ")
+                    ));
+                }
+                text
+            }
             RuleKind::NamedEntities { entities } => format!(
                 "made by {} (or an entity they control)",
                 entities.join(", ")

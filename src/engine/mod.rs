@@ -1105,7 +1105,34 @@ impl<'r> Evaluator<'r> {
                 );
                 self.country_rule(item, m, &fails, &test)
             }
-            RuleKind::NamedCountries { countries } => {
+            RuleKind::NamedCountries {
+                countries,
+                territories,
+            } => {
+                // A territory on the list has no registry entity in it: the inventory's own
+                // country of the maker, or the item's origin, says it.
+                for (field, value) in [
+                    ("the manufacturer's country", item.country.as_deref()),
+                    ("the country of production (origin)", item.origin.as_deref()),
+                ] {
+                    let Some(t) = value
+                        .and_then(crate::countries::territory_in)
+                        .filter(|t| territories.contains(&t.id))
+                    else {
+                        continue;
+                    };
+                    return Coverage::Yes {
+                        cand: m.ranked().first().map(|c| (*c).clone()),
+                        chain: Vec::new(),
+                        listings: Vec::new(),
+                        why: format!(
+                            "the inventory gives {field} as '{}': {}, a territory named by {}",
+                            value.unwrap_or_default(),
+                            t.name,
+                            policy.id
+                        ),
+                    };
+                }
                 let fails = |cc: &str| countries.iter().any(|c| c == cc);
                 let test = format!("one of the states named by {}", policy.id);
                 self.country_rule(item, m, &fails, &test)

@@ -45,6 +45,10 @@ pub enum RuleKind {
     NamedCountries {
         /// ISO alpha-2 codes.
         countries: Vec<String>,
+        /// Territories the list names beside the states (ids of
+        /// `data/countries/territories.toml`): judged from the country and the origin the
+        /// inventory states, since no registry entity is registered in them.
+        territories: Vec<String>,
     },
     /// The manufacturer is one of these registry entries (or controlled by one).
     NamedEntities {

@@ -47,6 +47,7 @@ struct RawRule {
     lists: Option<Vec<Spanned<String>>>,
     member_of: Option<Vec<Spanned<String>>>,
     countries: Option<Vec<Spanned<String>>>,
+    territories: Option<Vec<Spanned<String>>>,
     entities: Option<Vec<Spanned<String>>>,
     produced_outside: Option<Vec<Spanned<String>>>,
     domains: Option<Vec<Spanned<String>>>,
@@ -272,6 +273,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 }
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.countries, "countries")?;
+                forbid(&r.territories, "territories")?;
                 forbid(&r.entities, "entities")?;
                 forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::ListedEntity {
@@ -295,6 +297,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 }
                 forbid(&r.lists, "lists")?;
                 forbid(&r.countries, "countries")?;
+                forbid(&r.territories, "territories")?;
                 forbid(&r.entities, "entities")?;
                 forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::CountryTest {
@@ -318,8 +321,22 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.entities, "entities")?;
                 forbid(&r.produced_outside, "produced_outside")?;
+                let mut territories = Vec::new();
+                for t in r.territories.iter().flatten() {
+                    if crate::countries::territory(t.get_ref()).is_none() {
+                        return Err(policy_err(
+                            cx.loc(t.span().start),
+                            format!(
+                                "'{}' is not a territory tvcheck knows (data/countries/territories.toml: crimea, transnistria, abkhazia, south-ossetia)",
+                                t.get_ref()
+                            ),
+                        ));
+                    }
+                    territories.push(t.get_ref().clone());
+                }
                 RuleKind::NamedCountries {
                     countries: cs.iter().map(|s| s.get_ref().clone()).collect(),
+                    territories,
                 }
             }
             "named-entities" => {
@@ -340,6 +357,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.lists, "lists")?;
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.countries, "countries")?;
+                forbid(&r.territories, "territories")?;
                 forbid(&r.produced_outside, "produced_outside")?;
                 RuleKind::NamedEntities {
                     entities: es.iter().map(|s| s.get_ref().clone()).collect(),
@@ -362,6 +380,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 forbid(&r.lists, "lists")?;
                 forbid(&r.member_of, "member_of")?;
                 forbid(&r.countries, "countries")?;
+                forbid(&r.territories, "territories")?;
                 forbid(&r.entities, "entities")?;
                 RuleKind::ForeignProduced {
                     produced_outside: cs.iter().map(|s| s.get_ref().clone()).collect(),

@@ -695,3 +695,44 @@ fn category_and_production_keys_are_strict() {
         .stdout
         .contains("a violation unless it holds an approval"));
 }
+
+#[test]
+fn lt_cii_territories_on_the_list_are_judged_from_the_inventorys_country_and_origin() {
+    const INV: &str = "asset_id,vendor,country,origin,installed\n\
+        T1,Krymtel,Crimea,,2022-03-23\n\
+        T2,Acme Widgets,,Pridnestrovie,2022-03-23\n\
+        T3,Acme Widgets,,Transnistria,2022-03-22\n\
+        T4,Acme Widgets,Ukraine,,2022-03-23\n\
+        T5,Acme Widgets,,\"CN; Абхазия\",2022-03-23\n";
+    let listed = |r: &serde_json::Value| -> Vec<String> {
+        findings(r)
+            .into_iter()
+            .filter(|f| f.1 == "lt-cii-procurement/listed-state")
+            .map(|f| format!("{} {}", f.0, f.2))
+            .collect()
+    };
+    // The day before the law: nothing.
+    let (r, _) = run(INV, &["lt-cii-procurement"], "2022-03-22", &[]);
+    assert!(listed(&r).is_empty(), "{r}");
+    // From its first day: the territories are listed like the states; an item acquired before
+    // is not affected; Ukraine is not on the list.
+    let (r, _) = run(INV, &["lt-cii-procurement"], "2022-03-23", &[]);
+    assert_eq!(
+        listed(&r),
+        ["T1 violation", "T2 violation", "T5 violation"],
+        "{r}"
+    );
+    let reason = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["asset_id"] == "T2" && f["rule"] == "listed-state")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("Transnistria, a territory named by lt-cii-procurement"),
+        "{reason}"
+    );
+}
