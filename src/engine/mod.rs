@@ -697,6 +697,13 @@ impl<'r> Evaluator<'r> {
             );
         }
         let entry = cand.as_ref().map(|c| self.vendor(c.vendor));
+        // The chain runs from the matched entry to the one the rule caught; a finding on the
+        // entry itself (a country test, an unknown country, a stated purpose missing) is the
+        // entry alone.
+        let chain = match (chain.is_empty(), entry) {
+            (true, Some(v)) => vec![v.id.clone()],
+            _ => chain,
+        };
         let mut finding = Finding {
             policy: policy.id.clone(),
             rule: rule.id.clone(),

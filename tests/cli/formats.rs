@@ -645,3 +645,76 @@ fn unknown_format_lists_the_new_ones() {
         assert!(out.stderr.contains(f), "{}", out.stderr);
     }
 }
+
+/// The quick start's report, every shipped policy at once, and the identification paths (MAC
+/// blocks, the IEEE tier, ok items with `--all`) give reports that match the schema.
+#[test]
+fn quick_start_and_every_policy_reports_match_the_schema() {
+    let schema = report_schema();
+    let env = Env::new();
+    let example = crate::support::repo().join("data/examples/operator-inventory.csv");
+    let example = example.to_str().unwrap();
+    let mut all = vec![
+        "check",
+        example,
+        "--as-of",
+        "2026-11-30",
+        "--format",
+        "json",
+        "--all",
+    ];
+    for p in [
+        "cz-nukib-2018",
+        "de-5g",
+        "ee-ecs-2021",
+        "eu-5g-toolbox",
+        "lt-5g",
+        "lt-cii-procurement",
+        "pt-cssc-2023",
+        "ro-5g-2021",
+        "se-pts-2020",
+        "uk-huawei-dvd",
+        "uk-surveillance-2022",
+        "us-asda-2023",
+        "us-fcc-covered",
+        "us-ndaa-889",
+    ] {
+        all.extend(["--policy", p]);
+    }
+    let quick = env
+        .run(&[
+            "check",
+            example,
+            "--policy",
+            "lt-5g",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_valid(&schema, &quick, "quick start (--policy lt-5g)");
+    assert_valid(
+        &schema,
+        &env.run(&all).json(),
+        "every shipped policy, --all",
+    );
+    env.file(
+        "ids.csv",
+        "asset_id,vendor,model,mac,fcc_id\nA,,,28:6E:D4:12:34:56,\nB,Brocade,,,\nC,,,,SS3-X\nD,Acme Widgets,,DA:A1:19:00:11:22,\n",
+    );
+    let ids = env
+        .run(&[
+            "check",
+            "ids.csv",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "json",
+            "--all",
+            "--policy",
+            "lt-5g",
+        ])
+        .json();
+    assert_valid(&schema, &ids, "MAC, IEEE tier and FCC ID identifications");
+}
