@@ -754,10 +754,6 @@ fn name_index_table() -> &'static NameIndex {
     })
 }
 
-fn name_index() -> &'static [(&'static str, u32)] {
-    &name_index_table().lines
-}
-
 /// The organisation whose name has `core` as its *distinctive core*: its words without the
 /// generic ones and places ("brocade" for "Brocade Communications Systems"), as `build.rs`
 /// computes it (a core that organisations of more than one country share is left out).
@@ -784,8 +780,9 @@ pub fn warm_up() {
 }
 
 /// Every (normalised name key, organisation) of the name index, sorted by key.
-pub fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
-    name_index().iter().copied()
+#[cfg(test)]
+fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
+    name_index_table().lines.iter().copied()
 }
 
 /// The organisations whose normalised name (`matcher::normalize::normalize`) or compact name

@@ -382,11 +382,12 @@ impl<'r> Evaluator<'r> {
 
     /// Evaluates one item whose matches are known.
     pub fn assess_matched(&self, item: &Item, m: &MatchResult) -> Assessment {
-        let identity = m.ranked().into_iter().next().map(|c| {
+        let best = m.best();
+        let identity = best.map(|c| {
             let v = self.vendor(c.vendor);
             (v.id.clone(), v.name.clone(), c.kind, c.score)
         });
-        let identity_tier = m.ranked().into_iter().next().map(|c| self.tier(c.vendor));
+        let identity_tier = best.map(|c| self.tier(c.vendor));
         // An item installed after the as-of date is not in service on that date: no rule
         // judges it (it is counted apart, never a violation).
         let installed = item.installed.as_deref().and_then(parse_installed);
@@ -434,7 +435,7 @@ impl<'r> Evaluator<'r> {
                 .as_ref()
                 .and_then(|(id, ..)| self.no_longer_note(id))
                 .or_else(|| {
-                    let c = m.ranked().into_iter().next()?;
+                    let c = best?;
                     (self.tier(c.vendor) == Tier::Ieee).then(|| self.ieee_note(c))
                 })
         } else {
@@ -1129,7 +1130,7 @@ impl<'r> Evaluator<'r> {
                         continue;
                     };
                     return Coverage::Yes {
-                        cand: m.ranked().first().map(|c| (*c).clone()),
+                        cand: m.best().cloned(),
                         chain: Vec::new(),
                         listings: Vec::new(),
                         why: format!(

@@ -104,6 +104,14 @@ pub struct Candidate {
     pub words: Vec<WordUse>,
 }
 
+impl Candidate {
+    /// Whether this evidence stands on its own (an exact name, alias, model pattern or block,
+    /// not fuzzy and not only for review): such candidates come first.
+    pub fn stands_alone(&self) -> bool {
+        self.kind != MatchKind::Fuzzy && self.review.is_none()
+    }
+}
+
 /// What one word of an inventory string is, against a registry name it may denote.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WordUse {
@@ -277,12 +285,19 @@ impl MatchResult {
     /// stand on their own, then the rest (fuzzy, or only for review), vendor field before
     /// model field within each group.
     pub fn ranked(&self) -> Vec<&Candidate> {
-        let strong = |c: &&Candidate| c.kind != MatchKind::Fuzzy && c.review.is_none();
         let all = || self.by_vendor.iter().chain(self.by_model.iter());
         all()
-            .filter(strong)
-            .chain(all().filter(|c| !strong(c)))
+            .filter(|c| c.stands_alone())
+            .chain(all().filter(|c| !c.stands_alone()))
             .collect()
+    }
+
+    /// The strongest candidate ([`MatchResult::ranked`]'s first), without building the list.
+    pub fn best(&self) -> Option<&Candidate> {
+        let mut all = self.by_vendor.iter().chain(self.by_model.iter());
+        all.clone()
+            .find(|c| c.stands_alone())
+            .or_else(|| all.next())
     }
 
     /// Whether anything matched.
