@@ -82,6 +82,20 @@ impl Date {
         other.to_days() - self.to_days()
     }
 
+    /// The same calendar day `years` later: the end of a period "within N years" counted from
+    /// `self` (a 29 February start ends on 28 February of a common year).
+    pub fn plus_years(self, years: u32) -> Date {
+        let year = self
+            .year
+            .saturating_add(i32::try_from(years).unwrap_or(i32::MAX));
+        let day = self.day.min(days_in_month(year, self.month));
+        Date {
+            year,
+            month: self.month,
+            day,
+        }
+    }
+
     /// Today's date in UTC, from the system clock.
     pub fn today_utc() -> Date {
         let secs = std::time::SystemTime::now()
@@ -161,6 +175,15 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plus_years_keeps_the_calendar_day() {
+        let d: Date = "2027-03-10".parse().unwrap();
+        assert_eq!(d.plus_years(7).to_string(), "2034-03-10");
+        let leap: Date = "2028-02-29".parse().unwrap();
+        assert_eq!(leap.plus_years(4).to_string(), "2032-02-29");
+        assert_eq!(leap.plus_years(1).to_string(), "2029-02-28");
+    }
 
     #[test]
     fn parses_and_prints() {

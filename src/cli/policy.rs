@@ -167,12 +167,21 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                 c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             )
         });
-        writeln!(
-            out,
-            "      scope: {}{networks}{categories}; in force from {}",
-            V(&domains),
-            r.effective
-        )?;
+        if r.new_from_listing && !matches!(r.kind, RuleKind::ForeignProduced { .. }) {
+            writeln!(
+                out,
+                "      scope: {}{networks}{categories}; dated {}, applies to each producer from its listing",
+                V(&domains),
+                r.effective
+            )?;
+        } else {
+            writeln!(
+                out,
+                "      scope: {}{networks}{categories}; in force from {}",
+                V(&domains),
+                r.effective
+            )?;
+        }
         if let Some(d) = r.deadline {
             writeln!(
                 out,
@@ -186,6 +195,12 @@ fn show(p: &Policy, out: &mut dyn Write) -> std::io::Result<()> {
                     out,
                     "      equipment acquired on or after the entry ({}): violation; earlier: review (previously authorised equipment may still be used)",
                     r.effective
+                )?;
+            } else if let Some(years) = r.phase_out_years {
+                writeln!(
+                    out,
+                    "      equipment acquired on or after its producer's listing: violation; earlier: {} within {years} years of the listing (review until then, violation after)",
+                    V(&r.remedy)
                 )?;
             } else {
                 writeln!(

@@ -605,7 +605,7 @@ impl<'r> Evaluator<'r> {
                         RuleKind::ForeignProduced { .. } => {
                             self.entry_timing_of(item, rule.effective)
                         }
-                        _ => self.listing_timing(item, &listings),
+                        _ => self.listing_timing(item, &listings, rule),
                     }
                 } else {
                     self.timing_verdict(item, rule)?
@@ -836,7 +836,7 @@ impl<'r> Evaluator<'r> {
     /// Covered List bars new authorisations and subsidies, not the use of equipment already
     /// bought): acquired on or after the listing, a violation; before it, or at an unknown
     /// date, a review.
-    fn listing_timing(&self, item: &Item, listings: &[AppliedListing]) -> Timed {
+    fn listing_timing(&self, item: &Item, listings: &[AppliedListing], rule: &Rule) -> Timed {
         let Some(listed) = listings.iter().map(|l| l.listed_on).min() else {
             return (Verdict::Violation, None, String::new());
         };
@@ -847,12 +847,45 @@ impl<'r> Evaluator<'r> {
                 format!("checked as a new purchase, after the listing of {listed}"),
             );
         }
-        match item.installed.as_deref().and_then(parse_installed) {
-            Some(d) if d >= listed => (
+        let installed = item.installed.as_deref().and_then(parse_installed);
+        if let Some(d) = installed.filter(|d| *d >= listed) {
+            return (
                 Verdict::Violation,
                 None,
                 format!("installed on {d}, on or after the listing of {listed}"),
-            ),
+            );
+        }
+        if let Some(years) = rule.phase_out_years {
+            // Equipment acquired before the listing (or at an unknown date) must be withdrawn
+            // within the period; its anniversary is the last compliant day.
+            let dl = listed.plus_years(years);
+            let left = self.timing.as_of.days_until(dl);
+            let when = match installed {
+                Some(d) => format!("installed on {d}, before the listing of {listed}"),
+                None => format!(
+                    "the install date is unknown (equipment acquired on or after the listing of {listed} is barred at once)"
+                ),
+            };
+            let s = if left == 1 { "" } else { "s" };
+            return match left {
+                1.. => (
+                    Verdict::Review,
+                    Some((dl, left)),
+                    format!("{when}: {} by {dl}, {years} years after the listing, {left} day{s} left", rule.remedy),
+                ),
+                0 => (
+                    Verdict::Review,
+                    Some((dl, left)),
+                    format!("{when}: {} by {dl}, {years} years after the listing (today is the last day)", rule.remedy),
+                ),
+                _ => (
+                    Verdict::Violation,
+                    Some((dl, left)),
+                    format!("{when}: {} by {dl}, {years} years after the listing; the deadline has passed", rule.remedy),
+                ),
+            };
+        }
+        match installed {
             Some(d) => (
                 Verdict::Review,
                 None,

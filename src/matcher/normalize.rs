@@ -89,6 +89,19 @@ const LEGAL_FORMS: &[&str] = &[
     "유한회사",
 ];
 
+/// Legal forms written as several words, dropped as a run (after dotted acronyms are joined,
+/// so "Sp. z o.o." is `sp z oo` and "spol. s r.o." is `spol s ro`): their single letters are
+/// legal-form words only in these runs.
+const LEGAL_FORM_RUNS: &[&[&str]] = &[
+    &["społka", "z", "ograniczona", "odpowiedzialnoscia"],
+    &["spolka", "z", "ograniczona", "odpowiedzialnoscia"],
+    &["sp", "z", "oo"],
+    &["spol", "s", "ro"],
+    &["sp", "j"],
+    &["sp", "k"],
+    &["s", "ro"],
+];
+
 /// Legal-form suffixes written without a space in CJK names (longest first).
 const CJK_LEGAL_SUFFIXES: &[&str] = &[
     "股份有限公司",
@@ -212,7 +225,20 @@ fn tokens_with(name: &str, camel: bool) -> Vec<String> {
             t.truncate(t.len() - suffix.len());
         }
     }
-    let kept: Vec<String> = out.iter().filter(|t| !is_legal_form(t)).cloned().collect();
+    let mut kept: Vec<String> = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(run) = LEGAL_FORM_RUNS.iter().find(|run| {
+            out.len() - i >= run.len() && run.iter().zip(&out[i..]).all(|(a, b)| *a == b)
+        }) {
+            i += run.len();
+            continue;
+        }
+        if !is_legal_form(&out[i]) {
+            kept.push(out[i].clone());
+        }
+        i += 1;
+    }
     if kept.is_empty() {
         out
     } else {
@@ -305,6 +331,22 @@ mod tests {
         assert_eq!(normalize("Hik\u{00ad}vision\u{2060} Co."), "hikvision");
         assert_eq!(normalize("\u{feff}ZTE\u{fe0f}"), "zte");
         assert_eq!(loose("Hua\u{200d}wei Co."), "huaweico");
+    }
+
+    #[test]
+    fn legal_forms_of_several_words_are_dropped() {
+        assert_eq!(
+            normalize("Przykład Sieci Sp. z o.o."),
+            normalize("Przykład Sieci")
+        );
+        assert_eq!(
+            normalize("Przyklad Spółka z ograniczoną odpowiedzialnością"),
+            "przyklad"
+        );
+        assert_eq!(normalize("Vyrobce spol. s r.o."), "vyrobce");
+        assert_eq!(normalize("Example Sp.k."), "example");
+        // Outside a run a single letter stays: "Z" is a word of its own here.
+        assert_eq!(normalize("Plan Z Networks"), "plan z networks");
     }
 
     #[test]

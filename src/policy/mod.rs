@@ -124,6 +124,12 @@ pub struct Rule {
     /// review. For a `foreign-produced` rule (a category entry of the list) the listing date
     /// is the rule's effective date.
     pub new_from_listing: bool,
+    /// With `new_from_listing`: equipment acquired before its producer's listing must be
+    /// withdrawn within this many years of the listing (the anniversary is the last compliant
+    /// day): until then it is for review with the days left, afterwards a violation. Without
+    /// it, such equipment may go on being used (review).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase_out_years: Option<u32>,
     /// How well the facts the rule rests on are confirmed; a weakly confirmed rule says so in
     /// every finding.
     pub confidence: Confidence,
@@ -205,6 +211,7 @@ impl Policy {
                 new_from_confidence: None,
                 new_only: false,
                 new_from_listing: false,
+                phase_out_years: None,
                 confidence: Confidence::Confirmed,
                 severity: Severity::Violation,
                 review_because: None,

@@ -62,6 +62,7 @@ struct RawRule {
     new_only: bool,
     #[serde(default)]
     new_from_listing: bool,
+    phase_out_years: Option<Spanned<i64>>,
     confidence: Option<Spanned<String>>,
     severity: Option<Spanned<String>>,
     review_because: Option<String>,
@@ -427,6 +428,33 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
                 format!("rule '{rid}': 'new_from_listing' applies only to a 'listed-entity' or 'foreign-produced' rule"),
             ));
         }
+        let phase_out_years = match &r.phase_out_years {
+            None => None,
+            Some(y) if !r.new_from_listing => {
+                return Err(policy_err(
+                    cx.loc(y.span().start),
+                    format!("rule '{rid}': 'phase_out_years' counts from each producer's listing, so it needs 'new_from_listing = true'"),
+                ));
+            }
+            Some(y) => match u32::try_from(*y.get_ref()) {
+                Ok(n @ 1..=100) => Some(n),
+                _ => {
+                    return Err(policy_err(
+                        cx.loc(y.span().start),
+                        format!(
+                            "rule '{rid}': 'phase_out_years' must be a whole number of years from 1 to 100, not {}",
+                            y.get_ref()
+                        ),
+                    ))
+                }
+            },
+        };
+        if let (Some(_), Some(span)) = (phase_out_years, r.deadline.as_ref()) {
+            return Err(policy_err(
+                cx.loc(span.span().start),
+                format!("rule '{rid}': a rule has either a fixed 'deadline' or 'phase_out_years' counted from each listing, not both"),
+            ));
+        }
         let effective = cx.date(&r.effective, "effective")?;
         let deadline = r
             .deadline
@@ -493,6 +521,7 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
             new_from_confidence,
             new_only: r.new_only,
             new_from_listing: r.new_from_listing,
+            phase_out_years,
             confidence: cx.confidence(r.confidence.as_ref())?,
             severity,
             review_because: r.review_because.clone(),

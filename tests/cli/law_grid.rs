@@ -61,9 +61,13 @@ fn policy_dates(env: &Env, policy: &str) -> BTreeSet<Date> {
 /// Checks `csv` under `policy` on the day before, of and after every date the policy uses and
 /// every date in `lines`, asserting the exact set of (asset, rule, verdict) findings each day.
 fn grid(policy: &str, csv: &str, lines: &[Line], extra: &[&str]) {
-    let env = Env::new();
+    grid_in(&Env::new(), policy, csv, lines, extra);
+}
+
+/// [`grid`] in a prepared environment (e.g. one holding a registry database for `--db`).
+fn grid_in(env: &Env, policy: &str, csv: &str, lines: &[Line], extra: &[&str]) {
     env.file("inv.csv", csv);
-    let mut anchors = policy_dates(&env, policy);
+    let mut anchors = policy_dates(env, policy);
     for l in lines {
         for (d, _) in l.steps {
             anchors.insert(date(d));
@@ -1280,4 +1284,161 @@ fn ro_5g_2021_findings_ask_for_the_authorisation_and_are_weak() {
         .stdout
         .contains("an item without a finding is not thereby authorised"));
     assert!(out.stdout.contains("[weakly confirmed]"));
+}
+
+#[test]
+fn pl_ksc_2026() {
+    // No high-risk vendor decision exists: with the shipped registry the policy designates
+    // nobody, whatever the date.
+    let env = Env::new();
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,installed\nH1,Huawei,core,2025-05-01\nZ1,ZTE,ran,2027-01-01\n",
+    );
+    for as_of in ["2026-12-01", "2040-01-01"] {
+        let out = env.run(&[
+            "check",
+            "inv.csv",
+            "--policy",
+            "pl-ksc-2026",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ]);
+        out.code(0);
+        assert_eq!(
+            out.json()["findings"].as_array().unwrap().len(),
+            0,
+            "{as_of}"
+        );
+    }
+
+    // A decision recorded by the user: a fictitious supplier designated on 2027-03-10.
+    let env = Env::new();
+    env.file(
+        "decision.toml",
+        r#"
+[[vendor]]
+id = "example-hrv"
+name = "Przykładowy Dostawca Sieci Sp. z o.o."
+country = "PL"
+notes = "Fictitious, for the test of policy pl-ksc-2026."
+  [[vendor.listing]]
+  list = "pl-ksc-high-risk-vendor"
+  listed_on = 2027-03-10
+  notes = "Decision naming radio and core network equipment."
+"#,
+    );
+    let pl = crate::support::repo().join("data/registry/pl.toml");
+    env.run(&[
+        "registry",
+        "import",
+        pl.to_str().unwrap(),
+        "decision.toml",
+        "--db",
+        "r.db",
+    ])
+    .code(0);
+    let v = "Przykładowy Dostawca Sieci";
+    let csv = format!(
+        "asset_id,vendor,domain,installed\n\
+        P1,{v},core,2025-05-01\n\
+        P2,{v},ran,2027-03-10\n\
+        P3,{v},national-security-site,2025-05-01\n\
+        P4,{v},,\n\
+        P5,{v},transport,2027-03-09\n"
+    );
+    grid_in(
+        &env,
+        "pl-ksc-2026",
+        &csv,
+        &[
+            // In use before the decision: withdrawn within 7 years (the anniversary is the
+            // last day), and within 4 years in critical functions (weak: review only).
+            line(
+                "P1",
+                "high-risk-vendor",
+                &[("2027-03-10", "review"), ("2034-03-11", "violation")],
+            ),
+            line(
+                "P1",
+                "telecom-critical-functions",
+                &[("2027-03-10", "review")],
+            ),
+            // Introduced on the decision's day: a violation at once.
+            line("P2", "high-risk-vendor", &[("2027-03-10", "violation")]),
+            line(
+                "P2",
+                "telecom-critical-functions",
+                &[("2027-03-10", "review")],
+            ),
+            // Not a telecommunications network domain: only the 7-year rule.
+            line(
+                "P3",
+                "high-risk-vendor",
+                &[("2027-03-10", "review"), ("2034-03-11", "violation")],
+            ),
+            // Install date and domain unknown.
+            line(
+                "P4",
+                "high-risk-vendor",
+                &[("2027-03-10", "review"), ("2034-03-11", "violation")],
+            ),
+            line(
+                "P4",
+                "telecom-critical-functions",
+                &[("2027-03-10", "review")],
+            ),
+            // The day before the decision: in use before it.
+            line(
+                "P5",
+                "high-risk-vendor",
+                &[("2027-03-10", "review"), ("2034-03-11", "violation")],
+            ),
+            line(
+                "P5",
+                "telecom-critical-functions",
+                &[("2027-03-10", "review"), ("2031-03-11", "review")],
+            ),
+        ],
+        &["--db", "r.db"],
+    );
+
+    // The reasons give the period and its end.
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--db",
+        "r.db",
+        "--policy",
+        "pl-ksc-2026",
+        "--as-of",
+        "2031-03-11",
+        "--format",
+        "json",
+    ]);
+    let f = out.json();
+    let reason = |asset: &str, rule: &str| -> String {
+        f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["asset_id"] == asset && x["rule"] == rule)
+            .unwrap()["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let r = reason("P1", "high-risk-vendor");
+    assert!(
+        r.contains("by 2034-03-10, 7 years after the listing"),
+        "{r}"
+    );
+    let r = reason("P1", "telecom-critical-functions");
+    assert!(
+        r.contains("by 2031-03-10, 4 years after the listing; the deadline has passed"),
+        "{r}"
+    );
+    assert!(r.contains("weakly confirmed"), "{r}");
 }

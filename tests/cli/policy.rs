@@ -68,6 +68,7 @@ fn every_shipped_policy_loads_and_validates() {
             "eu-5g-toolbox",
             "lt-5g",
             "lt-cii-procurement",
+            "pl-ksc-2026",
             "pt-cssc-2023",
             "ro-5g-2021",
             "se-pts-2020",
