@@ -199,8 +199,11 @@ pub fn run(
         since: None,
         summary: Counts::default(),
         findings: Vec::new(),
+        dictionary: Default::default(),
         gate: Gate::default(),
     };
+    // The entries and lists the findings refer to, written once at the end.
+    let mut referenced = crate::report::dictionary::Referenced::default();
     let mut in_baseline = 0u64;
     let mut not_ok = 0u64;
     let mut unidentified = UnidentifiedTally::default();
@@ -312,6 +315,7 @@ pub fn run(
                                     report.gate.reviews += 1;
                                 }
                             }
+                            referenced.note(&row);
                             match stream.as_deref_mut() {
                                 Some(s) => s.push(&row)?,
                                 None => report.findings.push(row.to_row()),
@@ -459,6 +463,7 @@ pub fn run(
         });
     }
     report.unidentified = unidentified.finish();
+    report.dictionary = referenced.resolve(registry);
     if let Some(s) = stream {
         s.finish(&report)?;
     }

@@ -1007,6 +1007,7 @@ pub(crate) mod tests {
             },
             summary: counts,
             findings,
+            dictionary: Default::default(),
             gate: Default::default(),
         }
     }

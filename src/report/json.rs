@@ -1,8 +1,11 @@
-//! JSON rendering: the report's serde serialisation, pretty-printed, with a trailing newline.
+//! JSON rendering: the report's serde serialisation with a trailing newline, pretty-printed
+//! except the findings, which are one compact line each (greppable, and a third of the size).
 //! The members come in three parts so that findings can be streamed: the head (what is known
-//! before any item is read: tool, dates, registry), the `findings`, and the tail (everything
-//! counted: policies, inputs, summary...). Rendered from memory or streamed, the bytes are the
-//! same.
+//! before any item is read: tool, dates, registry), the `findings`, and the tail (what the
+//! findings refer to by id: `entries` and `lists`; then everything counted: policies, inputs,
+//! summary...). Rendered from memory or streamed, the bytes are the same. JSON Lines
+//! (`jsonl`) writes the same finding lines without the array, then the head and tail members
+//! as one last line.
 
 use std::io::Write;
 
@@ -14,6 +17,7 @@ use super::{
     WaiverSummary,
 };
 use crate::date::Date;
+use crate::report::dictionary::Dictionary;
 
 /// The members before `findings`, in [`Report`]'s order.
 #[derive(Serialize)]
@@ -28,6 +32,8 @@ struct Head<'a> {
 /// The members after `findings`, in [`Report`]'s order.
 #[derive(Serialize)]
 struct Tail<'a> {
+    #[serde(flatten)]
+    dictionary: &'a Dictionary,
     policies: &'a [PolicySummary],
     waivers: &'a Option<WaiverSummary>,
     inputs: &'a [InputInfo],
@@ -70,74 +76,29 @@ fn members(value: &impl Serialize, open: bool) -> std::io::Result<Vec<u8>> {
 
 /// Writes the head and opens the `findings` array.
 pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let h = Head {
-        tool: &report.tool,
-        as_of: report.as_of,
-        generated_at: &report.generated_at,
-        registry: &report.registry,
-        procurement: report.procurement,
-    };
-    out.write_all(&members(&h, true)?)?;
+    out.write_all(&members(&head_of(report), true)?)?;
     out.write_all(b",\n  \"findings\": [")
 }
 
-/// One finding as an element of the `findings` array, indented as the pretty serialisation of
-/// the whole report indents it (`first`: no separating comma).
+/// One finding as an element of the `findings` array, on a line of its own (`first`: no
+/// separating comma).
 pub fn finding(f: &RowRef, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
+    line(f, out)
+}
+
+/// One finding as one compact line, without a line end.
+pub fn line(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Compact);
     f.serialize(&mut ser)?;
     Ok(())
 }
 
-/// serde_json's pretty layout (two-space indent) for a value nested `level` deep, so that an
-/// element of the findings array is written in place, already indented.
-struct Nested {
-    level: usize,
-    has_value: bool,
-}
+/// serde_json's compact layout, with strings escaped terminal-safe
+/// ([`crate::escape::write_json_fragment`]).
+struct Compact;
 
-impl Nested {
-    fn at(level: usize) -> Nested {
-        Nested {
-            level,
-            has_value: false,
-        }
-    }
-
-    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
-        const SPACES: &[u8] = b"                                                                ";
-        let mut n = self.level * 2;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            w.write_all(&SPACES[..k])?;
-            n -= k;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        w.write_all(c)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
-        self.level -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(c)
-    }
-
-    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-}
-
-impl serde_json::ser::Formatter for Nested {
+impl serde_json::ser::Formatter for Compact {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         w: &mut W,
@@ -145,58 +106,29 @@ impl serde_json::ser::Formatter for Nested {
     ) -> std::io::Result<()> {
         crate::escape::write_json_fragment(w, fragment)
     }
-
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// Closes the `findings` array (`count` elements were written) and writes the tail.
 pub fn tail(report: &Report, count: u64, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(if count == 0 { b"],\n" } else { b"\n  ],\n" })?;
-    let t = Tail {
+    let t = tail_of(report);
+    out.write_all(&members(&t, false)?)?;
+    out.write_all(b"\n}\n")
+}
+
+fn head_of(report: &Report) -> Head<'_> {
+    Head {
+        tool: &report.tool,
+        as_of: report.as_of,
+        generated_at: &report.generated_at,
+        registry: &report.registry,
+        procurement: report.procurement,
+    }
+}
+
+fn tail_of(report: &Report) -> Tail<'_> {
+    Tail {
+        dictionary: &report.dictionary,
         policies: &report.policies,
         waivers: &report.waivers,
         inputs: &report.inputs,
@@ -210,9 +142,40 @@ pub fn tail(report: &Report, count: u64, out: &mut dyn Write) -> std::io::Result
         warnings: &report.warnings,
         unidentified: &report.unidentified,
         summary: SummaryOut::new(&report.summary),
-    };
-    out.write_all(&members(&t, false)?)?;
-    out.write_all(b"\n}\n")
+    }
+}
+
+/// Writes `report` as JSON Lines: one finding per line, then [`lines_tail`].
+pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    for f in &report.findings {
+        buf.clear();
+        line(&f.view(), &mut buf)?;
+        buf.push(b'\n');
+        out.write_all(&buf)?;
+    }
+    lines_tail(report, out)
+}
+
+/// The last line of a JSON Lines report: every member of the JSON report but `findings`, as
+/// one object (it is told from a finding by its `tool` member).
+pub fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        #[serde(flatten)]
+        head: Head<'a>,
+        #[serde(flatten)]
+        tail: Tail<'a>,
+    }
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Compact);
+    Whole {
+        head: head_of(report),
+        tail: tail_of(report),
+    }
+    .serialize(&mut ser)?;
+    buf.push(b'\n');
+    out.write_all(&buf)
 }
 
 #[cfg(test)]
@@ -221,18 +184,38 @@ mod tests {
 
     #[test]
     fn the_three_parts_equal_serde_serialisation_of_the_whole_report() {
-        let mut r = super::super::html::tests::sample_report();
         for n in [0, 1, 3] {
+            let mut r = super::super::html::tests::sample_report();
+            assert!(r.findings.len() >= n);
             r.findings.truncate(n);
             let mut parts = Vec::new();
             render(&r, &mut parts).unwrap();
-            let mut whole = serde_json::to_vec_pretty(&r).unwrap();
-            whole.push(b'\n');
-            assert_eq!(
-                String::from_utf8(parts).unwrap(),
-                String::from_utf8(whole).unwrap(),
-                "{n} findings"
+            let text = String::from_utf8(parts).unwrap();
+            let got: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let want = serde_json::to_value(&r).unwrap();
+            assert_eq!(got, want, "{n} findings");
+            // Pretty, but one line per finding.
+            let finding_lines = text
+                .lines()
+                .filter(|l| l.contains("\"item_sha256\""))
+                .count();
+            assert_eq!(finding_lines, n, "{text}");
+            assert!(text.starts_with("{\n  \"tool\": {\n"), "{text}");
+            // JSON Lines: the same findings, then everything else.
+            let mut lines = Vec::new();
+            render_lines(&r, &mut lines).unwrap();
+            let lines = String::from_utf8(lines).unwrap();
+            let values: Vec<serde_json::Value> = lines
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            assert_eq!(values.len(), n + 1);
+            let mut whole = values[n].clone();
+            whole.as_object_mut().unwrap().insert(
+                "findings".into(),
+                serde_json::Value::Array(values[..n].to_vec()),
             );
+            assert_eq!(whole, want, "{n} findings, JSON Lines");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and the renderers that turn it into each output format.
 
 pub mod csv;
+pub mod dictionary;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -27,8 +28,10 @@ use crate::registry::Confidence;
 pub enum Format {
     /// Human-readable tables.
     Table,
-    /// The documented JSON schema.
+    /// The documented JSON schema: one finding per line, the shared evidence once.
     Json,
+    /// JSON Lines: one finding per line, then one line with everything else.
+    Jsonl,
     /// One CSV row per finding, formula injection neutralised.
     Csv,
     /// Markdown for pull-request comments and tickets.
@@ -46,6 +49,7 @@ impl Format {
     pub const ALL: &'static [Format] = &[
         Format::Table,
         Format::Json,
+        Format::Jsonl,
         Format::Csv,
         Format::Markdown,
         Format::Html,
@@ -63,6 +67,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
             Format::Html => "html",
@@ -625,24 +630,33 @@ pub struct RowRef<'a> {
     /// Line where the record starts (for workbooks: the spreadsheet row).
     pub line: u64,
     /// The workbook sheet, for workbook inventories.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<&'a str>,
     /// Asset id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<&'a str>,
     /// Vendor as written.
     pub vendor: &'a str,
     /// Model.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<&'a str>,
     /// Serial number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial: Option<&'a str>,
     /// Site.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<&'a str>,
     /// Network domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<&'a str>,
     /// Units.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<u64>,
     /// Manufacturer's country as stated in the inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<&'a str>,
     /// Installation date as written in the inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installed: Option<&'a str>,
     /// What the equipment is used for, as written (absent when not stated).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -657,33 +671,43 @@ pub struct RowRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<&'a str>,
     /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<&'a str>,
     /// The rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'a str>,
     /// The verdict.
     pub verdict: Verdict,
     /// Phase-out deadline, when the rule has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Date>,
     /// Days from the as-of date to the deadline (negative once passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
     /// The waiver that covers the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<&'a str>,
     /// Matched registry entry id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry: Option<&'a str>,
     /// Its legal name.
+    #[serde(skip)]
     pub entry_name: Option<&'a str>,
     /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
-    #[serde(rename = "match")]
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     pub match_kind: Option<MatchKind>,
     /// The tier of knowledge the identification rests on (`curated`, `user`, `ieee`;
     /// absent when nothing was identified).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::matcher::Tier>,
     /// Match confidence in [0, 1].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Evidence: what matched and through which ownership chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceRef<'a>>,
     /// Designations that apply.
+    #[serde(serialize_with = "listing_refs", skip_serializing_if = "no_listings")]
     pub listings: &'a [AppliedListing],
     /// One readable sentence.
     pub reason: &'a str,
@@ -708,6 +732,31 @@ pub struct EvidenceRef<'a> {
     pub matched: &'a str,
     /// Ownership chain of entry ids.
     pub chain: &'a [String],
+}
+
+fn no_listings(l: &&[AppliedListing]) -> bool {
+    l.is_empty()
+}
+
+/// A finding's listings by reference: the list and the listed entity (and whether the listing
+/// reaches the item through an affiliation); their dates, bases and sources are in the
+/// report's `entries`.
+fn listing_refs<S: serde::Serializer>(
+    listings: &[AppliedListing],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct ListingRef<'a> {
+        list: &'a str,
+        entity: &'a str,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        through_affiliate: bool,
+    }
+    s.collect_seq(listings.iter().map(|l| ListingRef {
+        list: &l.list,
+        entity: &l.entity,
+        through_affiliate: l.through_affiliate,
+    }))
 }
 
 fn extra_map<S: serde::Serializer>(
@@ -1111,6 +1160,10 @@ pub struct Report {
     /// streamed into the reports as they were found. (JSON writes the members before it, the
     /// findings and the members after it separately: see [`json`].)
     pub findings: Vec<FindingRow>,
+    /// The registry entries and lists the findings refer to by id, each written once
+    /// (`entries`, `lists`).
+    #[serde(flatten)]
+    pub dictionary: dictionary::Dictionary,
     /// Policies evaluated, with their counts.
     pub policies: Vec<PolicySummary>,
     /// The waivers file, when one was given.
@@ -1232,6 +1285,7 @@ pub fn deadline_text(f: &FindingRow) -> Option<String> {
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
         Format::Json => json::render(report, out),
+        Format::Jsonl => json::render_lines(report, out),
         Format::Table => table::render(report, out),
         Format::Csv => csv::render(report, out),
         Format::Markdown => markdown::render(report, out),

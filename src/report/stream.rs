@@ -5,8 +5,8 @@
 //! temporary file once it grows, and is copied out only when the run succeeded, so a failed
 //! run never prints half a report.
 //!
-//! Only formats whose findings are a flat run of text between a head and a tail stream (JSON
-//! and CSV); the others (table, Markdown, HTML, SARIF, JUnit) group or index findings and keep
+//! Only formats whose findings are a flat run of text between a head and a tail stream (JSON,
+//! JSON Lines and CSV); the others (table, Markdown, HTML, SARIF, JUnit) group or index findings and keep
 //! them in memory.
 
 use std::io::Write;
@@ -18,7 +18,7 @@ use crate::output::{AtomicFile, Spill};
 
 /// Whether findings in `format` can be streamed.
 pub fn streamable(format: Format) -> bool {
-    matches!(format, Format::Json | Format::Csv)
+    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
 }
 
 /// Where a streamed report goes.
@@ -70,6 +70,7 @@ impl Sink {
         let out = self.out();
         match format {
             Format::Json => super::json::head(report, out),
+            Format::Jsonl => Ok(()),
             Format::Csv => super::csv::head(out),
             _ => Err(unstreamable(format)),
         }
@@ -80,6 +81,10 @@ impl Sink {
         buf.clear();
         match self.format {
             Format::Json => super::json::finding(f, self.count == 0, &mut buf)?,
+            Format::Jsonl => {
+                super::json::line(f, &mut buf)?;
+                buf.push(b'\n');
+            }
             Format::Csv => super::csv::finding(f, &mut buf)?,
             format => return Err(unstreamable(format)),
         }
@@ -94,6 +99,7 @@ impl Sink {
         let out = self.out();
         match format {
             Format::Json => super::json::tail(report, count, out)?,
+            Format::Jsonl => super::json::lines_tail(report, out)?,
             Format::Csv => {}
             _ => return Err(unstreamable(format)),
         }
@@ -263,7 +269,7 @@ mod tests {
 
     #[test]
     fn streamed_json_and_csv_are_byte_identical_to_rendering_from_memory() {
-        for format in [Format::Json, Format::Csv] {
+        for format in [Format::Json, Format::Jsonl, Format::Csv] {
             for (n, limit, spills) in [
                 (0, 1 << 20, false),
                 (1, 1 << 20, false),

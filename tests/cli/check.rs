@@ -304,6 +304,7 @@ fn output_file_is_written_whole_and_nothing_else_is_left() {
     assert_eq!(out.stdout, "");
     let text = std::fs::read_to_string(env.path("out/report.json")).unwrap();
     let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    crate::support::check_report(&r, "report");
     assert_eq!(r["summary"]["violations"], 1);
     let names: Vec<String> = std::fs::read_dir(env.path("out"))
         .unwrap()
@@ -469,8 +470,7 @@ fn several_renderings_from_one_run() {
     ]);
     out.code(1);
     assert!(out.stdout.contains("total: 1 items"), "{}", out.stdout);
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(env.path("r.json")).unwrap()).unwrap();
+    let r: serde_json::Value = crate::support::read_report(&env.path("r.json"));
     assert_eq!(r["summary"]["violations"], 1);
     // A bare file takes --format (table by default).
     assert!(std::fs::read_to_string(env.path("t.txt"))

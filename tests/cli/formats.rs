@@ -272,38 +272,7 @@ fn html_lists_items_without_a_site_last() {
     assert!(athens < zagreb && zagreb < none);
 }
 
-/// The JSON report schema, compiled (offline: it refers only to itself).
-pub(crate) fn report_schema() -> jsonschema::Validator {
-    let text =
-        std::fs::read_to_string(crate::support::repo().join("schemas/report.schema.json")).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_retriever(Offline)
-        .build(&schema)
-        .unwrap()
-}
-
-/// A retriever that refuses every external reference: schema validation never goes online.
-struct Offline;
-
-impl jsonschema::Retrieve for Offline {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
-        Err(format!("offline: will not fetch {uri}").into())
-    }
-}
-
-#[track_caller]
-pub(crate) fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
-    let errors: Vec<String> = v
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
-}
+pub(crate) use crate::support::{assert_valid, report_schema, Offline};
 
 #[test]
 fn json_reports_match_the_schema() {
@@ -371,7 +340,7 @@ fn json_reports_match_the_schema() {
         let out = env.run_env(args, &[EPOCH]);
         out.code(code);
         let report = out.json();
-        assert_valid(&schema, &report, &args.join(" "));
+        assert_valid(schema, &report, &args.join(" "));
     }
     // The --all run lists the ok item without a policy; the schema allows it.
     let all = env
@@ -393,7 +362,7 @@ fn json_reports_match_the_schema() {
         .unwrap()
         .iter()
         .any(|f| f["verdict"] == "ok" && f["policy"].is_null()));
-    assert_valid(&schema, &all, "--all without policy");
+    assert_valid(schema, &all, "--all without policy");
 }
 
 #[test]
@@ -412,7 +381,7 @@ fn any_list_rule_has_a_real_effective_date() {
     );
     let r = out.json();
     assert_eq!(r["policies"][0]["rules"][0]["effective"], "1900-01-01");
-    assert_valid(&report_schema(), &r, "without --policy");
+    assert_valid(report_schema(), &r, "without --policy");
 }
 
 /// A change that makes a valid report invalid.
@@ -693,12 +662,8 @@ fn quick_start_and_every_policy_reports_match_the_schema() {
             "json",
         ])
         .json();
-    assert_valid(&schema, &quick, "quick start (--policy lt-5g)");
-    assert_valid(
-        &schema,
-        &env.run(&all).json(),
-        "every shipped policy, --all",
-    );
+    assert_valid(schema, &quick, "quick start (--policy lt-5g)");
+    assert_valid(schema, &env.run(&all).json(), "every shipped policy, --all");
     env.file(
         "ids.csv",
         "asset_id,vendor,model,mac,fcc_id\nA,,,28:6E:D4:12:34:56,\nB,Brocade,,,\nC,,,,SS3-X\nD,Acme Widgets,,DA:A1:19:00:11:22,\n",
@@ -716,5 +681,59 @@ fn quick_start_and_every_policy_reports_match_the_schema() {
             "lt-5g",
         ])
         .json();
-    assert_valid(&schema, &ids, "MAC, IEEE tier and FCC ID identifications");
+    assert_valid(schema, &ids, "MAC, IEEE tier and FCC ID identifications");
+}
+
+#[test]
+fn json_lines_hold_the_json_report_and_evidence_is_written_once() {
+    let env = fixture();
+    let json = env.run_env(&fixture_args("json"), &[EPOCH]).json();
+    // Standard output and a streamed file give the same lines; together they are the JSON
+    // report (validated against the schema by the support code).
+    let out = env.run_env(&fixture_args("jsonl"), &[EPOCH]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.json_lines(), json);
+    let mut args = fixture_args("json");
+    args.extend(["-o", "jsonl=r.jsonl"]);
+    env.run_env(&args, &[EPOCH]).code(1);
+    let file = std::fs::read_to_string(env.path("r.jsonl")).unwrap();
+    assert_eq!(file, out.stdout);
+    let n = json["findings"].as_array().unwrap().len();
+    assert!(n >= 3, "{n}");
+    assert_eq!(file.lines().count(), n + 1);
+
+    // Each finding is one line of the JSON report, referring to its entry by id; the legal
+    // bases, sources and dates are in the entry, once, however many findings use it.
+    let text = env.run_env(&fixture_args("json"), &[EPOCH]).stdout;
+    let finding_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("{\"file\":"))
+        .collect();
+    assert_eq!(finding_lines.len(), n);
+    let huawei = &json["entries"]["huawei"];
+    assert_eq!(huawei["name"], "Huawei Technologies Co., Ltd.");
+    assert_eq!(huawei["country"], "CN");
+    let de = huawei["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["list"] == "de-5g-agreement")
+        .unwrap();
+    assert_eq!(de["listed_on"], "2024-07-11");
+    assert!(de["source"].as_str().unwrap().contains("telekom.com"));
+    let list = &json["lists"]["de-5g-agreement"];
+    assert_eq!(list["jurisdiction"], "DE");
+    // The listing has no basis of its own: the list's applies, written once.
+    assert!(de.get("basis").is_none(), "{de}");
+    let basis = list["basis"].as_str().unwrap();
+    assert_eq!(text.matches(basis).count(), 1, "the basis is written once");
+    for f in json["findings"].as_array().unwrap() {
+        assert!(f.get("entry_name").is_none());
+        for l in f["listings"].as_array().into_iter().flatten() {
+            assert!(
+                l.get("basis").is_none() && l.get("listed_on").is_none(),
+                "{l}"
+            );
+        }
+    }
 }

@@ -41,6 +41,7 @@ fn a_symbolic_link_stays_a_link_and_its_file_gets_the_report() {
     );
     let text = std::fs::read_to_string(env.path("reports/real.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    crate::support::check_report(&v, "report");
     assert_eq!(v["summary"]["items"], 12);
     // A dangling link names the file to create.
     std::os::unix::fs::symlink("reports/new.json", env.path("next.json")).unwrap();
@@ -99,6 +100,7 @@ fn a_fifo_is_written_not_replaced() {
     check_to(&env, "pipe.json").code(1);
     let text = reader.join().unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    crate::support::check_report(&v, "report");
     assert_eq!(v["summary"]["items"], 12);
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }

@@ -59,7 +59,7 @@ fn streamed_reports_equal_the_reports_rendered_from_memory() {
     let read = |n: &str| std::fs::read_to_string(env.path(n)).unwrap();
     assert_eq!(read("s.json"), read("m.json"));
     assert_eq!(read("s.csv"), read("m.csv"));
-    let v: serde_json::Value = serde_json::from_str(&read("s.json")).unwrap();
+    let v = crate::support::read_report(&env.path("s.json"));
     assert_eq!(v["findings"].as_array().unwrap().len(), 150);
     assert_eq!(v["summary"]["violations"], 150);
 }
@@ -90,8 +90,7 @@ fn an_input_that_cannot_be_read_is_reported_and_fails_the_run() {
         "{}",
         out.stderr
     );
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(env.path("r.json")).unwrap()).unwrap();
+    let r: serde_json::Value = crate::support::read_report(&env.path("r.json"));
     assert_eq!(r["status"], "incomplete");
     assert_eq!(r["failed_inputs"][0]["path"], "b.csv");
     assert!(r["failed_inputs"][0]["error"]

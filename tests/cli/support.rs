@@ -17,14 +17,24 @@ pub struct Out {
 }
 
 impl Out {
-    /// Parses stdout as JSON.
+    /// Parses stdout as JSON; a tvcheck report is validated against its schema.
+    #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+        let v = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
                 self.stdout, self.stderr
             )
-        })
+        });
+        check_report(&v, "standard output");
+        v
+    }
+
+    /// Parses stdout as a JSON Lines report (findings, then the line with everything else)
+    /// and returns it as the JSON report it is equivalent to, validated against the schema.
+    #[track_caller]
+    pub fn json_lines(&self) -> serde_json::Value {
+        json_lines(&self.stdout, "standard output")
     }
 
     /// Asserts the exit code, showing the output when it differs.
@@ -168,4 +178,115 @@ pub fn verdicts(report: &serde_json::Value) -> Vec<(String, String, String, Stri
             (s("asset_id"), s("verdict"), s("entry"), s("match"))
         })
         .collect()
+}
+
+/// The JSON report schema, compiled once (offline: it refers only to itself).
+pub fn report_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text = std::fs::read_to_string(repo().join("schemas/report.schema.json")).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_retriever(Offline)
+            .build(&schema)
+            .unwrap()
+    })
+}
+
+/// A retriever that refuses every external reference: schema validation never goes online.
+pub struct Offline;
+
+impl jsonschema::Retrieve for Offline {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("offline: will not fetch {uri}").into())
+    }
+}
+
+/// Asserts that `doc` is valid under `v`, listing every error.
+#[track_caller]
+pub fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
+}
+
+/// The one place every JSON report the tests read is checked: a document that is a tvcheck
+/// report (its `tool` is tvcheck and it has `findings`) must match `schemas/report.schema.json`.
+#[track_caller]
+pub fn check_report(doc: &serde_json::Value, what: &str) {
+    if doc["tool"]["name"] == "tvcheck" && doc.get("findings").is_some() {
+        assert_valid(report_schema(), doc, what);
+        // Every id a finding refers to is in the dictionary, and nothing else is.
+        let mut entries = std::collections::BTreeSet::new();
+        let mut lists = std::collections::BTreeSet::new();
+        for f in doc["findings"].as_array().unwrap() {
+            entries.extend(f["entry"].as_str());
+            for id in f["evidence"]["chain"].as_array().into_iter().flatten() {
+                entries.insert(id.as_str().unwrap());
+            }
+            for l in f["listings"].as_array().into_iter().flatten() {
+                entries.insert(l["entity"].as_str().unwrap());
+                lists.insert(l["list"].as_str().unwrap());
+            }
+        }
+        let keys = |k: &str| -> std::collections::BTreeSet<&str> {
+            doc[k]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect()
+        };
+        assert_eq!(keys("entries"), entries, "{what}: entries");
+        // The lists named by the findings and by the entries' listings; a registry may list on
+        // a list it does not define: only defined ones are described.
+        for e in doc["entries"].as_object().unwrap().values() {
+            for l in e["listings"].as_array().unwrap() {
+                lists.insert(l["list"].as_str().unwrap());
+            }
+        }
+        assert!(keys("lists").is_subset(&lists), "{what}: lists");
+    }
+}
+
+/// Reads a JSON report file (validated like [`Out::json`]).
+#[track_caller]
+pub fn read_report(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let v = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{text}", path.display()));
+    check_report(&v, &path.display().to_string());
+    v
+}
+
+/// A JSON Lines report as the JSON report it is equivalent to, validated: each line but the
+/// last is a finding, the last holds every other member.
+#[track_caller]
+pub fn json_lines(text: &str, what: &str) -> serde_json::Value {
+    let mut values: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("{what}: not a JSON line ({e}): {l}"))
+        })
+        .collect();
+    let mut whole = values
+        .pop()
+        .unwrap_or_else(|| panic!("{what}: no summary line"));
+    assert!(
+        whole.get("tool").is_some(),
+        "{what}: the last line is not the summary"
+    );
+    assert!(values.iter().all(|v| v.get("tool").is_none()), "{what}");
+    whole
+        .as_object_mut()
+        .unwrap()
+        .insert("findings".into(), serde_json::Value::Array(values));
+    check_report(&whole, what);
+    whole
 }

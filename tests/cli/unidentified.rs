@@ -62,7 +62,7 @@ fn unidentified_items_are_grouped_by_vendor_string_most_items_first() {
     let out = check(&env, &["--format", "json"]);
     out.code(1);
     let r = out.json();
-    assert_valid(&report_schema(), &r, "unidentified groups");
+    assert_valid(report_schema(), &r, "unidentified groups");
     assert_eq!(
         groups(&r),
         [
@@ -216,7 +216,7 @@ fn past_ten_thousand_strings_items_are_counted_not_grouped() {
         10_000
     );
     assert_eq!(r["unidentified"]["untracked_items"], 2);
-    assert_valid(&report_schema(), &r, "10,002 strings");
+    assert_valid(report_schema(), &r, "10,002 strings");
     let table = check(&env, &[]).stdout;
     assert!(
         table.contains("  ... and 9975 more vendor strings with 9975 items, and 2 items under vendor strings not tracked (more than 10000 distinct strings) (all in the JSON report)"),
