@@ -37,6 +37,11 @@ pub struct CheckConfig {
     pub group_by_dir: bool,
     /// Matching options (`--strict`, `--min-score`).
     pub matching: crate::matcher::MatchOptions,
+    /// Rows the human-readable formats show per group of findings (`--rows-per-group`).
+    pub rows_per_group: usize,
+    /// Ok items are shown in the groups of the human-readable formats (`--all` itself, not
+    /// the `all` that `--since-registry` needs).
+    pub show_ok: bool,
 }
 
 /// How many skipped rows a report lists (all are counted).
@@ -199,6 +204,7 @@ pub fn run(
         since: None,
         summary: Counts::default(),
         findings: Vec::new(),
+        finding_groups: crate::report::groups::FindingGroups::new(cfg.rows_per_group),
         dictionary: Default::default(),
         gate: Gate::default(),
     };
@@ -209,6 +215,15 @@ pub fn run(
     let mut unidentified = UnidentifiedTally::default();
     // The first input that could not be read at all: the run's error when nothing was read.
     let mut first_failure: Option<Error> = None;
+    // Whether a baseline is in use is known before any finding (SARIF marks each one).
+    if let Some(b) = baseline {
+        report.baseline = Some(BaselineInfo {
+            path: b.path.clone(),
+            sha256: b.sha256.clone(),
+            known: 0,
+            new: 0,
+        });
+    }
     if let Some(s) = stream.as_deref_mut() {
         s.start(&report)?;
     }
@@ -316,6 +331,9 @@ pub fn run(
                                 }
                             }
                             referenced.note(&row);
+                            if row.verdict != Verdict::Ok || cfg.show_ok {
+                                report.finding_groups.push(&row);
+                            }
                             match stream.as_deref_mut() {
                                 Some(s) => s.push(&row)?,
                                 None => report.findings.push(row.to_row()),

@@ -179,6 +179,29 @@ impl serde_json::ser::Formatter for JsonPretty {
     }
 }
 
+/// serde_json's compact layout, with strings escaped terminal-safe ([`write_json_fragment`]).
+struct JsonCompact;
+
+impl serde_json::ser::Formatter for JsonCompact {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        write_json_fragment(w, fragment)
+    }
+}
+
+/// `serde_json::to_writer` (one line), with DEL, C1 and bidirectional characters as `\u`
+/// escapes.
+pub fn json_to_writer_compact<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    w: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, JsonCompact);
+    value.serialize(&mut ser)
+}
+
 /// `serde_json::to_writer_pretty`, with DEL, C1 and bidirectional characters as `\u` escapes.
 pub fn json_to_writer_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
     w: W,

@@ -210,6 +210,11 @@ pub struct CheckArgs {
     /// List every item in the report, including those that are ok.
     #[arg(long)]
     pub all: bool,
+    /// Rows the table, Markdown and HTML reports show per group of findings (a group: one
+    /// registry entry under one rule); the groups' counts are always complete, and JSON, JSON
+    /// Lines, CSV, SARIF and JUnit list every finding.
+    #[arg(long, value_name = "N", default_value_t = tvcheck::report::groups::ROWS_PER_GROUP)]
+    pub rows_per_group: usize,
     /// Judge the inventory as of this date (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,

@@ -233,7 +233,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         for (o, format) in outputs.iter().zip(&formats) {
             match &o.path {
                 Some(path) => s.file(*format, path)?,
-                None => s.stdout(*format),
+                None => s.stdout_styled(*format, stdout_table_style()),
             }
         }
         Some(s)
@@ -253,6 +253,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all || args.since_registry.is_some(),
+        show_ok: args.all,
+        rows_per_group: args.rows_per_group,
         procurement: args.procurement,
         generated_at: super::run_time()?,
         group_by_dir: args.group_by == Some(GroupBy::Dir),
@@ -467,6 +469,16 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
 }
 
 /// Renders the finished report in every requested format, to its file or standard output.
+/// How a table on standard output is drawn: coloured on a terminal unless `NO_COLOR` is set.
+fn stdout_table_style() -> report::table::Style {
+    let tty = std::io::stdout().is_terminal();
+    report::table::Style {
+        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        tty,
+        width: None,
+    }
+}
+
 fn render_outputs(
     report: &report::Report,
     outputs: &[OutputSpec],
@@ -482,13 +494,7 @@ fn render_outputs(
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let written = if format == report::Format::Table {
-                    let tty = std::io::stdout().is_terminal();
-                    let style = report::table::Style {
-                        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                        tty,
-                        width: None,
-                    };
-                    report::table::render_styled(report, &mut out, style)
+                    report::table::render_styled(report, &mut out, stdout_table_style())
                 } else {
                     report::render(report, format, &mut out)
                 }

@@ -1,7 +1,9 @@
 //! CSV rendering: one row per finding, for spreadsheets, with formula injection neutralised.
 //!
-//! The columns are `file,line,asset_id,vendor,model,serial,site,domain,quantity,policy,rule,
-//! verdict,deadline,days_left,waiver,entry,entry_name,match,score,reason`; absent values are
+//! The columns are `file,line,sheet,asset_id,vendor,model,serial,site,domain,quantity,country,
+//! installed,purpose,network,category,origin,policy,rule,verdict,deadline,days_left,waiver,
+//! entry,entry_name,match,tier,score,confidence,reason`: every item field as written, then the
+//! finding; absent values are
 //! empty cells; records end with `\n`. Every text cell that a spreadsheet could read as a
 //! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`.
 //! The numbers tvcheck writes itself (`line`, `quantity`, `days_left`, `score`) are left as
@@ -18,9 +20,10 @@ use std::io::Write;
 use super::{Report, RowRef};
 
 /// The header row.
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 29] = [
     "file",
     "line",
+    "sheet",
     "asset_id",
     "vendor",
     "model",
@@ -28,6 +31,12 @@ pub const HEADER: [&str; 20] = [
     "site",
     "domain",
     "quantity",
+    "country",
+    "installed",
+    "purpose",
+    "network",
+    "category",
+    "origin",
     "policy",
     "rule",
     "verdict",
@@ -37,7 +46,9 @@ pub const HEADER: [&str; 20] = [
     "entry",
     "entry_name",
     "match",
+    "tier",
     "score",
+    "confidence",
     "reason",
 ];
 
@@ -79,6 +90,7 @@ fn record(f: &RowRef) -> Vec<String> {
     vec![
         text(f.file),
         f.line.to_string(),
+        opt(f.sheet),
         opt(f.asset_id),
         text(f.vendor),
         opt(f.model),
@@ -86,6 +98,12 @@ fn record(f: &RowRef) -> Vec<String> {
         opt(f.site),
         opt(f.domain),
         f.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        opt(f.country),
+        opt(f.installed),
+        opt(f.purpose),
+        opt(f.network),
+        opt(f.category),
+        opt(f.origin),
         opt(f.policy),
         opt(f.rule),
         text(f.verdict.as_str()),
@@ -95,7 +113,9 @@ fn record(f: &RowRef) -> Vec<String> {
         opt(f.entry),
         opt(f.entry_name),
         f.match_kind.map(|m| text(m.as_str())).unwrap_or_default(),
+        f.tier.map(|t| text(t.as_str())).unwrap_or_default(),
         f.score.map(score).unwrap_or_default(),
+        f.confidence.map(|c| text(c.as_str())).unwrap_or_default(),
         text(f.reason),
     ]
 }
@@ -140,6 +160,11 @@ mod tests {
         assert_eq!(neutralise("Telefónica"), "Telefónica");
     }
 
+    /// The index of the column `name`.
+    fn col(name: &str) -> usize {
+        HEADER.iter().position(|h| *h == name).unwrap()
+    }
+
     #[test]
     fn control_characters_are_visible_and_every_record_is_one_line() {
         let mut r = super::super::html::tests::sample_report();
@@ -155,8 +180,11 @@ mod tests {
             .any(|c| c != '\n' && crate::escape::is_escaped(c)));
         let mut rows = ::csv::Reader::from_reader(text.as_bytes());
         let row = rows.records().next().unwrap().unwrap();
-        assert_eq!(&row[3], "Hua\\nwei\\r\\u{1b}[31m\\u{9b}\\u{202e}");
-        assert_eq!(&row[6], "'=1+1\\n2,x");
+        assert_eq!(
+            &row[col("vendor")],
+            "Hua\\nwei\\r\\u{1b}[31m\\u{9b}\\u{202e}"
+        );
+        assert_eq!(&row[col("site")], "'=1+1\\n2,x");
     }
 
     #[test]
@@ -170,9 +198,9 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let mut rows = ::csv::Reader::from_reader(text.as_bytes());
         let row = rows.records().next().unwrap().unwrap();
-        assert_eq!(&row[3], "'-Huawei");
-        assert_eq!(&row[13], "-152");
-        assert_eq!(&row[18], "1.0");
+        assert_eq!(&row[col("vendor")], "'-Huawei");
+        assert_eq!(&row[col("days_left")], "-152");
+        assert_eq!(&row[col("score")], "1.0");
         assert_eq!(rows.headers().unwrap().len(), HEADER.len());
     }
 }

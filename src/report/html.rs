@@ -6,7 +6,6 @@
 //! line of defence. Each chart bar carries a `<title>` and its numbers in text, and each chart
 //! a `<desc>` with the same numbers for screen readers.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::{Counts, FindingRow, Report};
@@ -211,7 +210,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "<footer>Made by {} {}. Items whose verdict is ok are counted{}.</footer>",
         escape(report.tool.name),
         escape(report.tool.version),
-        if report.findings.iter().any(|f| f.verdict == Verdict::Ok) {
+        if report.finding_groups.lists_ok() {
             " and listed"
         } else {
             ", not listed (run with --all to list them)"
@@ -416,31 +415,7 @@ fn unidentified(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// Listed items per vendor (the matched entry's name, else the vendor as written), counted
 /// once each by their worst listed verdict; the `TOP_VENDORS` vendors with most items.
 fn vendor_rows(report: &Report) -> Vec<(String, String, [u64; 4])> {
-    // Worst verdict per item, keyed by (file, line); vendor label per item.
-    let mut items: Vec<((&str, u64), String, Verdict)> = Vec::new();
-    let mut index: BTreeMap<(&str, u64), usize> = BTreeMap::new();
-    for f in &report.findings {
-        let key = (f.file.as_str(), f.line);
-        let label = f
-            .entry_name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| f.vendor.clone());
-        match index.get(&key).and_then(|&i| items.get_mut(i)) {
-            Some(item) => item.2 = item.2.max(f.verdict),
-            None => {
-                index.insert(key, items.len());
-                items.push((key, label, f.verdict));
-            }
-        }
-    }
-    let mut per: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-    for (_, label, v) in items {
-        let c = per.entry(label).or_default();
-        if let Some(i) = ORDER.iter().position(|(o, _)| *o == v) {
-            c[i] += 1;
-        }
-    }
+    let per = report.finding_groups.vendor_items();
     let mut rows: Vec<(String, String, [u64; 4])> = per
         .into_iter()
         .map(|(label, c)| (label.clone(), label, c))
@@ -581,8 +556,9 @@ fn verdict_cell(f: &FindingRow) -> String {
 
 fn findings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "<section id=\"findings\">")?;
-    writeln!(out, "<h2>Findings by site</h2>")?;
-    if report.findings.is_empty() {
+    writeln!(out, "<h2>Findings by entry and rule</h2>")?;
+    let groups = &report.finding_groups;
+    if groups.is_empty() {
         writeln!(out, "<p>No findings.</p>")?;
         writeln!(out, "</section>")?;
         return writeln!(out, "</main>");
@@ -593,26 +569,23 @@ fn findings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let unique = names
         .iter()
         .all(|n| names.iter().filter(|m| *m == n).count() == 1);
-    // Sites in name order, "(no site)" last; rows keep report order within a site.
-    let mut groups: BTreeMap<Option<&str>, Vec<&FindingRow>> = BTreeMap::new();
-    for f in &report.findings {
-        let site = f.site.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        groups.entry(site).or_default().push(f);
-    }
-    let mut ordered: Vec<(Option<&str>, Vec<&FindingRow>)> = groups.into_iter().collect();
-    ordered.sort_by_key(|(site, _)| (site.is_none(), *site));
-    for (site, rows) in ordered {
-        let mut c = [0u64; 4];
-        for f in &rows {
-            if let Some(i) = ORDER.iter().position(|(o, _)| *o == f.verdict) {
-                c[i] += 1;
-            }
-        }
+    if groups.untracked > 0 {
         writeln!(
             out,
-            "<h3>{} <span class=\"small\">· {} · {}</span></h3>",
-            escape(site.unwrap_or("(no site)")),
-            plural(rows.len() as u64, "finding", "findings"),
+            "<p class=\"small\">{} of further entries and rules are counted, not grouped (all in the JSON report).</p>",
+            plural(groups.untracked, "finding", "findings")
+        )?;
+    }
+    // Worst groups first; rows keep report order within a group.
+    for g in groups.sorted() {
+        let c = [g.violations, g.reviews, g.waived, g.ok];
+        let rows = &g.rows;
+        writeln!(
+            out,
+            "<h3>{} <span class=\"small\">· {} · {} · {}</span></h3>",
+            escape(&g.entry_text()),
+            escape(&g.rule_text()),
+            plural(g.count(), "finding", "findings"),
             escape(&counts_text(c))
         )?;
         writeln!(out, "<table class=\"findings\">")?;
@@ -646,11 +619,15 @@ fn findings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             };
             writeln!(
                 out,
-                "<tr><td class=\"mono\" title=\"{}:{}\">{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"mono\" title=\"{}:{}\">{}:{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&f.file),
                 f.line,
                 escape(if unique { file_name(&f.file) } else { &f.file }),
                 f.line,
+                match f.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                    Some(site) => format!("<br><span class=\"small\">{}</span>", escape(site)),
+                    None => String::new(),
+                },
                 dash(f.asset_id.as_deref()),
                 vendor,
                 dash(f.model.as_deref()),
@@ -668,6 +645,15 @@ fn findings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "</tbody>")?;
         writeln!(out, "</table>")?;
+        if g.more() > 0 {
+            writeln!(
+                out,
+                "<p class=\"small\">And {} more {} (at most {} shown per group; all in the JSON, JSON Lines and CSV reports).</p>",
+                g.more(),
+                if g.more() == 1 { "finding" } else { "findings" },
+                groups.rows_per_group
+            )?;
+        }
     }
     writeln!(out, "</section>")?;
     writeln!(out, "</main>")
@@ -1006,6 +992,7 @@ pub(crate) mod tests {
                 untracked_items: 0,
             },
             summary: counts,
+            finding_groups: groups_of(&findings),
             findings,
             dictionary: Default::default(),
             gate: Default::default(),
@@ -1125,14 +1112,37 @@ pub(crate) mod tests {
         assert_eq!(page.matches("http").count(), 1, "{page}");
     }
 
+    /// The groups of `findings`, as a check run gathers them.
+    pub(crate) fn groups_of(findings: &[FindingRow]) -> crate::report::groups::FindingGroups {
+        let mut g = crate::report::groups::FindingGroups::default();
+        for f in findings {
+            g.push(&f.view());
+        }
+        g
+    }
+
     #[test]
-    fn sites_sorted_with_no_site_last() {
+    fn groups_worst_first_with_their_sites() {
         let page = html(&sample_report());
-        let kaunas = page.find("<h3>Kaunas").unwrap();
-        let riga = page.find("<h3>&lt;b&gt;Riga").unwrap();
-        let vilnius = page.find("<h3>Vilnius").unwrap();
-        let none = page.find("<h3>(no site)").unwrap();
-        assert!(riga < kaunas && kaunas < vilnius && vilnius < none);
+        let headings: Vec<&str> = page.lines().filter(|l| l.starts_with("<h3>")).collect();
+        assert!(!headings.is_empty(), "{page}");
+        // Groups with violations come before groups with reviews only.
+        let first_without = headings
+            .iter()
+            .position(|h| h.contains("· 0 violations"))
+            .unwrap_or(headings.len());
+        assert!(first_without > 0, "{headings:?}");
+        assert!(
+            headings[first_without..]
+                .iter()
+                .all(|h| h.contains("· 0 violations")),
+            "{headings:?}"
+        );
+        // Each row shows its site under its location.
+        assert!(
+            page.contains("<span class=\"small\">Kaunas</span>"),
+            "{page}"
+        );
     }
 
     #[test]

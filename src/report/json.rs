@@ -89,23 +89,8 @@ pub fn finding(f: &RowRef, first: bool, out: &mut Vec<u8>) -> std::io::Result<()
 
 /// One finding as one compact line, without a line end.
 pub fn line(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Compact);
-    f.serialize(&mut ser)?;
+    crate::escape::json_to_writer_compact(&mut *out, f)?;
     Ok(())
-}
-
-/// serde_json's compact layout, with strings escaped terminal-safe
-/// ([`crate::escape::write_json_fragment`]).
-struct Compact;
-
-impl serde_json::ser::Formatter for Compact {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        crate::escape::write_json_fragment(w, fragment)
-    }
 }
 
 /// Closes the `findings` array (`count` elements were written) and writes the tail.
@@ -168,12 +153,13 @@ pub fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         tail: Tail<'a>,
     }
     let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Compact);
-    Whole {
-        head: head_of(report),
-        tail: tail_of(report),
-    }
-    .serialize(&mut ser)?;
+    crate::escape::json_to_writer_compact(
+        &mut buf,
+        &Whole {
+            head: head_of(report),
+            tail: tail_of(report),
+        },
+    )?;
     buf.push(b'\n');
     out.write_all(&buf)
 }

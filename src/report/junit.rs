@@ -8,11 +8,19 @@
 //! there, not repeated. All text and attribute values are XML-escaped, control and
 //! bidirectional characters other than tab and line breaks are shown escaped
 //! ([`crate::escape`]), and characters XML 1.0 does not allow are dropped.
+//!
+//! Test cases are written as findings come, each into its suite's buffer (held in memory up to
+//! a limit, then in an anonymous temporary file), and the document is put together at the end,
+//! when the counts its elements open with are known: memory does not grow with the findings.
 
 use std::io::Write;
 
-use super::{FindingRow, Report};
+use super::{Report, RowRef};
 use crate::model::Verdict;
+use crate::output::Spill;
+
+/// Bytes of test cases a suite holds in memory before they move to a temporary file.
+const SUITE_MEMORY: usize = 1 << 20;
 
 /// Escapes text for XML 1.0 content and attribute values: `& < > " '` become entities, tab,
 /// line feed and carriage return become character references (so attribute values keep
@@ -46,16 +54,9 @@ fn allowed(c: char) -> bool {
 }
 
 /// "file:line asset vendor model", leaving out what the item lacks.
-fn case_name(f: &FindingRow) -> String {
+fn case_name(f: &RowRef<'_>) -> String {
     let mut parts = vec![format!("{}:{}", f.file, f.line)];
-    for p in [
-        f.asset_id.as_deref(),
-        Some(f.vendor.as_str()),
-        f.model.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for p in [f.asset_id, Some(f.vendor), f.model].into_iter().flatten() {
         if !p.trim().is_empty() {
             parts.push(p.trim().to_string());
         }
@@ -64,7 +65,7 @@ fn case_name(f: &FindingRow) -> String {
 }
 
 /// " (deadline 2025-12-31, passed 152 days ago)", or nothing without a deadline.
-fn deadline_note(f: &FindingRow) -> String {
+fn deadline_note(f: &RowRef<'_>) -> String {
     match (f.deadline, f.days_left) {
         (Some(d), Some(_)) => format!(" (deadline {d}, {})", super::days_left_text(f.days_left)),
         (Some(d), None) => format!(" (deadline {d})"),
@@ -72,173 +73,217 @@ fn deadline_note(f: &FindingRow) -> String {
     }
 }
 
-/// One suite: a policy id, its title and the count of its items without findings.
-struct Suite<'a> {
-    id: &'a str,
+/// One suite: a policy id, its properties, the count of its items without findings, and its
+/// test cases so far.
+#[derive(Debug)]
+struct Suite {
+    id: String,
     properties: Vec<(&'static str, String)>,
     ok: u64,
-    cases: Vec<&'a FindingRow>,
+    cases: u64,
+    violations: u64,
+    waived: u64,
+    body: Spill,
 }
 
-impl Suite<'_> {
-    fn tests(&self) -> usize {
-        self.cases.len() + 1
+impl Suite {
+    fn new(id: &str, properties: Vec<(&'static str, String)>, ok: u64) -> Suite {
+        Suite {
+            id: id.to_string(),
+            properties,
+            ok,
+            cases: 0,
+            violations: 0,
+            waived: 0,
+            body: Spill::new(SUITE_MEMORY),
+        }
     }
 
-    fn count(&self, v: Verdict) -> usize {
-        self.cases.iter().filter(|f| f.verdict == v).count()
+    fn tests(&self) -> u64 {
+        self.cases + 1
     }
 }
 
-/// Writes `report` as JUnit XML.
+/// Writes `report` (with the findings it holds in memory) as JUnit XML.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut suites: Vec<Suite> = report
-        .policies
-        .iter()
-        .map(|p| Suite {
-            id: &p.id,
-            properties: vec![
-                ("title", p.title.clone()),
-                ("jurisdiction", p.jurisdiction.clone()),
-                ("origin", p.origin.clone()),
-                ("sha256", p.sha256.clone()),
-                ("as_of", report.as_of.to_string()),
-                ("registry_sha256", report.registry.sha256.clone()),
-            ],
-            ok: p.counts.ok,
-            cases: Vec::new(),
-        })
-        .collect();
+    let mut w = Writer::start(report);
     for f in &report.findings {
-        let Some(policy) = f.policy.as_deref() else {
-            continue;
+        w.case(&f.view())?;
+    }
+    w.finish(report, out)
+}
+
+/// A JUnit document put together as findings come: [`Writer::start`], a [`Writer::case`]
+/// per finding, then [`Writer::finish`].
+#[derive(Debug)]
+pub struct Writer {
+    suites: Vec<Suite>,
+}
+
+impl Writer {
+    /// One suite per policy of `report`.
+    pub fn start(report: &Report) -> Writer {
+        Writer {
+            suites: report
+                .policies
+                .iter()
+                .map(|p| {
+                    Suite::new(
+                        &p.id,
+                        vec![
+                            ("title", p.title.clone()),
+                            ("jurisdiction", p.jurisdiction.clone()),
+                            ("origin", p.origin.clone()),
+                            ("sha256", p.sha256.clone()),
+                            ("as_of", report.as_of.to_string()),
+                            ("registry_sha256", report.registry.sha256.clone()),
+                        ],
+                        0,
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Writes one finding's test case into its policy's suite (nothing for an ok item listed
+    /// with `--all`: it is counted in the suite's last case).
+    pub fn case(&mut self, f: &RowRef<'_>) -> std::io::Result<()> {
+        let Some(policy) = f.policy else {
+            return Ok(());
         };
         if f.verdict == Verdict::Ok {
-            continue;
+            return Ok(());
         }
-        match suites.iter_mut().find(|s| s.id == policy) {
-            Some(s) => s.cases.push(f),
-            None => suites.push(Suite {
-                id: policy,
-                properties: Vec::new(),
-                ok: 0,
-                cases: vec![f],
-            }),
-        }
-    }
-    let tests: usize = suites.iter().map(Suite::tests).sum();
-    let failures: usize = suites.iter().map(|s| s.count(Verdict::Violation)).sum();
-    let skipped: usize = suites.iter().map(|s| s.count(Verdict::Waived)).sum();
-
-    // Each input or part of one that could not be read is an error of its own, in a suite
-    // of its own: an incomplete run never looks green in a CI dashboard.
-    let unread: Vec<std::borrow::Cow<'_, str>> = report.unread().collect();
-    let errors = unread.len();
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-    writeln!(
-        out,
-        "<testsuites name=\"tvcheck\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
-        tests + errors
-    )?;
-    if errors > 0 {
-        writeln!(
-            out,
-            "  <testsuite name=\"inputs\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">"
-        )?;
-        for line in &unread {
-            writeln!(
-                out,
-                "    <testcase classname=\"inputs\" name=\"{}\">",
-                escape(line)
-            )?;
-            writeln!(
-                out,
-                "      <error message=\"not read\" type=\"incomplete\">{}</error>",
-                escape(line)
-            )?;
-            writeln!(out, "    </testcase>")?;
-        }
-        writeln!(out, "  </testsuite>")?;
-    }
-    for s in &suites {
-        writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
-            escape(s.id),
-            s.tests(),
-            s.count(Verdict::Violation),
-            s.count(Verdict::Waived)
-        )?;
-        if !s.properties.is_empty() {
-            writeln!(out, "    <properties>")?;
-            for (k, v) in &s.properties {
+        let at = match self.suites.iter().position(|s| s.id == policy) {
+            Some(at) => at,
+            None => {
+                self.suites.push(Suite::new(policy, Vec::new(), 0));
+                self.suites.len() - 1
+            }
+        };
+        let s = &mut self.suites[at];
+        s.cases += 1;
+        let out = &mut s.body;
+        let classname = format!("{}/{}", policy, f.rule.unwrap_or(""));
+        let open = format!(
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            escape(&classname),
+            escape(&case_name(f))
+        );
+        match f.verdict {
+            Verdict::Violation => {
+                s.violations += 1;
+                writeln!(out, "{open}>")?;
                 writeln!(
                     out,
-                    "      <property name=\"{k}\" value=\"{}\"/>",
-                    escape(v)
+                    "      <failure message=\"{}\" type=\"violation\">{}</failure>",
+                    escape(&format!("violation of {classname}{}", deadline_note(f))),
+                    escape(f.reason)
                 )?;
+                writeln!(out, "    </testcase>")?;
             }
-            writeln!(out, "    </properties>")?;
-        }
-        for f in &s.cases {
-            let classname = format!(
-                "{}/{}",
-                f.policy.as_deref().unwrap_or(""),
-                f.rule.as_deref().unwrap_or("")
-            );
-            let open = format!(
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(&classname),
-                escape(&case_name(f))
-            );
-            match f.verdict {
-                Verdict::Violation => {
-                    writeln!(out, "{open}>")?;
-                    writeln!(
-                        out,
-                        "      <failure message=\"{}\" type=\"violation\">{}</failure>",
-                        escape(&format!("violation of {classname}{}", deadline_note(f))),
-                        escape(&f.reason)
-                    )?;
-                    writeln!(out, "    </testcase>")?;
-                }
-                Verdict::Waived => {
-                    writeln!(out, "{open}>")?;
-                    writeln!(
-                        out,
-                        "      <skipped message=\"{}\"/>",
-                        escape(&format!(
-                            "waived by {}",
-                            f.waiver.as_deref().unwrap_or("a waiver")
-                        ))
-                    )?;
-                    writeln!(out, "    </testcase>")?;
-                }
-                Verdict::Review | Verdict::Ok => {
-                    writeln!(out, "{open}>")?;
-                    writeln!(
-                        out,
-                        "      <system-out>{}{}</system-out>",
-                        escape(&format!("review{}: ", deadline_note(f))),
-                        escape(&f.reason)
-                    )?;
-                    writeln!(out, "    </testcase>")?;
-                }
+            Verdict::Waived => {
+                s.waived += 1;
+                writeln!(out, "{open}>")?;
+                writeln!(
+                    out,
+                    "      <skipped message=\"{}\"/>",
+                    escape(&format!("waived by {}", f.waiver.unwrap_or("a waiver")))
+                )?;
+                writeln!(out, "    </testcase>")?;
+            }
+            Verdict::Review | Verdict::Ok => {
+                writeln!(out, "{open}>")?;
+                writeln!(
+                    out,
+                    "      <system-out>{}{}</system-out>",
+                    escape(&format!("review{}: ", deadline_note(f))),
+                    escape(f.reason)
+                )?;
+                writeln!(out, "    </testcase>")?;
             }
         }
+        Ok(())
+    }
+
+    /// Writes the document: the totals, a suite of what could not be read, then each policy's
+    /// suite with its test cases and its items without findings.
+    pub fn finish(mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        for s in &mut self.suites {
+            if let Some(p) = report.policies.iter().find(|p| p.id == s.id) {
+                s.ok = p.counts.ok;
+            }
+        }
+        let suites = &mut self.suites;
+        let tests: u64 = suites.iter().map(Suite::tests).sum();
+        let failures: u64 = suites.iter().map(|s| s.violations).sum();
+        let skipped: u64 = suites.iter().map(|s| s.waived).sum();
+
+        // Each input or part of one that could not be read is an error of its own, in a suite
+        // of its own: an incomplete run never looks green in a CI dashboard.
+        let unread: Vec<std::borrow::Cow<'_, str>> = report.unread().collect();
+        let errors = unread.len() as u64;
+        writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(
             out,
-            "    <testcase classname=\"{}\" name=\"{} without findings\"/>",
-            escape(s.id),
-            if s.ok == 1 {
-                "1 item".to_string()
-            } else {
-                format!("{} items", s.ok)
-            }
+            "<testsuites name=\"tvcheck\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+            tests + errors
         )?;
-        writeln!(out, "  </testsuite>")?;
+        if errors > 0 {
+            writeln!(
+                out,
+                "  <testsuite name=\"inputs\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">"
+            )?;
+            for line in &unread {
+                writeln!(
+                    out,
+                    "    <testcase classname=\"inputs\" name=\"{}\">",
+                    escape(line)
+                )?;
+                writeln!(
+                    out,
+                    "      <error message=\"not read\" type=\"incomplete\">{}</error>",
+                    escape(line)
+                )?;
+                writeln!(out, "    </testcase>")?;
+            }
+            writeln!(out, "  </testsuite>")?;
+        }
+        for s in suites.iter_mut() {
+            writeln!(
+                out,
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+                escape(&s.id),
+                s.tests(),
+                s.violations,
+                s.waived
+            )?;
+            if !s.properties.is_empty() {
+                writeln!(out, "    <properties>")?;
+                for (k, v) in &s.properties {
+                    writeln!(
+                        out,
+                        "      <property name=\"{k}\" value=\"{}\"/>",
+                        escape(v)
+                    )?;
+                }
+                writeln!(out, "    </properties>")?;
+            }
+            s.body.copy_to(out)?;
+            writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{} without findings\"/>",
+                escape(&s.id),
+                if s.ok == 1 {
+                    "1 item".to_string()
+                } else {
+                    format!("{} items", s.ok)
+                }
+            )?;
+            writeln!(out, "  </testsuite>")?;
+        }
+        writeln!(out, "</testsuites>")
     }
-    writeln!(out, "</testsuites>")
 }
 
 #[cfg(test)]

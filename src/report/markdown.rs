@@ -239,16 +239,45 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "### Findings")?;
     writeln!(out)?;
-    if report.findings.is_empty() {
+    let groups = &report.finding_groups;
+    if groups.is_empty() {
         writeln!(out, "No findings.")?;
         return Ok(());
     }
     writeln!(
         out,
+        "| entry | policy/rule | violations | reviews | waived | ok | shown |"
+    )?;
+    writeln!(out, "|---|---|--:|--:|--:|--:|--:|")?;
+    for g in groups.sorted() {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} of {} |",
+            escape(&g.entry_text()),
+            escape(&g.rule_text()),
+            g.violations,
+            g.reviews,
+            g.waived,
+            g.ok,
+            g.rows.len(),
+            g.count()
+        )?;
+    }
+    if groups.untracked > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "And {} findings of further entries and rules, counted only.",
+            groups.untracked
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
         "| location | asset | vendor | model | policy/rule | verdict | deadline | reason |"
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|")?;
-    for f in &report.findings {
+    for f in groups.rows() {
         let verdict = match &f.waiver {
             Some(w) => format!("{} ({})", f.verdict, escape(w)),
             None => f.verdict.to_string(),
@@ -274,12 +303,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             cell(Some(&f.reason))
         )?;
     }
-    if !report
-        .findings
-        .iter()
-        .any(|f| f.verdict == crate::model::Verdict::Ok)
-        && s.ok > 0
-    {
+    if let Some(text) = groups.hidden_text() {
+        writeln!(out)?;
+        writeln!(out, "{}.", escape(&text))?;
+    }
+    if groups.sorted().iter().all(|g| g.ok == 0) && s.ok > 0 {
         writeln!(out)?;
         writeln!(
             out,
@@ -334,6 +362,7 @@ mod tests {
         let mut r = super::super::html::tests::sample_report();
         r.findings[0].vendor = "Hua|wei\n# x".into();
         r.findings[0].reason = "line one\nline | two".into();
+        r.finding_groups = super::super::html::tests::groups_of(&r.findings);
         let mut out = Vec::new();
         render(&r, &mut out).unwrap();
         let md = String::from_utf8(out).unwrap();

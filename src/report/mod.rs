@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod dictionary;
+pub mod groups;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -1160,6 +1161,10 @@ pub struct Report {
     /// streamed into the reports as they were found. (JSON writes the members before it, the
     /// findings and the members after it separately: see [`json`].)
     pub findings: Vec<FindingRow>,
+    /// The findings grouped by entry and rule, with the first rows of each: what the
+    /// human-readable formats show (bounded, whether or not the findings were streamed).
+    #[serde(skip)]
+    pub finding_groups: groups::FindingGroups,
     /// The registry entries and lists the findings refer to by id, each written once
     /// (`entries`, `lists`).
     #[serde(flatten)]

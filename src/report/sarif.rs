@@ -8,6 +8,10 @@
 //! `policy/rule` and the asset id (or `vendor|model|serial|site` when the item has no asset
 //! id), so dashboards can follow a finding across runs. With `--baseline`, results carry a
 //! `baselineState` (`unchanged` or `new`).
+//!
+//! The results are written as they are found, one per line, before the rest of the run
+//! (`tool` with its rules, `artifacts`, `invocations`), so that a run with millions of findings
+//! is written in constant memory. A result's artifact location is its file's URI.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -15,27 +19,19 @@ use std::io::Write;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{FindingRow, PolicySummary, Report};
+use super::{PolicySummary, Report, RowRef};
 use crate::model::Verdict;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run<'a>>,
-}
-
+/// The members of the run after its `results`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct RunRest<'a> {
     tool: Tool<'a>,
     artifacts: Vec<Artifact>,
     invocations: Vec<Invocation>,
-    results: Vec<SarifResult<'a>>,
     properties: RunProperties<'a>,
 }
 
@@ -217,20 +213,20 @@ pub fn path_uri(path: &str) -> (String, Option<&'static str>) {
 }
 
 /// The `tvcheck/v1` fingerprint of a finding.
-pub fn fingerprint(f: &FindingRow) -> String {
+pub fn fingerprint(f: &RowRef<'_>) -> String {
     let mut h = Sha256::new();
-    h.update(f.policy.as_deref().unwrap_or("").as_bytes());
+    h.update(f.policy.unwrap_or("").as_bytes());
     h.update(b"/");
-    h.update(f.rule.as_deref().unwrap_or("").as_bytes());
+    h.update(f.rule.unwrap_or("").as_bytes());
     h.update(b"\n");
-    match f.asset_id.as_deref().filter(|a| !a.is_empty()) {
+    match f.asset_id.filter(|a| !a.is_empty()) {
         Some(a) => h.update(a.as_bytes()),
         None => {
             let parts = [
-                f.vendor.as_str(),
-                f.model.as_deref().unwrap_or(""),
-                f.serial.as_deref().unwrap_or(""),
-                f.site.as_deref().unwrap_or(""),
+                f.vendor,
+                f.model.unwrap_or(""),
+                f.serial.unwrap_or(""),
+                f.site.unwrap_or(""),
             ];
             h.update(parts.join("|").as_bytes());
         }
@@ -272,88 +268,87 @@ fn help(p: &PolicySummary, r: &super::RuleInfo) -> String {
     t
 }
 
-/// Writes `report` as a SARIF 2.1.0 log.
+/// Writes `report` (with the findings it holds in memory) as a SARIF 2.1.0 log.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut rules = Vec::new();
-    let mut index: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for p in &report.policies {
-        for r in &p.rules {
-            index.insert((p.id.as_str(), r.id.as_str()), rules.len());
-            rules.push(Rule {
-                id: format!("{}/{}", p.id, r.id),
-                name: &r.id,
-                short_description: Text {
-                    text: r.title.clone(),
-                },
-                full_description: Text {
-                    text: p.title.clone(),
-                },
-                help: Text { text: help(p, r) },
-                properties: RuleProperties {
-                    policy: &p.id,
-                    jurisdiction: &p.jurisdiction,
-                    kind: r.kind,
-                    effective: r.effective.to_string(),
-                    deadline: r.deadline.map(|d| d.to_string()),
-                    tags: vec!["tvcheck", &p.id, &p.jurisdiction],
-                },
-            });
-        }
-    }
-    let artifact_index: BTreeMap<&str, usize> = report
-        .inputs
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.path.as_str(), i))
-        .collect();
-    let artifacts = report
-        .inputs
-        .iter()
-        .map(|i| {
-            let (uri, uri_base_id) = path_uri(&i.path);
-            Artifact {
-                location: ArtifactLocation {
-                    uri,
-                    uri_base_id,
-                    index: None,
-                },
-                length: i.bytes,
-                hashes: BTreeMap::from([("sha-256", i.sha256.clone())]),
-            }
-        })
-        .collect();
-    let mut results = Vec::new();
+    let mut w = Writer::start(report, out)?;
+    let mut buf = Vec::new();
     for f in &report.findings {
-        let (Some(policy), Some(rule)) = (f.policy.as_deref(), f.rule.as_deref()) else {
-            continue;
+        buf.clear();
+        w.result(&f.view(), &mut buf)?;
+        out.write_all(&buf)?;
+    }
+    w.finish(report, out)
+}
+
+/// A SARIF log written as it goes: [`Writer::start`], a [`Writer::result`] per finding, then
+/// [`Writer::finish`].
+#[derive(Debug)]
+pub struct Writer {
+    /// Each rule's index in the driver's `rules`, by (policy, rule).
+    index: BTreeMap<(String, String), usize>,
+    /// A baseline is in use: results say whether they are new.
+    baseline: bool,
+    /// Results written.
+    count: u64,
+}
+
+impl Writer {
+    /// Writes the log up to the opening of the run's `results`.
+    pub fn start(report: &Report, out: &mut dyn Write) -> std::io::Result<Writer> {
+        let mut index = BTreeMap::new();
+        for p in &report.policies {
+            for r in &p.rules {
+                let at = index.len();
+                index.insert((p.id.clone(), r.id.clone()), at);
+            }
+        }
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"results\": ["
+        )?;
+        Ok(Writer {
+            index,
+            baseline: report.baseline.is_some(),
+            count: 0,
+        })
+    }
+
+    /// Appends one finding's result, on a line of its own, to `buf` (nothing for an ok item
+    /// listed with `--all`).
+    pub fn result(&mut self, f: &RowRef<'_>, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let (Some(policy), Some(rule)) = (f.policy, f.rule) else {
+            return Ok(());
         };
         let level = match f.verdict {
             Verdict::Violation => "error",
             Verdict::Review => "warning",
             Verdict::Waived => "note",
-            Verdict::Ok => continue,
+            Verdict::Ok => return Ok(()),
         };
-        let suppressions = match (f.verdict, &f.waiver) {
+        let suppressions = match (f.verdict, f.waiver) {
             (Verdict::Waived, w) => vec![Suppression {
                 kind: "external",
-                justification: format!("waived by {}", w.as_deref().unwrap_or("a waiver")),
+                justification: format!("waived by {}", w.unwrap_or("a waiver")),
             }],
             _ => Vec::new(),
         };
-        let (uri, uri_base_id) = path_uri(&f.file);
-        results.push(SarifResult {
+        let (uri, uri_base_id) = path_uri(f.file);
+        let result = SarifResult {
             rule_id: format!("{policy}/{rule}"),
-            rule_index: index.get(&(policy, rule)).copied(),
+            rule_index: self
+                .index
+                .get(&(policy.to_string(), rule.to_string()))
+                .copied(),
             level,
             message: Text {
-                text: f.reason.clone(),
+                text: f.reason.to_string(),
             },
             locations: vec![Location {
                 physical_location: PhysicalLocation {
                     artifact_location: ArtifactLocation {
                         uri,
                         uri_base_id,
-                        index: artifact_index.get(f.file.as_str()).copied(),
+                        index: None,
                     },
                     region: Region {
                         start_line: f.line.max(1),
@@ -362,32 +357,79 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }],
             partial_fingerprints: BTreeMap::from([("tvcheck/v1", fingerprint(f))]),
             suppressions,
-            baseline_state: report.baseline.as_ref().map(|_| {
-                if f.in_baseline {
-                    "unchanged"
-                } else {
-                    "new"
-                }
+            baseline_state: self.baseline.then_some(if f.in_baseline {
+                "unchanged"
+            } else {
+                "new"
             }),
             properties: ResultProperties {
                 verdict: f.verdict.as_str(),
-                asset_id: f.asset_id.as_deref(),
-                vendor: &f.vendor,
-                model: f.model.as_deref(),
-                site: f.site.as_deref(),
-                entry: f.entry.as_deref(),
+                asset_id: f.asset_id,
+                vendor: f.vendor,
+                model: f.model,
+                site: f.site,
+                entry: f.entry,
                 match_kind: f.match_kind.map(|m| m.as_str()),
                 score: f.score,
                 deadline: f.deadline.map(|d| d.to_string()),
                 days_left: f.days_left,
-                waiver: f.waiver.as_deref(),
+                waiver: f.waiver,
             },
+        };
+        buf.extend_from_slice(if self.count == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
         });
+        crate::escape::json_to_writer_compact(&mut *buf, &result)?;
+        self.count += 1;
+        Ok(())
     }
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
+
+    /// Closes the results and writes the rest of the run: the rules, the artifacts (each input
+    /// with its SHA-256), the invocation with what could not be read, the properties.
+    pub fn finish(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut rules = Vec::new();
+        for p in &report.policies {
+            for r in &p.rules {
+                rules.push(Rule {
+                    id: format!("{}/{}", p.id, r.id),
+                    name: &r.id,
+                    short_description: Text {
+                        text: r.title.clone(),
+                    },
+                    full_description: Text {
+                        text: p.title.clone(),
+                    },
+                    help: Text { text: help(p, r) },
+                    properties: RuleProperties {
+                        policy: &p.id,
+                        jurisdiction: &p.jurisdiction,
+                        kind: r.kind,
+                        effective: r.effective.to_string(),
+                        deadline: r.deadline.map(|d| d.to_string()),
+                        tags: vec!["tvcheck", &p.id, &p.jurisdiction],
+                    },
+                });
+            }
+        }
+        let artifacts = report
+            .inputs
+            .iter()
+            .map(|i| {
+                let (uri, uri_base_id) = path_uri(&i.path);
+                Artifact {
+                    location: ArtifactLocation {
+                        uri,
+                        uri_base_id,
+                        index: None,
+                    },
+                    length: i.bytes,
+                    hashes: BTreeMap::from([("sha-256", i.sha256.clone())]),
+                }
+            })
+            .collect();
+        let rest = RunRest {
             tool: Tool {
                 driver: Driver {
                     name: report.tool.name,
@@ -413,7 +455,6 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     }))
                     .collect(),
             }],
-            results,
             properties: RunProperties {
                 as_of: report.as_of.to_string(),
                 generated_at: &report.generated_at,
@@ -422,10 +463,29 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 registry_sha256: &report.registry.sha256,
                 waivers_sha256: report.waivers.as_ref().map(|w| w.sha256.as_str()),
             },
-        }],
-    };
-    crate::escape::json_to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+        };
+        out.write_all(if self.count == 0 {
+            b"],\n"
+        } else {
+            b"\n      ],\n"
+        })?;
+        // The pretty members of the rest of the run, without their braces, indented to sit in
+        // the run object.
+        let text = crate::escape::json_to_vec_pretty(&rest)?;
+        let text = String::from_utf8_lossy(&text);
+        let inner = text
+            .strip_prefix("{\n")
+            .and_then(|t| t.strip_suffix("\n}"))
+            .unwrap_or(&text);
+        for (i, line) in inner.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"    ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(b"\n    }\n  ]\n}\n")
+    }
 }
 
 #[cfg(test)]
@@ -502,7 +562,7 @@ mod tests {
         r.findings[0].asset_id = None;
         let want = Sha256::digest(b"lt-5g/non-member-manufacturer\nHuawei|BBU5900||Vilnius");
         assert_eq!(
-            fingerprint(&r.findings[0]),
+            fingerprint(&r.findings[0].view()),
             want.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
     }

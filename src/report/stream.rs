@@ -5,9 +5,11 @@
 //! temporary file once it grows, and is copied out only when the run succeeded, so a failed
 //! run never prints half a report.
 //!
-//! Only formats whose findings are a flat run of text between a head and a tail stream (JSON,
-//! JSON Lines and CSV); the others (table, Markdown, HTML, SARIF, JUnit) group or index findings and keep
-//! them in memory.
+//! Every format streams. JSON, JSON Lines, CSV and SARIF write each finding as it comes,
+//! between a head and a tail; JUnit writes each into its suite's buffer (memory, then a
+//! temporary file) and puts the document together at the end. Table, Markdown and HTML show
+//! the findings grouped, with the first rows of each group, which the report gathers in
+//! bounded memory while the check runs ([`super::groups`]): they are written whole at the end.
 
 use std::io::Write;
 use std::path::Path;
@@ -18,7 +20,7 @@ use crate::output::{AtomicFile, Spill};
 
 /// Whether findings in `format` can be streamed.
 pub fn streamable(format: Format) -> bool {
-    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
+    Format::ALL.contains(&format)
 }
 
 /// Where a streamed report goes.
@@ -39,6 +41,12 @@ struct Sink {
     count: u64,
     /// Reused buffer for one finding's text.
     buf: Vec<u8>,
+    /// How a table is drawn.
+    style: super::table::Style,
+    /// The SARIF log's state (rule indexes), once started.
+    sarif: Option<super::sarif::Writer>,
+    /// The JUnit document's suites, once started.
+    junit: Option<super::junit::Writer>,
 }
 
 impl Sink {
@@ -67,11 +75,20 @@ impl Sink {
 
     fn start(&mut self, report: &Report) -> std::io::Result<()> {
         let format = self.format;
+        if format == Format::Junit {
+            self.junit = Some(super::junit::Writer::start(report));
+            return Ok(());
+        }
+        if format == Format::Sarif {
+            let w = super::sarif::Writer::start(report, self.out())?;
+            self.sarif = Some(w);
+            return Ok(());
+        }
         let out = self.out();
         match format {
             Format::Json => super::json::head(report, out),
-            Format::Jsonl => Ok(()),
             Format::Csv => super::csv::head(out),
+            Format::Jsonl | Format::Table | Format::Markdown | Format::Html => Ok(()),
             _ => Err(unstreamable(format)),
         }
     }
@@ -86,7 +103,24 @@ impl Sink {
                 buf.push(b'\n');
             }
             Format::Csv => super::csv::finding(f, &mut buf)?,
-            format => return Err(unstreamable(format)),
+            Format::Sarif => match &mut self.sarif {
+                Some(w) => w.result(f, &mut buf)?,
+                None => return Err(unstreamable(self.format)),
+            },
+            Format::Junit => {
+                self.buf = buf;
+                self.count += 1;
+                return match &mut self.junit {
+                    Some(w) => w.case(f),
+                    None => Err(unstreamable(self.format)),
+                };
+            }
+            // Grouped formats take their rows from the report's groups at the end.
+            Format::Table | Format::Markdown | Format::Html => {
+                self.buf = buf;
+                self.count += 1;
+                return Ok(());
+            }
         }
         self.out().write_all(&buf)?;
         self.buf = buf;
@@ -95,13 +129,24 @@ impl Sink {
     }
 
     fn finish(&mut self, report: &Report) -> std::io::Result<()> {
-        let (format, count) = (self.format, self.count);
+        let (format, count, style) = (self.format, self.count, self.style);
+        let sarif = self.sarif.take();
+        let junit = self.junit.take();
         let out = self.out();
         match format {
             Format::Json => super::json::tail(report, count, out)?,
             Format::Jsonl => super::json::lines_tail(report, out)?,
             Format::Csv => {}
-            _ => return Err(unstreamable(format)),
+            Format::Table => super::table::render_styled(report, out, style)?,
+            Format::Markdown | Format::Html => super::render(report, format, out)?,
+            Format::Sarif => match sarif {
+                Some(w) => w.finish(report, out)?,
+                None => return Err(unstreamable(format)),
+            },
+            Format::Junit => match junit {
+                Some(w) => w.finish(report, out)?,
+                None => return Err(unstreamable(format)),
+            },
         }
         out.flush()
     }
@@ -151,17 +196,28 @@ impl Streamed {
             target: Target::File(AtomicFile::create(path)?),
             count: 0,
             buf: Vec::new(),
+            style: super::table::Style::default(),
+            sarif: None,
+            junit: None,
         });
         Ok(())
     }
 
     /// Adds a report for standard output (`format` must be [`streamable`]).
     pub fn stdout(&mut self, format: Format) {
+        self.stdout_styled(format, super::table::Style::default());
+    }
+
+    /// Adds a report for standard output, a table drawn in `style`.
+    pub fn stdout_styled(&mut self, format: Format, style: super::table::Style) {
         self.sinks.push(Sink {
             format,
             target: Target::Stdout(Spill::new(self.limit)),
             count: 0,
             buf: Vec::new(),
+            style,
+            sarif: None,
+            junit: None,
         });
     }
 

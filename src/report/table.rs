@@ -1,4 +1,5 @@
-//! Human-readable rendering: a summary line per input, a findings table and the totals.
+//! Human-readable rendering: a summary line per input, the findings grouped by entry and rule
+//! with their counts, the first rows of each group, and the totals.
 //!
 //! Every string taken from the report is shown with control and bidirectional characters in
 //! their visible form ([`crate::escape`]), so no value or file name can write to the terminal
@@ -30,6 +31,32 @@ fn or_dash(s: Option<&str>) -> String {
 
 /// The line every human-readable report shows when the registry was not verified.
 pub const UNVERIFIED: &str = "warning: the registry was not verified against its change log (--no-verify-registry): its content may have been changed outside tvcheck";
+
+/// Styles and sizes a table for `style`: the given width, the terminal's, or 160 columns.
+fn size(t: &mut Table, style: Style) {
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    match (style.width, terminal_width()) {
+        (Some(w), _) => {
+            t.set_width(w);
+        }
+        (None, Some((w, _))) => {
+            t.set_width(w);
+        }
+        (None, None) if style.tty => {
+            // A terminal that reports no usable size (some pseudo-terminals say 0).
+            if t.width().is_none_or(|w| w < 60) {
+                t.set_width(120);
+            }
+        }
+        (None, None) => {
+            t.set_width(160);
+        }
+    }
+}
 
 /// Writes `report` as plain text tables (no colour; for files and pipes).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -88,7 +115,41 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             V(&s.reason)
         )?;
     }
-    if !report.findings.is_empty() {
+    let groups = &report.finding_groups;
+    if !groups.is_empty() {
+        let mut g = Table::new();
+        g.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                "entry",
+                "policy/rule",
+                "violations",
+                "reviews",
+                "waived",
+                "ok",
+                "shown",
+            ]);
+        size(&mut g, style);
+        for grp in groups.sorted() {
+            g.add_row(vec![
+                visible(&grp.entry_text()).into_owned(),
+                visible(&grp.rule_text()).into_owned(),
+                grp.violations.to_string(),
+                grp.reviews.to_string(),
+                grp.waived.to_string(),
+                grp.ok.to_string(),
+                format!("{} of {}", grp.rows.len(), grp.count()),
+            ]);
+        }
+        writeln!(out, "findings by entry and rule:")?;
+        writeln!(out, "{g}")?;
+        if groups.untracked > 0 {
+            writeln!(
+                out,
+                "  and {} findings of further entries and rules, counted only",
+                groups.untracked
+            )?;
+        }
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
@@ -103,29 +164,8 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
                 "deadline",
                 "why",
             ]);
-        if style.color {
-            t.enforce_styling();
-        } else {
-            t.force_no_tty();
-        }
-        match (style.width, terminal_width()) {
-            (Some(w), _) => {
-                t.set_width(w);
-            }
-            (None, Some((w, _))) => {
-                t.set_width(w);
-            }
-            (None, None) if style.tty => {
-                // A terminal that reports no usable size (some pseudo-terminals say 0).
-                if t.width().is_none_or(|w| w < 60) {
-                    t.set_width(120);
-                }
-            }
-            (None, None) => {
-                t.set_width(160);
-            }
-        }
-        for f in &report.findings {
+        size(&mut t, style);
+        for f in groups.rows() {
             let verdict_cell = {
                 let text = match &f.waiver {
                     Some(w) => format!("waived ({})", V(w)),
@@ -171,6 +211,9 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
             ]);
         }
         writeln!(out, "{t}")?;
+        if let Some(text) = groups.hidden_text() {
+            writeln!(out, "{text}")?;
+        }
     }
     if let Some(since) = &report.since {
         writeln!(

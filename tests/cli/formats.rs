@@ -149,6 +149,7 @@ fn csv_neutralises_formula_cells() {
         [
             "file",
             "line",
+            "sheet",
             "asset_id",
             "vendor",
             "model",
@@ -156,6 +157,12 @@ fn csv_neutralises_formula_cells() {
             "site",
             "domain",
             "quantity",
+            "country",
+            "installed",
+            "purpose",
+            "network",
+            "category",
+            "origin",
             "policy",
             "rule",
             "verdict",
@@ -165,35 +172,40 @@ fn csv_neutralises_formula_cells() {
             "entry",
             "entry_name",
             "match",
+            "tier",
             "score",
+            "confidence",
             "reason"
         ]
     );
+    let headers = rd.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 6);
-    let p4 = rows.iter().find(|r| &r[2] == "P4").unwrap();
-    assert_eq!(&p4[3], "'=HYPERLINK(\"http://x\")");
-    assert!(p4[3].starts_with("'="));
+    let p4 = rows.iter().find(|r| &r[col("asset_id")] == "P4").unwrap();
+    assert_eq!(&p4[col("vendor")], "'=HYPERLINK(\"http://x\")");
     // The reason quotes the vendor mid-sentence: it does not start with a formula character.
-    assert!(p4[19].starts_with("unidentified manufacturer: vendor '=HYPERLINK"));
+    assert!(p4[col("reason")].starts_with("unidentified manufacturer: vendor '=HYPERLINK"));
     // tvcheck's own numbers stay numbers, negative days included.
     let p1 = rows
         .iter()
-        .find(|r| &r[2] == "P1" && &r[9] == "lt-5g")
+        .find(|r| &r[col("asset_id")] == "P1" && &r[col("policy")] == "lt-5g")
         .unwrap();
-    assert_eq!(&p1[1], "2");
-    assert_eq!(&p1[13], "-152");
-    assert_eq!(&p1[18], "1.0");
+    assert_eq!(&p1[col("line")], "2");
+    assert_eq!(&p1[col("days_left")], "-152");
+    assert_eq!(&p1[col("score")], "1.0");
+    assert_eq!(&p1[col("tier")], "curated");
+    assert_eq!(&p1[col("confidence")], "confirmed");
     let p2 = rows
         .iter()
-        .find(|r| &r[2] == "P2" && &r[9] == "lt-5g")
+        .find(|r| &r[col("asset_id")] == "P2" && &r[col("policy")] == "lt-5g")
         .unwrap();
-    assert_eq!(&p2[11], "waived");
-    assert_eq!(&p2[14], "W-2026-017");
+    assert_eq!(&p2[col("verdict")], "waived");
+    assert_eq!(&p2[col("waiver")], "W-2026-017");
     // No cell of any row begins with a formula character.
     for r in &rows {
         for (i, cell) in r.iter().enumerate() {
-            if i == 13 {
+            if i == col("days_left") {
                 continue;
             }
             assert!(
@@ -239,37 +251,94 @@ fn html_is_escaped_and_self_contained() {
     }
     assert!(html.contains("<style>"));
     assert!(html.contains("<svg class=\"chart\""));
-    // Sites in name order, items without a site last.
-    let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
-    assert!(pos("<h3>&quot;&gt;&lt;img") < pos("<h3>Kaunas"));
-    assert!(pos("<h3>Kaunas") < pos("<h3>Riga"));
-    assert!(pos("<h3>Riga") < pos("<h3>Vilnius"));
+    // Sites are shown under each row's location, escaped.
+    assert!(
+        html.contains("<span class=\"small\">Kaunas</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"small\">&quot;&gt;&lt;img"),
+        "{html}"
+    );
 }
 
 #[test]
-fn html_lists_items_without_a_site_last() {
+fn human_formats_group_findings_and_show_a_bounded_number_of_rows() {
     let env = Env::new();
-    env.file(
-        "inv.csv",
-        "asset_id,vendor,site\nA1,Huawei,\nA2,ZTE,Zagreb\nA3,Huawei,Athens\n",
-    );
-    let out = env.run_env(
-        &[
+    let mut csv = String::from("asset_id,vendor,site\n");
+    for i in 0..25 {
+        csv.push_str(&format!("H{i},Huawei,Athens\n"));
+    }
+    for i in 0..3 {
+        csv.push_str(&format!("Z{i},ZTE,Zagreb\n"));
+    }
+    csv.push_str("E1,Ericsson,Oslo\n");
+    env.file("inv.csv", csv);
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
             "check",
             "inv.csv",
             "--as-of",
             "2026-06-01",
             "--format",
-            "html",
-        ],
-        &[EPOCH],
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let out = env.run_env(&args, &[EPOCH, ("COLUMNS", "200")]);
+        out.code(1);
+        out.stdout
+    };
+    // Every format counts every finding per group; rows stop at 10 per group by default.
+    let html = run("html", &[]);
+    let huawei = html.find("<h3>huawei (Huawei").unwrap();
+    let zte = html.find("<h3>zte (ZTE").unwrap();
+    assert!(huawei < zte, "most findings first among equal verdicts");
+    assert!(html.contains("25 findings"), "{html}");
+    assert!(
+        html.contains("And 15 more findings (at most 10 shown per group"),
+        "{html}"
     );
-    out.code(1);
-    let html = &out.stdout;
-    let athens = html.find("<h3>Athens").unwrap();
-    let zagreb = html.find("<h3>Zagreb").unwrap();
-    let none = html.find("<h3>(no site)").unwrap();
-    assert!(athens < zagreb && zagreb < none);
+    assert_eq!(
+        html.matches("<span class=\"small\">Athens</span>").count(),
+        10
+    );
+    assert_eq!(
+        html.matches("<span class=\"small\">Zagreb</span>").count(),
+        3
+    );
+    let table = run("table", &[]);
+    assert!(table.contains("10 of 25"), "{table}");
+    assert!(table.contains("3 of 3"), "{table}");
+    assert!(
+        table.contains("15 more findings not shown (at most 10 per group here)"),
+        "{table}"
+    );
+    // 13 rows, and the input's summary line.
+    assert_eq!(table.matches("inv.csv:").count(), 14, "{table}");
+    let md = run("markdown", &["--rows-per-group", "2"]);
+    assert!(md.contains("| 25 | 0 | 0 | 0 | 2 of 25 |"), "{md}");
+    assert!(md.contains("24 more findings not shown"), "{md}");
+    // Raised, every row is shown and nothing is said to be missing.
+    let all = run("table", &["--rows-per-group", "100"]);
+    assert_eq!(all.matches("inv.csv:").count(), 29, "{all}");
+    assert!(!all.contains("not shown"), "{all}");
+    // The machine formats list every finding whatever the flag.
+    let json = env
+        .run_env(
+            &[
+                "check",
+                "inv.csv",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+                "--rows-per-group",
+                "1",
+            ],
+            &[EPOCH],
+        )
+        .json();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 28);
 }
 
 pub(crate) use crate::support::{assert_valid, report_schema, Offline};
