@@ -6,6 +6,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The library never writes to the terminal: what it has to say goes back to its caller (the
+// binary's `cli` module prints). CI's clippy run (`-D warnings`) enforces it.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
 pub mod check;

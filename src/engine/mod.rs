@@ -1458,6 +1458,9 @@ fn join_or(items: &[String]) -> String {
 }
 
 #[cfg(test)]
+mod table_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

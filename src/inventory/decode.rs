@@ -88,10 +88,39 @@ pub enum Refusal {
     Binary,
 }
 
-/// Whether `sample` looks like UTF-16 text without a byte-order mark (ASCII text in UTF-16 has
-/// a NUL in every other byte): `Some(little_endian)`.
-fn utf16_without_bom(sample: &[u8]) -> Option<bool> {
-    let sample = &sample[..sample.len().min(256)];
+/// How [`utf16_without_bom`] tells UTF-16 text without a byte-order mark by its NUL bytes.
+/// ASCII text in UTF-16 has a NUL in every other byte: at least 80% of the even or of the odd
+/// bytes of the sample are NULs (and the sample holds at least 8 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Utf16Nuls {
+    /// How many bytes from the start are looked at.
+    pub sample: usize,
+    /// The other half must also be mostly text: at most 20% of it NULs. Without this, a run
+    /// of NULs or ASCII text in UTF-32 counts as UTF-16 too.
+    pub other_half_text: bool,
+}
+
+impl Utf16Nuls {
+    /// Telling a file's format apart ([`super::sniff`]): the first 4,096 bytes, whatever
+    /// the other half holds. A file this calls UTF-16 and the decoder does not is refused
+    /// as binary data by the reader.
+    pub const FORMAT: Utf16Nuls = Utf16Nuls {
+        sample: 4096,
+        other_half_text: false,
+    };
+    /// Choosing the encoding to decode in ([`choose`]): the first 256 bytes, the other half
+    /// mostly text.
+    pub const ENCODING: Utf16Nuls = Utf16Nuls {
+        sample: 256,
+        other_half_text: true,
+    };
+}
+
+/// Whether `head` looks like UTF-16 text without a byte-order mark, as `test` tells it:
+/// `Some(little_endian)` (little-endian when the odd bytes hold more NULs: 'v' 0 'e' 0 ...).
+/// The one UTF-16 detection of the inventory readers.
+pub fn utf16_without_bom(head: &[u8], test: Utf16Nuls) -> Option<bool> {
+    let sample = &head[..head.len().min(test.sample)];
     let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
     let nul_odd = sample
         .iter()
@@ -100,13 +129,9 @@ fn utf16_without_bom(sample: &[u8]) -> Option<bool> {
         .filter(|&&b| b == 0)
         .count();
     let half = sample.len() / 2;
-    if half >= 4 && nul_even.max(nul_odd) * 10 >= half * 8 && nul_even.min(nul_odd) * 10 <= half * 2
-    {
-        // NULs in the odd bytes: 'v' 0 'e' 0 ... is little-endian.
-        Some(nul_odd > nul_even)
-    } else {
-        None
-    }
+    let one_half_nuls = half >= 4 && nul_even.max(nul_odd) * 10 >= half * 8;
+    let other_half_text = !test.other_half_text || nul_even.min(nul_odd) * 10 <= half * 2;
+    (one_half_nuls && other_half_text).then_some(nul_odd > nul_even)
 }
 
 /// Chooses the encoding of a file from its first bytes `head` (`whole`: they are the whole
@@ -133,7 +158,7 @@ pub fn choose(
             overridden: None,
         });
     }
-    if let Some(little) = utf16_without_bom(head) {
+    if let Some(little) = utf16_without_bom(head, Utf16Nuls::ENCODING) {
         return Ok(Choice {
             encoding: if little { UTF_16LE } else { UTF_16BE },
             how: How::Detected,
@@ -373,6 +398,85 @@ mod tests {
         assert_eq!(for_label("replacement"), None);
         assert_eq!(for_label("klingon"), None);
         assert_eq!(for_label(" UTF-16 ").unwrap().name(), "UTF-16LE");
+    }
+
+    /// `n` times the two bytes `pair`.
+    fn pairs(pair: &[u8; 2], n: usize) -> Vec<u8> {
+        pair.repeat(n)
+    }
+
+    #[test]
+    fn utf16_by_nul_bytes_at_the_edges() {
+        let utf32le = b"v\0\0\0e\0\0\0n\0\0\0d\0\0\0".to_vec();
+        // 300 bytes of ASCII, then UTF-16LE to byte 4,096 (and the reverse).
+        let ascii_then_utf16 = [b"a".repeat(300), pairs(b"v\0", 1898)].concat();
+        let utf16_then_ascii = [pairs(b"v\0", 128), b"a".repeat(3840)].concat();
+        let mut other_half_20 = pairs(b"v\0", 10);
+        other_half_20[0] = 0;
+        other_half_20[2] = 0;
+        let mut other_half_30 = other_half_20.clone();
+        other_half_30[4] = 0;
+        // (case, head, as FORMAT tells it, as ENCODING tells it)
+        type Case = (&'static str, Vec<u8>, Option<bool>, Option<bool>);
+        let cases: Vec<Case> = vec![
+            (
+                "LE, 8 bytes",
+                b"v\0e\0n\0d\0".to_vec(),
+                Some(true),
+                Some(true),
+            ),
+            (
+                "BE, 8 bytes",
+                b"\0v\0e\0n\0d".to_vec(),
+                Some(false),
+                Some(false),
+            ),
+            ("7 bytes: too short", b"v\0e\0n\0d".to_vec(), None, None),
+            ("no NULs", b"vendor,model\n".to_vec(), None, None),
+            // 8 of 10 odd bytes NUL is enough, 7 is not.
+            (
+                "80% NULs",
+                b"a\0b\0c\0d\0e\0f\0g\0h\0ij".to_vec(),
+                Some(true),
+                Some(true),
+            ),
+            (
+                "70% NULs",
+                b"a\0b\0c\0d\0e\0f\0g\0hxij".to_vec(),
+                None,
+                None,
+            ),
+            // The other half: 20% NULs still text, 30% not (for the decoder).
+            ("other half 20% NULs", other_half_20, Some(true), Some(true)),
+            ("other half 30% NULs", other_half_30, Some(true), None),
+            // Only the format test takes these for UTF-16.
+            ("all NULs", vec![0; 8], Some(false), None),
+            ("UTF-32LE", utf32le, Some(true), None),
+            // Each looks at its own sample: 4,096 bytes and 256.
+            ("ASCII then UTF-16", ascii_then_utf16, Some(true), None),
+            ("UTF-16 then ASCII", utf16_then_ascii, None, Some(true)),
+        ];
+        for (case, head, format, encoding) in cases {
+            assert_eq!(
+                utf16_without_bom(&head, Utf16Nuls::FORMAT),
+                format,
+                "{case}: FORMAT"
+            );
+            assert_eq!(
+                utf16_without_bom(&head, Utf16Nuls::ENCODING),
+                encoding,
+                "{case}: ENCODING"
+            );
+            // What the decoder makes of it.
+            let chosen = choose(&head, true, None).map(|c| (c.name(), c.how));
+            let expected = match encoding {
+                Some(true) => Ok(("UTF-16LE", How::Detected)),
+                Some(false) => Ok(("UTF-16BE", How::Detected)),
+                None if head.contains(&0) => Err(Refusal::Binary),
+                None => Ok(("UTF-8", How::Utf8)),
+            };
+            assert_eq!(chosen, expected, "{case}: choose");
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::decode::{utf16_without_bom, Utf16Nuls};
+
 /// How many bytes are looked at.
 pub const HEAD_BYTES: u64 = 64 * 1024;
 
@@ -20,7 +22,8 @@ pub enum Content {
         /// It carries an `EncryptionInfo` stream: a password-protected OOXML document.
         encrypted: bool,
     },
-    /// UTF-16 text.
+    /// UTF-16 text: a UTF-16 byte-order mark, or NUL bytes as
+    /// [`super::decode::utf16_without_bom`] tells them with [`Utf16Nuls::FORMAT`].
     Utf16,
     /// Binary data of some other kind (NUL bytes).
     Binary,
@@ -88,16 +91,7 @@ pub fn sniff(head: &[u8]) -> Content {
     }
     let sample = &head[..head.len().min(4096)];
     if sample.contains(&0) {
-        // ASCII text in UTF-16 without a byte-order mark has a NUL in every other byte.
-        let nul_odd = sample
-            .iter()
-            .skip(1)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count();
-        let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-        let half = sample.len() / 2;
-        if half >= 4 && nul_odd.max(nul_even) * 10 >= half * 8 {
+        if utf16_without_bom(head, Utf16Nuls::FORMAT).is_some() {
             return Content::Utf16;
         }
         return Content::Binary;
@@ -186,6 +180,39 @@ mod tests {
         assert_eq!(sniff(&cfb), Content::Cfb { encrypted: false });
         cfb.extend_from_slice(ENCRYPTION_INFO_UTF16);
         assert_eq!(sniff(&cfb), Content::Cfb { encrypted: true });
+    }
+
+    #[test]
+    fn utf16_or_binary_at_the_edges() {
+        // What the format test calls UTF-16 and the decoder does not (the CSV and TOML
+        // readers then refuse it as binary data), and the reverse; see
+        // `decode::tests::utf16_by_nul_bytes_at_the_edges`.
+        let cases: Vec<(&str, Vec<u8>, Content)> = vec![
+            ("all NULs", vec![0; 8], Content::Utf16),
+            ("7 NULs: too short", vec![0; 7], Content::Binary),
+            ("UTF-32LE", b"v\0\0\0e\0\0\0".to_vec(), Content::Utf16),
+            (
+                "ASCII then UTF-16",
+                [b"a".repeat(300), b"v\0".repeat(1898)].concat(),
+                Content::Utf16,
+            ),
+            (
+                "UTF-16 then ASCII",
+                [b"v\0".repeat(128), b"a".repeat(3840)].concat(),
+                Content::Binary,
+            ),
+            // A NUL after the first 4,096 bytes is not looked at.
+            (
+                "NUL past 4 KiB",
+                [b"a".repeat(4096), vec![0; 8]].concat(),
+                Content::Text { first: b'a' },
+            ),
+            ("BOM LE", b"\xFF\xFE".to_vec(), Content::Utf16),
+            ("BOM BE", b"\xFE\xFF\0v".to_vec(), Content::Utf16),
+        ];
+        for (case, head, expected) in cases {
+            assert_eq!(sniff(&head), expected, "{case}");
+        }
     }
 
     #[test]
