@@ -1,7 +1,8 @@
 //! Keeps `scripts/bench.sh` from rotting: runs it on 10,000 rows, one round, in quick mode,
 //! with this build's tvcheck and debug builds of the benchmark examples, in a temporary
-//! folder, and checks that every contender ran and the results table is there. Timings are
-//! never asserted (the machine may be busy); the counts are.
+//! folder, and checks that every contender ran on both inventories, that the results table
+//! and the targets are there. Timings and verdicts are never asserted (the machine may be
+//! busy); the counts are.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,11 +20,18 @@ fn table_row(stdout: &str, name: &str) -> Option<Vec<String>> {
         })
 }
 
-/// The value of `key=` in the line of `name` in the "what each contender found" section.
+/// The value of `key=` in the line of `name` in the first "what each contender found"
+/// section (the default inventory's).
 fn found(stdout: &str, name: &str, key: &str) -> Option<u64> {
+    found_in(stdout, "what each contender found", name, key)
+}
+
+/// The value of `key=` in the line of `name` in the section whose heading starts with
+/// `heading`.
+fn found_in(stdout: &str, heading: &str, name: &str, key: &str) -> Option<u64> {
     let mut cells = stdout
         .lines()
-        .skip_while(|l| !l.starts_with("what each contender found"))
+        .skip_while(|l| !l.starts_with(heading))
         .skip(1)
         .take_while(|l| !l.trim().is_empty())
         .map(str::split_whitespace)
@@ -183,8 +191,68 @@ fn bench_script_runs_and_prints_the_table() {
         stdout.contains("startup (10-row file, 5 runs): median "),
         "{ctx}"
     );
+
+    // The variant where most model strings are distinct: the same rows, the same findings.
+    let distinct = "what each contender found (last round), inventory distinct:";
+    assert_eq!(
+        found_in(&stdout, distinct, "floor", "rows"),
+        Some(10_000),
+        "{ctx}"
+    );
+    assert_eq!(
+        found_in(&stdout, distinct, "floor", "hits"),
+        Some(floor_hits),
+        "{ctx}"
+    );
+    assert_eq!(
+        found_in(&stdout, distinct, "tvcheck", "violations"),
+        found(&stdout, "tvcheck", "violations"),
+        "{ctx}"
+    );
+    // DuckDB runs only where its Python package is installed; it then finds what the floor
+    // finds. Either way the targets say what became of it.
+    if table_row(&stdout, "duckdb").is_some() {
+        assert_eq!(found(&stdout, "duckdb", "rows"), Some(10_000), "{ctx}");
+        assert_eq!(found(&stdout, "duckdb", "hits"), Some(floor_hits), "{ctx}");
+    }
     assert!(
-        stdout.contains("targets of issue 7"),
+        stdout.contains("targets of issue 18"),
         "no targets section{ctx}"
+    );
+    let targets: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("targets of issue 18"))
+        .collect();
+    for label in [
+        "tvcheck json -o FILE / floor <= 1.5",
+        "tvcheck --policy lt-5g json / floor <= 2.5",
+        "sqlite3 import+join / tvcheck >= 6",
+        "duckdb read_csv+join / tvcheck > 1",
+        "peak RSS of tvcheck (json, timed runs) <= 64 MiB",
+        "startup: check of a 10-row file <= 20 ms",
+    ] {
+        let line = targets
+            .iter()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no target {label:?}{ctx}"));
+        assert!(
+            ["PASS", "FAIL", "skipped"].iter().any(|v| line.contains(v)),
+            "{line}{ctx}"
+        );
+    }
+    // Every report format that tvcheck writes had its memory measured (with GNU time).
+    if stdout.contains("memory pass (one run each") {
+        for format in ["json", "csv", "table"] {
+            assert!(
+                targets.iter().any(|l| l
+                    .trim_start()
+                    .starts_with(&format!("peak RSS, --format {format} "))),
+                "no memory target for {format}{ctx}"
+            );
+        }
+    }
+    assert!(
+        targets.last().is_some_and(|l| l.starts_with("targets: ")),
+        "no targets tally at the end{ctx}"
     );
 }
