@@ -205,7 +205,8 @@ pub fn run(
         summary: Counts::default(),
         findings: Vec::new(),
         finding_groups: crate::report::groups::FindingGroups::new(cfg.rows_per_group),
-        dictionary: Default::default(),
+        entries: Default::default(),
+        lists: Default::default(),
         gate: Gate::default(),
     };
     // The entries and lists the findings refer to, written once at the end.
@@ -384,7 +385,7 @@ pub fn run(
         }
         report.inputs.push(InputInfo {
             path: input.display.to_string(),
-            format: reader.format().name(),
+            format: std::borrow::Cow::Borrowed(reader.format().name()),
             sha256,
             bytes,
             counts,
@@ -481,7 +482,9 @@ pub fn run(
         });
     }
     report.unidentified = unidentified.finish();
-    report.dictionary = referenced.resolve(registry);
+    let dictionary = referenced.resolve(registry);
+    report.entries = dictionary.entries;
+    report.lists = dictionary.lists;
     if let Some(s) = stream {
         s.finish(&report)?;
     }

@@ -134,6 +134,27 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str, kind: ErrorKind) -
     Ok(bytes)
 }
 
+/// Opens a regular file of at most `limit` bytes for streamed reading (never blocking on a
+/// FIFO), after the same checks as [`read_regular_file`].
+pub fn open_regular_file(
+    path: &Path,
+    limit: u64,
+    what: &str,
+    kind: ErrorKind,
+) -> Result<impl Read> {
+    let meta = check_regular(path, what, kind)?;
+    if meta.len() > limit {
+        return Err(too_big(kind, path, what, limit));
+    }
+    let read_err = |e: &std::io::Error| Error::io(kind, path, &format!("read the {what}"), e);
+    let file = open_nonblocking(path).map_err(|e| read_err(&e))?;
+    let meta = file.metadata().map_err(|e| read_err(&e))?;
+    if !meta.is_file() {
+        return Err(not_regular(kind, path, what, meta.file_type()));
+    }
+    Ok(std::io::BufReader::with_capacity(1 << 16, file.take(limit)))
+}
+
 /// The identity of a file: its device and inode on Unix, its canonical path elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FileId {

@@ -79,6 +79,18 @@ pub enum ReportCommand {
         #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
         db: Option<PathBuf>,
     },
+    /// Merge the JSON reports of shards of one audit (same registry, policies, as-of date,
+    /// waivers and baseline; each inventory in one shard) into one report: the findings of
+    /// each in turn, every count summed. Refuses reports made differently, naming how.
+    Merge {
+        /// Reports written by `tvcheck check --format json`, in the order their findings go.
+        #[arg(required = true, num_args = 2..)]
+        reports: Vec<PathBuf>,
+        /// Where to write the merged report (atomically; never over one of the reports);
+        /// default: standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// `tvcheck policy ...`

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod explain;
+mod merge;
 mod policy;
 mod registry;
 mod verify;
@@ -96,7 +97,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(args),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Policy(cmd) => policy::run(cmd),
-        Command::Report(cmd) => verify::run(cmd),
+        Command::Report(args::ReportCommand::Merge { reports, output }) => {
+            merge::run(reports, output)
+        }
+        Command::Report(args::ReportCommand::Verify { report, db }) => verify::run(report, db),
         Command::Explain(args) => explain::run(args),
     }
 }

@@ -1,13 +1,12 @@
 //! `tvcheck report verify`: recomputes the digests a JSON report records and says what changed.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tvcheck::escape::Visible as V;
 
 use serde::Deserialize;
 use tvcheck::{Error, ErrorKind, Location, Registry};
 
-use super::args::ReportCommand;
 use super::ExitStatus;
 
 #[derive(Deserialize)]
@@ -63,8 +62,7 @@ fn file_state(path: &str, want: &str) -> State {
     }
 }
 
-pub fn run(cmd: ReportCommand) -> anyhow::Result<ExitStatus> {
-    let ReportCommand::Verify { report, db } = cmd;
+pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
     let bytes = tvcheck::source::read_regular_file(
         &report,
         tvcheck::source::REPORT_LIMIT,

@@ -34,7 +34,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::registry::{RegistryData, Vendor};
 
 /// How an item was tied to a registry entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchKind {
     /// The vendor string is the entity's registered name.

@@ -10,7 +10,9 @@ use crate::ieee;
 use crate::registry::{Confidence, RegistryData, Vendor};
 
 /// Where the knowledge behind an identification comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     /// The registry compiled into tvcheck (`data/registry`): designated entities, their

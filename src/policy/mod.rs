@@ -146,7 +146,7 @@ pub struct Rule {
 }
 
 /// A citation of the legal basis.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Citation {
     /// The act, article or decision.
     pub citation: String,

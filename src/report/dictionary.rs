@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::RowRef;
 use crate::date::Date;
@@ -12,7 +12,7 @@ use crate::matcher::Tier;
 use crate::registry::{Confidence, ListDef, Listing, Registry, Scope, Vendor};
 
 /// The registry entries and lists a report's findings refer to, by id.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dictionary {
     /// Every entry a finding names (`entry`, the ids of its evidence `chain`, the entities of
     /// its `listings`), by id.
@@ -22,7 +22,7 @@ pub struct Dictionary {
 }
 
 /// A registry entry, as the findings that refer to it need it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntryInfo {
     /// Legal name.
     pub name: String,
@@ -36,7 +36,7 @@ pub struct EntryInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<ParentInfo>,
     /// Entities it is affiliated with (ids).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affiliates: Vec<String>,
     /// Sources of the identity facts.
     pub sources: Vec<String>,
@@ -48,7 +48,7 @@ pub struct EntryInfo {
 }
 
 /// A controlling parent link.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParentInfo {
     /// The parent's id.
     pub id: String,
@@ -59,7 +59,7 @@ pub struct ParentInfo {
 }
 
 /// One designation of an entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListingInfo {
     /// The list's id.
     pub list: String,
@@ -77,14 +77,14 @@ pub struct ListingInfo {
     /// `all` or `purpose-limited`.
     pub scope: Scope,
     /// The purposes a purpose-limited listing covers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purposes: Vec<String>,
     /// How well confirmed the listing is.
     pub confidence: Confidence,
 }
 
 /// A designating list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListInfo {
     /// Title.
     pub title: String,

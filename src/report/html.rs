@@ -208,8 +208,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "<footer>Made by {} {}. Items whose verdict is ok are counted{}.</footer>",
-        escape(report.tool.name),
-        escape(report.tool.version),
+        escape(&report.tool.name),
+        escape(&report.tool.version),
         if report.finding_groups.lists_ok() {
             " and listed"
         } else {
@@ -704,7 +704,7 @@ fn policies(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     "<tr><td class=\"nowrap\">{}</td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>{}</td></tr>",
                     escape(&r.id),
                     escape(&r.title),
-                    escape(r.kind),
+                    escape(&r.kind),
                     r.effective,
                     r.deadline.map_or_else(|| "–".to_string(), |d| d.to_string()),
                     escape(&r.remedy)
@@ -728,8 +728,8 @@ fn provenance(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "tool",
         format!(
             "{} {}",
-            escape(report.tool.name),
-            escape(report.tool.version)
+            escape(&report.tool.name),
+            escape(&report.tool.version)
         ),
     )?;
     item("generated at", escape(&report.generated_at))?;
@@ -812,7 +812,7 @@ fn provenance(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             format!(
                 "<strong>{}</strong> · {} · {} bytes · {}, {} · <code>sha256 {}</code>",
                 escape(&i.path),
-                escape(i.format),
+                escape(&i.format),
                 i.bytes,
                 plural(i.counts.items, "item", "items"),
                 escape(&counts_text([
@@ -949,7 +949,7 @@ pub(crate) mod tests {
                 rules: vec![RuleInfo {
                     id: "non-member-manufacturer".into(),
                     title: "Manufacturer registered outside the EU, NATO, EFTA and OECD".into(),
-                    kind: "country-test",
+                    kind: "country-test".into(),
                     effective: date("2021-05-25"),
                     deadline: Some(date("2025-12-31")),
                     remedy: "must be replaced".into(),
@@ -965,7 +965,7 @@ pub(crate) mod tests {
             }),
             inputs: vec![InputInfo {
                 path: "inv.csv".into(),
-                format: "csv",
+                format: "csv".into(),
                 sha256: "27f8d62a8e74fb59474f925e39b5e3f2135385e676b5c3c7b8e6fb4db435fea3".into(),
                 bytes: 203,
                 counts: counts.clone(),
@@ -994,7 +994,8 @@ pub(crate) mod tests {
             summary: counts,
             finding_groups: groups_of(&findings),
             findings,
-            dictionary: Default::default(),
+            entries: Default::default(),
+            lists: Default::default(),
             gate: Default::default(),
         }
     }

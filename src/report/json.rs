@@ -17,7 +17,7 @@ use super::{
     WaiverSummary,
 };
 use crate::date::Date;
-use crate::report::dictionary::Dictionary;
+use crate::report::dictionary::{EntryInfo, ListInfo};
 
 /// The members before `findings`, in [`Report`]'s order.
 #[derive(Serialize)]
@@ -32,8 +32,8 @@ struct Head<'a> {
 /// The members after `findings`, in [`Report`]'s order.
 #[derive(Serialize)]
 struct Tail<'a> {
-    #[serde(flatten)]
-    dictionary: &'a Dictionary,
+    entries: &'a std::collections::BTreeMap<String, EntryInfo>,
+    lists: &'a std::collections::BTreeMap<String, ListInfo>,
     policies: &'a [PolicySummary],
     waivers: &'a Option<WaiverSummary>,
     inputs: &'a [InputInfo],
@@ -113,7 +113,8 @@ fn head_of(report: &Report) -> Head<'_> {
 
 fn tail_of(report: &Report) -> Tail<'_> {
     Tail {
-        dictionary: &report.dictionary,
+        entries: &report.entries,
+        lists: &report.lists,
         policies: &report.policies,
         waivers: &report.waivers,
         inputs: &report.inputs,

@@ -121,7 +121,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "tvcheck {} · registry {} (sha256 `{}`, {} vendors) · as of {}{} · generated {}",
-        escape(report.tool.version),
+        escape(&report.tool.version),
         escape(&r.source),
         escape(short(&r.sha256)),
         r.vendors,

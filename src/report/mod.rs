@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod merge;
 pub mod sarif;
 pub mod skeleton;
 pub mod stream;
@@ -16,7 +17,9 @@ pub mod table;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::engine::{AppliedListing, Assessment, Finding};
@@ -88,25 +91,25 @@ impl Format {
 }
 
 /// The tool that made the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
     /// Always `tvcheck`.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// The crate version.
-    pub version: &'static str,
+    pub version: Cow<'static, str>,
 }
 
 impl Default for ToolInfo {
     fn default() -> Self {
         ToolInfo {
-            name: "tvcheck",
-            version: env!("CARGO_PKG_VERSION"),
+            name: Cow::Borrowed("tvcheck"),
+            version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
         }
     }
 }
 
 /// Which registry produced the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegistryInfo {
     /// `embedded` or the database path.
     pub source: String,
@@ -129,7 +132,7 @@ pub struct RegistryInfo {
 }
 
 /// Counts of verdicts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Items read.
     pub items: u64,
@@ -268,7 +271,7 @@ pub const UNIDENTIFIED_PLACES: usize = 5;
 pub const UNIDENTIFIED_SHOWN: usize = 25;
 
 /// One vendor string that the registry could not identify, with its items.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnidentifiedVendor {
     /// The vendor as written in the inventories.
     pub vendor: String,
@@ -281,7 +284,7 @@ pub struct UnidentifiedVendor {
 
 /// The items the registry could not identify, grouped by vendor string: most items first,
 /// ties by the string.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unidentified {
     /// The vendor strings (at most [`UNIDENTIFIED_TRACKED`]).
     pub vendors: Vec<UnidentifiedVendor>,
@@ -367,12 +370,12 @@ impl UnidentifiedTally {
 }
 
 /// One inventory file read.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InputInfo {
     /// The file as shown to users.
     pub path: String,
     /// `csv` or `toml`.
-    pub format: &'static str,
+    pub format: Cow<'static, str>,
     /// SHA-256 of its bytes.
     pub sha256: String,
     /// Its size in bytes.
@@ -389,7 +392,7 @@ pub struct InputInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// How it was read: hidden sheets read, sheets passed over, an encoding detected, ...
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Values kept as written because they could not be understood (see the report's
     /// `warnings`).
@@ -924,7 +927,7 @@ impl<'a> RowRef<'a> {
 }
 
 /// Counts for one group of inputs (`--group-by dir`: one folder, e.g. one operator).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupSummary {
     /// The folder.
     pub group: String,
@@ -936,7 +939,7 @@ pub struct GroupSummary {
 }
 
 /// The baseline report the run was compared with.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BaselineInfo {
     /// The baseline report file.
     pub path: String,
@@ -949,7 +952,7 @@ pub struct BaselineInfo {
 }
 
 /// What `--since-registry` compared against, and the items whose verdict changed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SinceInfo {
     /// `revision N of PATH` or the earlier report's path.
     pub against: String,
@@ -960,7 +963,7 @@ pub struct SinceInfo {
 }
 
 /// An item whose verdict changed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerdictChange {
     /// Inventory file.
     pub file: String,
@@ -984,7 +987,7 @@ pub struct VerdictChange {
 
 /// Messages of one kind with their total count: parts of the inventories that could not be
 /// read (`skipped_rows`), or values kept as written (`warnings`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SkippedRows {
     /// How many.
     pub count: u64,
@@ -1003,7 +1006,7 @@ impl SkippedRows {
 }
 
 /// Whether everything the run was given was read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     /// Every record of every input was read and judged.
@@ -1016,7 +1019,7 @@ pub enum RunStatus {
 
 /// An input whose reading failed, at its start or part-way (the items read before the error
 /// were judged).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FailedInput {
     /// The file.
     pub path: String,
@@ -1025,7 +1028,7 @@ pub struct FailedInput {
 }
 
 /// A file skipped during a folder walk.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SkippedInput {
     /// The file.
     pub path: String,
@@ -1048,7 +1051,7 @@ impl From<crate::inventory::Skipped> for SkippedInput {
 }
 
 /// Per-policy provenance and counts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicySummary {
     /// Policy id.
     pub id: String,
@@ -1070,7 +1073,7 @@ pub struct PolicySummary {
 }
 
 /// What a report says about one rule of a policy.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleInfo {
     /// Rule id.
     pub id: String,
@@ -1078,7 +1081,7 @@ pub struct RuleInfo {
     pub title: String,
     /// Rule kind (`listed-entity`, `country-test`, `named-countries`, `named-entities`,
     /// `foreign-produced`).
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// In force from.
     pub effective: Date,
     /// Phase-out deadline.
@@ -1094,13 +1097,13 @@ impl RuleInfo {
         RuleInfo {
             id: r.id.clone(),
             title: r.title.clone(),
-            kind: match r.kind {
+            kind: Cow::Borrowed(match r.kind {
                 RuleKind::ListedEntity { .. } => "listed-entity",
                 RuleKind::CountryTest { .. } => "country-test",
                 RuleKind::NamedCountries { .. } => "named-countries",
                 RuleKind::NamedEntities { .. } => "named-entities",
                 RuleKind::ForeignProduced { .. } => "foreign-produced",
-            },
+            }),
             effective: r.effective,
             deadline: r.deadline,
             remedy: r.remedy.clone(),
@@ -1109,7 +1112,7 @@ impl RuleInfo {
 }
 
 /// The waivers file used, and which of its waivers did nothing.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WaiverSummary {
     /// The file.
     pub path: String,
@@ -1124,7 +1127,7 @@ pub struct WaiverSummary {
 }
 
 /// An expired waiver that would otherwise have applied.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExpiredWaiver {
     /// Waiver id.
     pub id: String,
@@ -1144,7 +1147,7 @@ pub struct Gate {
 }
 
 /// A whole run's result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Report {
     /// The tool.
     pub tool: ToolInfo,
@@ -1159,16 +1162,19 @@ pub struct Report {
     pub procurement: bool,
     /// Items that are not ok (all items with `--all`), in input order; empty when they were
     /// streamed into the reports as they were found. (JSON writes the members before it, the
-    /// findings and the members after it separately: see [`json`].)
+    /// findings and the members after it separately: see [`json`].) A report read back
+    /// ([`merge::read`]) holds none: its findings are read one by one.
+    #[serde(skip_deserializing)]
     pub findings: Vec<FindingRow>,
     /// The findings grouped by entry and rule, with the first rows of each: what the
     /// human-readable formats show (bounded, whether or not the findings were streamed).
     #[serde(skip)]
     pub finding_groups: groups::FindingGroups,
-    /// The registry entries and lists the findings refer to by id, each written once
-    /// (`entries`, `lists`).
-    #[serde(flatten)]
-    pub dictionary: dictionary::Dictionary,
+    /// The registry entries the findings refer to by id (their `entry`, evidence chains and
+    /// listed entities), each written once.
+    pub entries: BTreeMap<String, dictionary::EntryInfo>,
+    /// The lists the findings and those entries' listings name, each written once.
+    pub lists: BTreeMap<String, dictionary::ListInfo>,
     /// Policies evaluated, with their counts.
     pub policies: Vec<PolicySummary>,
     /// The waivers file, when one was given.

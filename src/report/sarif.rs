@@ -405,7 +405,7 @@ impl Writer {
                     properties: RuleProperties {
                         policy: &p.id,
                         jurisdiction: &p.jurisdiction,
-                        kind: r.kind,
+                        kind: &r.kind,
                         effective: r.effective.to_string(),
                         deadline: r.deadline.map(|d| d.to_string()),
                         tags: vec!["tvcheck", &p.id, &p.jurisdiction],
@@ -432,9 +432,9 @@ impl Writer {
         let rest = RunRest {
             tool: Tool {
                 driver: Driver {
-                    name: report.tool.name,
-                    version: report.tool.version,
-                    semantic_version: report.tool.version,
+                    name: &report.tool.name,
+                    version: &report.tool.version,
+                    semantic_version: &report.tool.version,
                     rules,
                 },
             },

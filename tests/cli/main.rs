@@ -20,6 +20,7 @@ mod identification;
 mod inventory;
 mod law_grid;
 mod matching_eval;
+mod merge;
 mod never_destroy;
 mod output_paths;
 mod policy;
