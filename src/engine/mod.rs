@@ -214,12 +214,11 @@ pub fn parse_installed(s: &str) -> Option<Date> {
     s.trim().get(..10).and_then(|d| d.parse().ok())
 }
 
+/// The manufacturer's country as an inventory writes it: an alpha-2 code (any case), an ISO
+/// short name, or a common form such as "Russia", "USA" or "UK" (as the origin column reads
+/// it).
 fn country_of_inventory(s: &str) -> Option<String> {
-    let t = s.trim();
-    if t.len() == 2 && crate::countries::is_alpha2(&t.to_ascii_uppercase()) {
-        return Some(t.to_ascii_uppercase());
-    }
-    crate::countries::code_for_name(t).map(str::to_string)
+    crate::countries::code_for_inventory(s).map(str::to_string)
 }
 
 impl<'r> Evaluator<'r> {

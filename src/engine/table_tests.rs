@@ -564,9 +564,10 @@ fn named_countries_and_territories() {
         ("controlled from a named state", as_of, false, QARVEX_SUB, &[], Violation, None),
         ("unknown vendor in a named state", as_of, false, STRANGER, &[("country", "Russian Federation")], Violation, None),
         ("unknown vendor in a named state, by code", as_of, false, STRANGER, &[("country", "ru")], Violation, None),
-        // The manufacturer's country column takes alpha-2 codes and ISO short names only;
-        // the origin column takes common names too ("Russia", "USA": countries::parse_list).
-        ("a common name as the maker's country", as_of, false, STRANGER, &[("country", "Russia")], Review, None),
+        // The manufacturer's country column takes common names as the origin column does.
+        ("a common name as the maker's country", as_of, false, STRANGER, &[("country", "Russia")], Violation, None),
+        ("a common name elsewhere", as_of, false, STRANGER, &[("country", "USA")], Fine, None),
+        ("not a country", as_of, false, STRANGER, &[("country", "Narnia")], Review, None),
         ("unknown vendor elsewhere", as_of, false, STRANGER, &[("country", "Finland")], Fine, None),
         ("unknown vendor, no country", as_of, false, STRANGER, &[], Review, None),
         ("a named territory as the maker's country", as_of, false, STRANGER, &[("country", "Crimea")], Violation, None),
