@@ -19,7 +19,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::report::{ItemContent, ItemDigest, RowRef};
+use crate::report::{ItemContent, ItemDigest, Row};
 
 /// The identities of the findings of a baseline report.
 #[derive(Debug, Default)]
@@ -102,15 +102,15 @@ impl Identity<'_> {
 }
 
 /// The identity of a finding of this run (a part inside a component adds its own reference).
-pub fn identity(f: &RowRef) -> String {
+pub fn identity(f: &Row) -> String {
     Identity {
-        file: f.file,
-        sheet: f.sheet,
+        file: &f.file,
+        sheet: f.sheet.as_deref(),
         line: f.line,
-        asset_id: f.asset_id,
-        entry: f.entry,
-        policy: f.policy,
-        rule: f.rule,
+        asset_id: f.asset_id.as_deref(),
+        entry: f.entry.as_deref(),
+        policy: f.policy.as_deref(),
+        rule: f.rule.as_deref(),
         part: f.extra("part_bom_ref"),
         digest: f.item_sha256,
     }
@@ -187,7 +187,7 @@ impl Baseline {
     }
 
     /// Whether the baseline already holds this finding.
-    pub fn contains(&self, f: &RowRef) -> bool {
+    pub fn contains(&self, f: &Row) -> bool {
         self.keys.contains(&identity(f))
     }
 }

@@ -13,7 +13,7 @@ use crate::registry::Registry;
 use crate::report::stream::Streamed;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
-    RegistryInfo, Report, RowRef, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
+    RegistryInfo, Report, Row, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
     Unidentified, UnidentifiedTally, WaiverSummary,
 };
 use crate::waiver::Waivers;
@@ -319,7 +319,7 @@ pub fn run(
                         let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
                         let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
                         for f in rows {
-                            let mut row = RowRef::new(item, &a, f);
+                            let mut row = Row::new(item, &a, f);
                             if row.verdict != Verdict::Ok {
                                 not_ok += 1;
                                 if baseline.is_some_and(|b| b.contains(&row)) {
@@ -337,7 +337,7 @@ pub fn run(
                             }
                             match stream.as_deref_mut() {
                                 Some(s) => s.push(&row)?,
-                                None => report.findings.push(row.to_row()),
+                                None => report.findings.push(row.clone().into_owned()),
                             }
                         }
                     }
@@ -500,9 +500,9 @@ pub type VerdictMap =
 pub fn verdict_map(report: &Report) -> VerdictMap {
     let mut map = VerdictMap::new();
     for (i, f) in report.findings.iter().enumerate() {
-        let entry = map.entry((f.file.clone(), f.line)).or_default();
+        let entry = map.entry((f.file.to_string(), f.line)).or_default();
         if let Some(p) = &f.policy {
-            let slot = entry.entry(p.clone()).or_insert((Verdict::Ok, i));
+            let slot = entry.entry(p.to_string()).or_insert((Verdict::Ok, i));
             if f.verdict > slot.0 {
                 *slot = (f.verdict, i);
             }
@@ -519,7 +519,7 @@ pub fn verdict_changes(before: &VerdictMap, now: &Report) -> Vec<crate::report::
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for f in &now.findings {
-        let key = (f.file.clone(), f.line);
+        let key = (f.file.to_string(), f.line);
         if !seen.insert(key.clone()) {
             continue;
         }
@@ -533,14 +533,14 @@ pub fn verdict_changes(before: &VerdictMap, now: &Report) -> Vec<crate::report::
             if was != is {
                 let reason = after.map_or_else(
                     || "no rule applies to it now".to_string(),
-                    |(_, i)| now.findings[i].reason.clone(),
+                    |(_, i)| now.findings[i].reason.to_string(),
                 );
                 out.push(crate::report::VerdictChange {
-                    file: f.file.clone(),
+                    file: f.file.to_string(),
                     line: f.line,
-                    asset_id: f.asset_id.clone(),
-                    vendor: f.vendor.clone(),
-                    model: f.model.clone(),
+                    asset_id: f.asset_id.as_deref().map(str::to_string),
+                    vendor: f.vendor.to_string(),
+                    model: f.model.as_deref().map(str::to_string),
                     policy: p.clone(),
                     before: was,
                     after: is,

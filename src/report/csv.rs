@@ -17,7 +17,7 @@
 
 use std::io::Write;
 
-use super::{Report, RowRef};
+use super::{Report, Row};
 
 /// The header row.
 pub const HEADER: [&str; 29] = [
@@ -64,7 +64,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = writer(out);
     w.write_record(HEADER)?;
     for f in &report.findings {
-        w.write_record(record(&f.view()))?;
+        w.write_record(record(f))?;
     }
     w.flush()
 }
@@ -77,46 +77,46 @@ pub fn head(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// One finding's CSV record, as [`render`] writes it (for streamed findings).
-pub fn finding(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn finding(f: &Row, out: &mut Vec<u8>) -> std::io::Result<()> {
     let mut w = writer(out);
     w.write_record(record(f))?;
     w.flush()
 }
 
 /// One finding's cells, in [`HEADER`] order.
-fn record(f: &RowRef) -> Vec<String> {
+fn record(f: &Row) -> Vec<String> {
     let text = |s: &str| neutralise(&crate::escape::visible(s));
     let opt = |s: Option<&str>| s.map(text).unwrap_or_default();
     vec![
-        text(f.file),
+        text(&f.file),
         f.line.to_string(),
-        opt(f.sheet),
-        opt(f.asset_id),
-        text(f.vendor),
-        opt(f.model),
-        opt(f.serial),
-        opt(f.site),
-        opt(f.domain),
+        opt(f.sheet.as_deref()),
+        opt(f.asset_id.as_deref()),
+        text(&f.vendor),
+        opt(f.model.as_deref()),
+        opt(f.serial.as_deref()),
+        opt(f.site.as_deref()),
+        opt(f.domain.as_deref()),
         f.quantity.map(|q| q.to_string()).unwrap_or_default(),
-        opt(f.country),
-        opt(f.installed),
-        opt(f.purpose),
-        opt(f.network),
-        opt(f.category),
-        opt(f.origin),
-        opt(f.policy),
-        opt(f.rule),
+        opt(f.country.as_deref()),
+        opt(f.installed.as_deref()),
+        opt(f.purpose.as_deref()),
+        opt(f.network.as_deref()),
+        opt(f.category.as_deref()),
+        opt(f.origin.as_deref()),
+        opt(f.policy.as_deref()),
+        opt(f.rule.as_deref()),
         text(f.verdict.as_str()),
         f.deadline.map(|d| text(&d.to_string())).unwrap_or_default(),
         f.days_left.map(|d| d.to_string()).unwrap_or_default(),
-        opt(f.waiver),
-        opt(f.entry),
-        opt(f.entry_name),
+        opt(f.waiver.as_deref()),
+        opt(f.entry.as_deref()),
+        opt(f.entry_name.as_deref()),
         f.match_kind.map(|m| text(m.as_str())).unwrap_or_default(),
         f.tier.map(|t| text(t.as_str())).unwrap_or_default(),
         f.score.map(score).unwrap_or_default(),
         f.confidence.map(|c| text(c.as_str())).unwrap_or_default(),
-        text(f.reason),
+        text(&f.reason),
     ]
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::RowRef;
+use super::Row;
 use crate::date::Date;
 use crate::matcher::Tier;
 use crate::registry::{Confidence, ListDef, Listing, Registry, Scope, Vendor};
@@ -114,22 +114,22 @@ pub struct Referenced {
 
 impl Referenced {
     /// Notes the entries and lists `row` refers to.
-    pub fn note(&mut self, row: &RowRef<'_>) {
+    pub fn note(&mut self, row: &Row<'_>) {
         let mut entry = |id: &str| {
             if !self.entries.contains(id) {
                 self.entries.insert(id.into());
             }
         };
-        if let Some(e) = row.entry {
+        if let Some(e) = row.entry.as_deref() {
             entry(e);
         }
         if let Some(ev) = &row.evidence {
             ev.chain.iter().for_each(|id| entry(id));
         }
-        for l in row.listings {
+        for l in row.listings.iter() {
             entry(&l.entity);
         }
-        for l in row.listings {
+        for l in row.listings.iter() {
             if !self.lists.contains(l.list.as_str()) {
                 self.lists.insert(l.list.as_str().into());
             }

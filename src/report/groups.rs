@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{FindingRow, RowRef};
+use super::{FindingRow, Row};
 use crate::model::Verdict;
 
 /// Rows shown per group unless `--rows-per-group` says otherwise.
@@ -133,12 +133,12 @@ impl FindingGroups {
     }
 
     /// Counts the item of `row` under its vendor label once, by its worst verdict.
-    fn tally_item(&mut self, row: &RowRef<'_>) {
+    fn tally_item(&mut self, row: &Row<'_>) {
         let same = self
             .pending
             .as_ref()
             .is_some_and(|(file, line, sheet, _, _)| {
-                *line == row.line && file == row.file && sheet.as_deref() == row.sheet
+                *line == row.line && **file == *row.file && sheet.as_deref() == row.sheet.as_deref()
             });
         if same {
             if let Some(p) = &mut self.pending {
@@ -149,12 +149,13 @@ impl FindingGroups {
         self.flush_item();
         let label = row
             .entry_name
+            .as_deref()
             .filter(|n| !n.is_empty())
-            .unwrap_or(row.vendor);
+            .unwrap_or(&row.vendor);
         self.pending = Some((
             row.file.to_string(),
             row.line,
-            row.sheet.map(str::to_string),
+            row.sheet.as_deref().map(str::to_string),
             label.to_string(),
             row.verdict,
         ));
@@ -208,22 +209,22 @@ impl FindingGroups {
     }
 
     /// Counts one finding, keeping its row while its group has fewer than `rows_per_group`.
-    pub fn push(&mut self, row: &RowRef<'_>) {
+    pub fn push(&mut self, row: &Row<'_>) {
         self.total += 1;
         self.tally_item(row);
         self.key.clear();
-        for part in [row.entry, row.policy, row.rule] {
-            self.key.push_str(part.unwrap_or(""));
+        for part in [&row.entry, &row.policy, &row.rule] {
+            self.key.push_str(part.as_deref().unwrap_or(""));
             self.key.push('\0');
         }
         let at = match self.index.get(self.key.as_str()) {
             Some(&i) => i,
             None if self.groups.len() < GROUPS_TRACKED => {
                 self.groups.push(FindingGroup {
-                    entry: row.entry.map(str::to_string),
-                    entry_name: row.entry_name.map(str::to_string),
-                    policy: row.policy.map(str::to_string),
-                    rule: row.rule.map(str::to_string),
+                    entry: row.entry.as_deref().map(str::to_string),
+                    entry_name: row.entry_name.as_deref().map(str::to_string),
+                    policy: row.policy.as_deref().map(str::to_string),
+                    rule: row.rule.as_deref().map(str::to_string),
                     violations: 0,
                     reviews: 0,
                     waived: 0,
@@ -247,7 +248,7 @@ impl FindingGroups {
             Verdict::Ok => g.ok += 1,
         }
         if g.rows.len() < self.rows_per_group && self.rows_kept < ROWS_KEPT {
-            g.rows.push(row.to_row());
+            g.rows.push(row.clone().into_owned());
             self.rows_kept += 1;
         }
     }
@@ -305,9 +306,9 @@ mod tests {
             .map(|i| {
                 let mut r = base.clone();
                 r.line = i as u64 + 2;
-                r.entry = Some(entry.into());
-                r.entry_name = Some(format!("{entry} Ltd"));
-                r.rule = Some(rule.into());
+                r.entry = Some(entry.to_string().into());
+                r.entry_name = Some(format!("{entry} Ltd").into());
+                r.rule = Some(rule.to_string().into());
                 r.verdict = verdict;
                 r
             })
@@ -323,7 +324,7 @@ mod tests {
             "r1",
             Verdict::Violation,
         )) {
-            g.push(&r.view());
+            g.push(r);
         }
         assert_eq!(g.total, 27);
         let sorted = g.sorted();
@@ -357,9 +358,9 @@ mod tests {
         let row = rows(1, "x", "r", Verdict::Review).remove(0);
         for i in 0..GROUPS_TRACKED + 5 {
             let mut r = row.clone();
-            r.entry = Some(format!("e{i}"));
+            r.entry = Some(format!("e{i}").into());
             for _ in 0..20 {
-                g.push(&r.view());
+                g.push(&r);
             }
         }
         assert_eq!(g.sorted().len(), GROUPS_TRACKED);

@@ -857,11 +857,11 @@ pub(crate) mod tests {
             file: "inv.csv".into(),
             line: 2,
             sheet: None,
-            asset_id: Some(asset.into()),
-            vendor: vendor.into(),
+            asset_id: Some(asset.to_string().into()),
+            vendor: vendor.to_string().into(),
             model: Some("BBU5900".into()),
             serial: None,
-            site: site.map(Into::into),
+            site: site.map(|s| s.to_string().into()),
             domain: Some("core".into()),
             quantity: Some(2),
             country: None,
@@ -875,15 +875,15 @@ pub(crate) mod tests {
             verdict,
             deadline: Some(date("2025-12-31")),
             days_left: Some(-152),
-            waiver: (verdict == Verdict::Waived).then(|| "W-2026-017".to_string()),
+            waiver: (verdict == Verdict::Waived).then(|| "W-2026-017".into()),
             entry: Some("huawei".into()),
             entry_name: Some("Huawei Technologies Co., Ltd.".into()),
             match_kind: Some(crate::matcher::MatchKind::Alias),
             tier: Some(crate::matcher::Tier::Curated),
             score: Some(1.0),
             evidence: None,
-            listings: Vec::new(),
-            reason: format!("vendor '{vendor}' is an alias of Huawei"),
+            listings: Vec::new().into(),
+            reason: format!("vendor '{vendor}' is an alias of Huawei").into(),
             confidence: Some(crate::registry::Confidence::Confirmed),
             extra: Default::default(),
             in_baseline: false,
@@ -1117,7 +1117,7 @@ pub(crate) mod tests {
     pub(crate) fn groups_of(findings: &[FindingRow]) -> crate::report::groups::FindingGroups {
         let mut g = crate::report::groups::FindingGroups::default();
         for f in findings {
-            g.push(&f.view());
+            g.push(f);
         }
         g
     }

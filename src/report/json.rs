@@ -12,8 +12,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{
-    BaselineInfo, FailedInput, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report,
-    RowRef, RunStatus, SinceInfo, SkippedInput, SkippedRows, SummaryOut, ToolInfo, Unidentified,
+    BaselineInfo, FailedInput, GroupSummary, InputInfo, PolicySummary, RegistryInfo, Report, Row,
+    RunStatus, SinceInfo, SkippedInput, SkippedRows, SummaryOut, ToolInfo, Unidentified,
     WaiverSummary,
 };
 use crate::date::Date;
@@ -55,7 +55,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         buf.clear();
-        finding(&f.view(), i == 0, &mut buf)?;
+        finding(f, i == 0, &mut buf)?;
         out.write_all(&buf)?;
     }
     tail(report, report.findings.len() as u64, out)
@@ -82,13 +82,13 @@ pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One finding as an element of the `findings` array, on a line of its own (`first`: no
 /// separating comma).
-pub fn finding(f: &RowRef, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn finding(f: &Row, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     line(f, out)
 }
 
 /// One finding as one compact line, without a line end.
-pub fn line(f: &RowRef, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn line(f: &Row, out: &mut Vec<u8>) -> std::io::Result<()> {
     crate::escape::json_to_writer_compact(&mut *out, f)?;
     Ok(())
 }
@@ -136,7 +136,7 @@ pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
     let mut buf = Vec::new();
     for f in &report.findings {
         buf.clear();
-        line(&f.view(), &mut buf)?;
+        line(f, &mut buf)?;
         buf.push(b'\n');
         out.write_all(&buf)?;
     }

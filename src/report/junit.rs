@@ -15,7 +15,7 @@
 
 use std::io::Write;
 
-use super::{Report, RowRef};
+use super::{Report, Row};
 use crate::model::Verdict;
 use crate::output::Spill;
 
@@ -54,9 +54,12 @@ fn allowed(c: char) -> bool {
 }
 
 /// "file:line asset vendor model", leaving out what the item lacks.
-fn case_name(f: &RowRef<'_>) -> String {
+fn case_name(f: &Row<'_>) -> String {
     let mut parts = vec![format!("{}:{}", f.file, f.line)];
-    for p in [f.asset_id, Some(f.vendor), f.model].into_iter().flatten() {
+    for p in [f.asset_id.as_deref(), Some(&*f.vendor), f.model.as_deref()]
+        .into_iter()
+        .flatten()
+    {
         if !p.trim().is_empty() {
             parts.push(p.trim().to_string());
         }
@@ -65,7 +68,7 @@ fn case_name(f: &RowRef<'_>) -> String {
 }
 
 /// " (deadline 2025-12-31, passed 152 days ago)", or nothing without a deadline.
-fn deadline_note(f: &RowRef<'_>) -> String {
+fn deadline_note(f: &Row<'_>) -> String {
     match (f.deadline, f.days_left) {
         (Some(d), Some(_)) => format!(" (deadline {d}, {})", super::days_left_text(f.days_left)),
         (Some(d), None) => format!(" (deadline {d})"),
@@ -108,7 +111,7 @@ impl Suite {
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = Writer::start(report);
     for f in &report.findings {
-        w.case(&f.view())?;
+        w.case(f)?;
     }
     w.finish(report, out)
 }
@@ -147,8 +150,8 @@ impl Writer {
 
     /// Writes one finding's test case into its policy's suite (nothing for an ok item listed
     /// with `--all`: it is counted in the suite's last case).
-    pub fn case(&mut self, f: &RowRef<'_>) -> std::io::Result<()> {
-        let Some(policy) = f.policy else {
+    pub fn case(&mut self, f: &Row<'_>) -> std::io::Result<()> {
+        let Some(policy) = f.policy.as_deref() else {
             return Ok(());
         };
         if f.verdict == Verdict::Ok {
@@ -164,7 +167,7 @@ impl Writer {
         let s = &mut self.suites[at];
         s.cases += 1;
         let out = &mut s.body;
-        let classname = format!("{}/{}", policy, f.rule.unwrap_or(""));
+        let classname = format!("{}/{}", policy, f.rule.as_deref().unwrap_or(""));
         let open = format!(
             "    <testcase classname=\"{}\" name=\"{}\"",
             escape(&classname),
@@ -178,7 +181,7 @@ impl Writer {
                     out,
                     "      <failure message=\"{}\" type=\"violation\">{}</failure>",
                     escape(&format!("violation of {classname}{}", deadline_note(f))),
-                    escape(f.reason)
+                    escape(&f.reason)
                 )?;
                 writeln!(out, "    </testcase>")?;
             }
@@ -188,7 +191,10 @@ impl Writer {
                 writeln!(
                     out,
                     "      <skipped message=\"{}\"/>",
-                    escape(&format!("waived by {}", f.waiver.unwrap_or("a waiver")))
+                    escape(&format!(
+                        "waived by {}",
+                        f.waiver.as_deref().unwrap_or("a waiver")
+                    ))
                 )?;
                 writeln!(out, "    </testcase>")?;
             }
@@ -198,7 +204,7 @@ impl Writer {
                     out,
                     "      <system-out>{}{}</system-out>",
                     escape(&format!("review{}: ", deadline_note(f))),
-                    escape(f.reason)
+                    escape(&f.reason)
                 )?;
                 writeln!(out, "    </testcase>")?;
             }

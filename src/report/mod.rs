@@ -399,81 +399,6 @@ pub struct InputInfo {
     pub warnings: u64,
 }
 
-/// One reported item. It serialises through [`RowRef`], so a row kept in memory and a row
-/// streamed straight from its item give the same bytes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FindingRow {
-    /// Inventory file.
-    pub file: String,
-    /// Line where the record starts (for workbooks: the spreadsheet row).
-    pub line: u64,
-    /// The workbook sheet, for workbook inventories.
-    pub sheet: Option<String>,
-    /// Asset id.
-    pub asset_id: Option<String>,
-    /// Vendor as written.
-    pub vendor: String,
-    /// Model.
-    pub model: Option<String>,
-    /// Serial number.
-    pub serial: Option<String>,
-    /// Site.
-    pub site: Option<String>,
-    /// Network domain.
-    pub domain: Option<String>,
-    /// Units.
-    pub quantity: Option<u64>,
-    /// Manufacturer's country as stated in the inventory.
-    pub country: Option<String>,
-    /// Installation date as written in the inventory.
-    pub installed: Option<String>,
-    /// What the equipment is used for, as written.
-    pub purpose: Option<String>,
-    /// The network technology it serves, as written.
-    pub network: Option<String>,
-    /// The equipment category, as written.
-    pub category: Option<String>,
-    /// The country (or countries) of production, as written.
-    pub origin: Option<String>,
-    /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
-    pub policy: Option<String>,
-    /// The rule.
-    pub rule: Option<String>,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Phase-out deadline, when the rule has one.
-    pub deadline: Option<Date>,
-    /// Days from the as-of date to the deadline (negative once passed).
-    pub days_left: Option<i64>,
-    /// The waiver that covers the finding.
-    pub waiver: Option<String>,
-    /// Matched registry entry id.
-    pub entry: Option<String>,
-    /// Its legal name.
-    pub entry_name: Option<String>,
-    /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
-    pub match_kind: Option<MatchKind>,
-    /// The tier of knowledge the identification rests on.
-    pub tier: Option<crate::matcher::Tier>,
-    /// Match confidence in [0, 1].
-    pub score: Option<f64>,
-    /// Evidence: what matched and through which ownership chain.
-    pub evidence: Option<Evidence>,
-    /// Designations that apply.
-    pub listings: Vec<AppliedListing>,
-    /// One readable sentence.
-    pub reason: String,
-    /// How well the facts the rule rests on are confirmed (absent for ok items).
-    pub confidence: Option<Confidence>,
-    /// The inventory's other columns.
-    pub extra: BTreeMap<String, String>,
-    /// The finding was already in the `--baseline` report, so it does not fail the run.
-    pub in_baseline: bool,
-    /// The digest of the item's judged content ([`ItemDigest`]), part of a finding's identity
-    /// in a baseline.
-    pub item_sha256: ItemDigest,
-}
-
 /// SHA-256 of an item's content as a report records it: `asset_id`, `vendor`, `model`,
 /// `serial`, `site`, `domain`, `quantity`, `country` and `installed`, in this order, each as
 /// one byte 0 when absent, or 1 followed by its length (8 bytes, little-endian) and its UTF-8
@@ -556,130 +481,64 @@ impl Serialize for ItemDigest {
     }
 }
 
-/// What tied an item to a registry entry.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Evidence {
-    /// How the item's own strings matched (`name`, `alias`, `model`).
-    pub matched_by: MatchKind,
-    /// The registry text that matched.
-    pub matched: String,
-    /// Ownership chain of entry ids, from the matched entry to the listed one.
-    pub chain: Vec<String>,
-}
-
-impl FindingRow {
-    /// The row, borrowed ([`RowRef::to_row`] is the way back; rows are built as a `RowRef`).
-    pub fn view(&self) -> RowRef<'_> {
-        let opt = Option::as_deref;
-        RowRef {
-            file: &self.file,
-            line: self.line,
-            sheet: opt(&self.sheet),
-            asset_id: opt(&self.asset_id),
-            vendor: &self.vendor,
-            model: opt(&self.model),
-            serial: opt(&self.serial),
-            site: opt(&self.site),
-            domain: opt(&self.domain),
-            quantity: self.quantity,
-            country: opt(&self.country),
-            installed: opt(&self.installed),
-            purpose: opt(&self.purpose),
-            network: opt(&self.network),
-            category: opt(&self.category),
-            origin: opt(&self.origin),
-            policy: opt(&self.policy),
-            rule: opt(&self.rule),
-            verdict: self.verdict,
-            deadline: self.deadline,
-            days_left: self.days_left,
-            waiver: opt(&self.waiver),
-            entry: opt(&self.entry),
-            entry_name: opt(&self.entry_name),
-            match_kind: self.match_kind,
-            tier: self.tier,
-            score: self.score,
-            evidence: self.evidence.as_ref().map(|e| EvidenceRef {
-                matched_by: e.matched_by,
-                matched: &e.matched,
-                chain: &e.chain,
-            }),
-            listings: &self.listings,
-            reason: &self.reason,
-            confidence: self.confidence,
-            extra: self
-                .extra
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            in_baseline: self.in_baseline,
-            item_sha256: self.item_sha256,
-        }
-    }
-}
-
-impl Serialize for FindingRow {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.view().serialize(s)
-    }
-}
-
-/// One reported item, borrowed from the item and its finding: what [`FindingRow`] holds,
-/// without copying a string. Streamed reports render findings from it, so that a finding costs
-/// no copy of the item on its way to the report.
+/// One reported row: an item and one of its findings (or an ok item listed with `--all`).
+/// Streamed reports render it borrowed from the item and its finding ([`Row::new`], nothing
+/// copied); what is kept after the item is gone (the report's findings in memory, the first
+/// rows of each group) is the same type, owned ([`Row::into_owned`]). One type, one
+/// serialiser: a streamed rendering is byte for byte the rendering from memory.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RowRef<'a> {
+pub struct Row<'a> {
     /// Inventory file.
-    pub file: &'a str,
+    pub file: Cow<'a, str>,
     /// Line where the record starts (for workbooks: the spreadsheet row).
     pub line: u64,
     /// The workbook sheet, for workbook inventories.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<&'a str>,
+    pub sheet: Option<Cow<'a, str>>,
     /// Asset id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_id: Option<&'a str>,
+    pub asset_id: Option<Cow<'a, str>>,
     /// Vendor as written.
-    pub vendor: &'a str,
+    pub vendor: Cow<'a, str>,
     /// Model.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<&'a str>,
+    pub model: Option<Cow<'a, str>>,
     /// Serial number.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub serial: Option<&'a str>,
+    pub serial: Option<Cow<'a, str>>,
     /// Site.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site: Option<&'a str>,
+    pub site: Option<Cow<'a, str>>,
     /// Network domain.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<&'a str>,
+    pub domain: Option<Cow<'a, str>>,
     /// Units.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<u64>,
     /// Manufacturer's country as stated in the inventory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<&'a str>,
+    pub country: Option<Cow<'a, str>>,
     /// Installation date as written in the inventory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub installed: Option<&'a str>,
+    pub installed: Option<Cow<'a, str>>,
     /// What the equipment is used for, as written (absent when not stated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<&'a str>,
+    pub purpose: Option<Cow<'a, str>>,
     /// The network technology it serves, as written (absent when not stated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub network: Option<&'a str>,
+    pub network: Option<Cow<'a, str>>,
     /// The equipment category, as written (absent when not stated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<&'a str>,
+    pub category: Option<Cow<'a, str>>,
     /// The country (or countries) of production, as written (absent when not stated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<&'a str>,
+    pub origin: Option<Cow<'a, str>>,
     /// The policy whose rule produced the finding (absent for ok items listed with `--all`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy: Option<&'a str>,
+    pub policy: Option<Cow<'a, str>>,
     /// The rule.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<&'a str>,
+    pub rule: Option<Cow<'a, str>>,
     /// The verdict.
     pub verdict: Verdict,
     /// Phase-out deadline, when the rule has one.
@@ -690,13 +549,13 @@ pub struct RowRef<'a> {
     pub days_left: Option<i64>,
     /// The waiver that covers the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<&'a str>,
+    pub waiver: Option<Cow<'a, str>>,
     /// Matched registry entry id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry: Option<&'a str>,
-    /// Its legal name.
+    pub entry: Option<Cow<'a, str>>,
+    /// Its legal name (in the JSON report's `entries`, not in the finding).
     #[serde(skip)]
-    pub entry_name: Option<&'a str>,
+    pub entry_name: Option<Cow<'a, str>>,
     /// How the designation reaches the item (`name`, `alias`, `model`, `parent`).
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     pub match_kind: Option<MatchKind>,
@@ -709,44 +568,50 @@ pub struct RowRef<'a> {
     pub score: Option<f64>,
     /// Evidence: what matched and through which ownership chain.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<EvidenceRef<'a>>,
+    pub evidence: Option<Evidence<'a>>,
     /// Designations that apply.
     #[serde(serialize_with = "listing_refs", skip_serializing_if = "no_listings")]
-    pub listings: &'a [AppliedListing],
+    pub listings: Cow<'a, [AppliedListing]>,
     /// One readable sentence.
-    pub reason: &'a str,
+    pub reason: Cow<'a, str>,
     /// How well the facts the rule rests on are confirmed (absent for ok items).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
     /// The inventory's other columns, sorted by name (a later column of the same name wins).
     #[serde(serialize_with = "extra_map")]
-    pub extra: Vec<(&'a str, &'a str)>,
+    pub extra: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The finding was already in the `--baseline` report, so it does not fail the run.
     pub in_baseline: bool,
     /// The digest of the item's judged content ([`ItemDigest`]).
     pub item_sha256: ItemDigest,
 }
 
-/// [`Evidence`], borrowed.
+/// A row kept after its item is gone.
+pub type FindingRow = Row<'static>;
+
+/// What tied an item to a registry entry.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EvidenceRef<'a> {
-    /// How the item's own strings matched.
+pub struct Evidence<'a> {
+    /// How the item's own strings matched (`name`, `alias`, `model`).
     pub matched_by: MatchKind,
     /// The registry text that matched.
-    pub matched: &'a str,
-    /// Ownership chain of entry ids.
-    pub chain: &'a [String],
+    pub matched: Cow<'a, str>,
+    /// Ownership chain of entry ids, from the matched entry to the listed one.
+    pub chain: Cow<'a, [String]>,
 }
 
-fn no_listings(l: &&[AppliedListing]) -> bool {
+// serde passes a reference to the field's type.
+#[allow(clippy::ptr_arg)]
+fn no_listings(l: &Cow<'_, [AppliedListing]>) -> bool {
     l.is_empty()
 }
 
 /// A finding's listings by reference: the list and the listed entity (and whether the listing
 /// reaches the item through an affiliation); their dates, bases and sources are in the
 /// report's `entries`.
+#[allow(clippy::ptr_arg)]
 fn listing_refs<S: serde::Serializer>(
-    listings: &[AppliedListing],
+    listings: &Cow<'_, [AppliedListing]>,
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     #[derive(Serialize)]
@@ -764,56 +629,60 @@ fn listing_refs<S: serde::Serializer>(
 }
 
 fn extra_map<S: serde::Serializer>(
-    extra: &[(&str, &str)],
+    extra: &[(Cow<'_, str>, Cow<'_, str>)],
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_map(extra.iter().map(|(k, v)| (k, v)))
+    s.collect_map(extra.iter().map(|(k, v)| (&**k, &**v)))
 }
 
-impl<'a> RowRef<'a> {
+impl<'a> Row<'a> {
     /// The row for an item, its assessment and one of its findings (`None` for an item without
-    /// findings, listed with `--all`).
-    pub fn new(item: &'a Item, a: &'a Assessment, f: Option<&'a Finding>) -> RowRef<'a> {
+    /// findings, listed with `--all`), borrowed from them.
+    pub fn new(item: &'a Item, a: &'a Assessment, f: Option<&'a Finding>) -> Row<'a> {
         let id = a.identity.as_ref();
-        let opt = Option::as_deref;
-        let mut extra: Vec<(&str, &str)> =
-            item.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+        let b = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        let mut extra: Vec<(Cow<'a, str>, Cow<'a, str>)> = item
+            .extra
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(&**k), Cow::Borrowed(v.as_str())))
+            .collect();
         // Sorted by name, the last value of a repeated name kept (as a map built from the
         // columns in order would keep it).
         extra.reverse();
-        extra.sort_by_key(|(k, _)| *k);
-        extra.dedup_by_key(|(k, _)| *k);
-        let mut row = RowRef {
-            file: &item.file,
+        extra.sort_by(|x, y| x.0.cmp(&y.0));
+        extra.dedup_by(|x, y| x.0 == y.0);
+        let opt = Option::as_deref;
+        let mut row = Row {
+            file: Cow::Borrowed(&item.file),
             line: item.line,
-            sheet: opt(&item.sheet),
-            asset_id: opt(&item.asset_id),
-            vendor: &item.vendor,
-            model: opt(&item.model),
-            serial: opt(&item.serial),
-            site: opt(&item.site),
-            domain: opt(&item.domain),
+            sheet: b(&item.sheet),
+            asset_id: b(&item.asset_id),
+            vendor: Cow::Borrowed(&item.vendor),
+            model: b(&item.model),
+            serial: b(&item.serial),
+            site: b(&item.site),
+            domain: b(&item.domain),
             quantity: item.quantity,
-            country: opt(&item.country),
-            installed: opt(&item.installed),
-            purpose: opt(&item.purpose),
-            network: opt(&item.network),
-            category: opt(&item.category),
-            origin: opt(&item.origin),
+            country: b(&item.country),
+            installed: b(&item.installed),
+            purpose: b(&item.purpose),
+            network: b(&item.network),
+            category: b(&item.category),
+            origin: b(&item.origin),
             policy: None,
             rule: None,
             verdict: a.verdict,
             deadline: None,
             days_left: None,
             waiver: None,
-            entry: id.map(|i| i.0.as_str()),
-            entry_name: id.map(|i| i.1.as_str()),
+            entry: id.map(|i| Cow::Borrowed(i.0.as_str())),
+            entry_name: id.map(|i| Cow::Borrowed(i.1.as_str())),
             match_kind: id.map(|i| i.2),
             tier: a.identity_tier,
             score: id.map(|i| i.3),
             evidence: None,
-            listings: &[],
-            reason: if !a.in_service {
+            listings: Cow::Borrowed(&[]),
+            reason: Cow::Borrowed(if !a.in_service {
                 "installed after the check date: not in service on that date, so not judged"
             } else if let Some(note) = &a.note {
                 note
@@ -821,7 +690,7 @@ impl<'a> RowRef<'a> {
                 "identified; no rule applies to it as of the check date"
             } else {
                 "vendor not in the registry"
-            },
+            }),
             confidence: None,
             extra,
             in_baseline: false,
@@ -838,87 +707,90 @@ impl<'a> RowRef<'a> {
             }),
         };
         if let Some(f) = f {
-            row.policy = Some(&f.policy);
-            row.rule = Some(&f.rule);
+            row.policy = Some(Cow::Borrowed(&f.policy));
+            row.rule = Some(Cow::Borrowed(&f.rule));
             row.confidence = Some(f.confidence);
             row.verdict = f.verdict;
             row.deadline = f.deadline;
             row.days_left = f.days_left;
-            row.waiver = opt(&f.waiver);
+            row.waiver = b(&f.waiver);
             if f.entry.is_some() {
-                row.entry = opt(&f.entry);
+                row.entry = b(&f.entry);
             }
             if f.entry_name.is_some() {
-                row.entry_name = opt(&f.entry_name);
+                row.entry_name = b(&f.entry_name);
             }
             row.match_kind = f.match_kind.or(row.match_kind);
             row.tier = f.tier.or(row.tier);
             row.score = f.score.or(row.score);
             row.evidence = match (f.matched_by, &f.matched) {
-                (Some(matched_by), Some(matched)) => Some(EvidenceRef {
+                (Some(matched_by), Some(matched)) => Some(Evidence {
                     matched_by,
-                    matched,
-                    chain: &f.chain,
+                    matched: Cow::Borrowed(matched),
+                    chain: Cow::Borrowed(&f.chain),
                 }),
                 _ => None,
             };
-            row.listings = &f.listings;
-            row.reason = &f.reason;
+            row.listings = Cow::Borrowed(&f.listings);
+            row.reason = Cow::Borrowed(&f.reason);
         }
         row
     }
 
     /// The value of the inventory column `name`, when the item has one.
-    pub fn extra(&self, name: &str) -> Option<&'a str> {
+    pub fn extra(&self, name: &str) -> Option<&str> {
         self.extra
-            .binary_search_by_key(&name, |(k, _)| k)
+            .binary_search_by(|(k, _)| (**k).cmp(name))
             .ok()
-            .map(|i| self.extra[i].1)
+            .map(|i| &*self.extra[i].1)
     }
 
-    /// The row, owned.
-    pub fn to_row(&self) -> FindingRow {
-        let own = |s: Option<&str>| s.map(str::to_string);
+    /// The row, owning what it borrowed.
+    pub fn into_owned(self) -> FindingRow {
+        fn own(s: Cow<'_, str>) -> Cow<'static, str> {
+            Cow::Owned(s.into_owned())
+        }
+        let own_opt = |s: Option<Cow<'_, str>>| s.map(own);
         FindingRow {
-            file: self.file.to_string(),
+            file: own(self.file),
             line: self.line,
-            sheet: own(self.sheet),
-            asset_id: own(self.asset_id),
-            vendor: self.vendor.to_string(),
-            model: own(self.model),
-            serial: own(self.serial),
-            site: own(self.site),
-            domain: own(self.domain),
+            sheet: own_opt(self.sheet),
+            asset_id: own_opt(self.asset_id),
+            vendor: own(self.vendor),
+            model: own_opt(self.model),
+            serial: own_opt(self.serial),
+            site: own_opt(self.site),
+            domain: own_opt(self.domain),
             quantity: self.quantity,
-            country: own(self.country),
-            installed: own(self.installed),
-            purpose: own(self.purpose),
-            network: own(self.network),
-            category: own(self.category),
-            origin: own(self.origin),
-            policy: own(self.policy),
-            rule: own(self.rule),
+            country: own_opt(self.country),
+            installed: own_opt(self.installed),
+            purpose: own_opt(self.purpose),
+            network: own_opt(self.network),
+            category: own_opt(self.category),
+            origin: own_opt(self.origin),
+            policy: own_opt(self.policy),
+            rule: own_opt(self.rule),
             verdict: self.verdict,
             deadline: self.deadline,
             days_left: self.days_left,
-            waiver: own(self.waiver),
-            entry: own(self.entry),
-            entry_name: own(self.entry_name),
+            waiver: own_opt(self.waiver),
+            entry: own_opt(self.entry),
+            entry_name: own_opt(self.entry_name),
             match_kind: self.match_kind,
             tier: self.tier,
             score: self.score,
-            evidence: self.evidence.as_ref().map(|e| Evidence {
+            evidence: self.evidence.map(|e| Evidence {
                 matched_by: e.matched_by,
-                matched: e.matched.to_string(),
-                chain: e.chain.to_vec(),
+                matched: own(e.matched),
+                chain: Cow::Owned(e.chain.into_owned()),
             }),
-            listings: self.listings.to_vec(),
-            reason: self.reason.to_string(),
+            listings: Cow::Owned(self.listings.into_owned()),
+            reason: own(self.reason),
             confidence: self.confidence,
             extra: self
                 .extra
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .into_iter()
+                .map(|(k, v)| (own(k), own(v)))
                 .collect(),
             in_baseline: self.in_baseline,
             item_sha256: self.item_sha256,

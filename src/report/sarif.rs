@@ -19,7 +19,7 @@ use std::io::Write;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{PolicySummary, Report, RowRef};
+use super::{PolicySummary, Report, Row};
 use crate::model::Verdict;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -213,20 +213,20 @@ pub fn path_uri(path: &str) -> (String, Option<&'static str>) {
 }
 
 /// The `tvcheck/v1` fingerprint of a finding.
-pub fn fingerprint(f: &RowRef<'_>) -> String {
+pub fn fingerprint(f: &Row<'_>) -> String {
     let mut h = Sha256::new();
-    h.update(f.policy.unwrap_or("").as_bytes());
+    h.update(f.policy.as_deref().unwrap_or("").as_bytes());
     h.update(b"/");
-    h.update(f.rule.unwrap_or("").as_bytes());
+    h.update(f.rule.as_deref().unwrap_or("").as_bytes());
     h.update(b"\n");
-    match f.asset_id.filter(|a| !a.is_empty()) {
+    match f.asset_id.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => h.update(a.as_bytes()),
         None => {
             let parts = [
-                f.vendor,
-                f.model.unwrap_or(""),
-                f.serial.unwrap_or(""),
-                f.site.unwrap_or(""),
+                &*f.vendor,
+                f.model.as_deref().unwrap_or(""),
+                f.serial.as_deref().unwrap_or(""),
+                f.site.as_deref().unwrap_or(""),
             ];
             h.update(parts.join("|").as_bytes());
         }
@@ -274,7 +274,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = Vec::new();
     for f in &report.findings {
         buf.clear();
-        w.result(&f.view(), &mut buf)?;
+        w.result(f, &mut buf)?;
         out.write_all(&buf)?;
     }
     w.finish(report, out)
@@ -315,8 +315,8 @@ impl Writer {
 
     /// Appends one finding's result, on a line of its own, to `buf` (nothing for an ok item
     /// listed with `--all`).
-    pub fn result(&mut self, f: &RowRef<'_>, buf: &mut Vec<u8>) -> std::io::Result<()> {
-        let (Some(policy), Some(rule)) = (f.policy, f.rule) else {
+    pub fn result(&mut self, f: &Row<'_>, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let (Some(policy), Some(rule)) = (f.policy.as_deref(), f.rule.as_deref()) else {
             return Ok(());
         };
         let level = match f.verdict {
@@ -325,14 +325,14 @@ impl Writer {
             Verdict::Waived => "note",
             Verdict::Ok => return Ok(()),
         };
-        let suppressions = match (f.verdict, f.waiver) {
+        let suppressions = match (f.verdict, f.waiver.as_deref()) {
             (Verdict::Waived, w) => vec![Suppression {
                 kind: "external",
                 justification: format!("waived by {}", w.unwrap_or("a waiver")),
             }],
             _ => Vec::new(),
         };
-        let (uri, uri_base_id) = path_uri(f.file);
+        let (uri, uri_base_id) = path_uri(&f.file);
         let result = SarifResult {
             rule_id: format!("{policy}/{rule}"),
             rule_index: self
@@ -364,16 +364,16 @@ impl Writer {
             }),
             properties: ResultProperties {
                 verdict: f.verdict.as_str(),
-                asset_id: f.asset_id,
-                vendor: f.vendor,
-                model: f.model,
-                site: f.site,
-                entry: f.entry,
+                asset_id: f.asset_id.as_deref(),
+                vendor: &f.vendor,
+                model: f.model.as_deref(),
+                site: f.site.as_deref(),
+                entry: f.entry.as_deref(),
                 match_kind: f.match_kind.map(|m| m.as_str()),
                 score: f.score,
                 deadline: f.deadline.map(|d| d.to_string()),
                 days_left: f.days_left,
-                waiver: f.waiver,
+                waiver: f.waiver.as_deref(),
             },
         };
         buf.extend_from_slice(if self.count == 0 {
@@ -562,7 +562,7 @@ mod tests {
         r.findings[0].asset_id = None;
         let want = Sha256::digest(b"lt-5g/non-member-manufacturer\nHuawei|BBU5900||Vilnius");
         assert_eq!(
-            fingerprint(&r.findings[0].view()),
+            fingerprint(&r.findings[0]),
             want.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
     }

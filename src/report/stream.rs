@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Format, Report, RowRef};
+use super::{Format, Report, Row};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{AtomicFile, Spill};
 
@@ -93,7 +93,7 @@ impl Sink {
         }
     }
 
-    fn push(&mut self, f: &RowRef) -> std::io::Result<()> {
+    fn push(&mut self, f: &Row) -> std::io::Result<()> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         match self.format {
@@ -230,7 +230,7 @@ impl Streamed {
     }
 
     /// Writes one finding into every report.
-    pub fn push(&mut self, f: &RowRef) -> Result<()> {
+    pub fn push(&mut self, f: &Row) -> Result<()> {
         for s in &mut self.sinks {
             s.push(f).map_err(|e| s.error(&e))?;
         }
@@ -299,7 +299,7 @@ mod tests {
         s.stdout(format);
         s.start(&report).unwrap();
         for f in std::mem::take(&mut report.findings) {
-            s.push(&f.view()).unwrap();
+            s.push(&f).unwrap();
         }
         s.finish(&report).unwrap();
         let spilled = s.spilled();
@@ -318,7 +318,7 @@ mod tests {
         r.findings = rows.iter().cycle().take(n).cloned().collect();
         for (i, f) in r.findings.iter_mut().enumerate() {
             f.line = i as u64 + 2;
-            f.vendor = format!("=Vendor \"{i}\"\nline");
+            f.vendor = format!("=Vendor \"{i}\"\nline").into();
         }
         r
     }
@@ -368,7 +368,7 @@ mod tests {
         s.file(Format::Csv, &path).unwrap();
         s.start(&r).unwrap();
         for f in &r.findings {
-            s.push(&f.view()).unwrap();
+            s.push(f).unwrap();
         }
         s.finish(&r).unwrap();
         assert!(!path.exists());
