@@ -16,8 +16,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::report::{ItemContent, ItemDigest, Row};
 
@@ -31,39 +29,18 @@ pub struct Baseline {
     keys: HashSet<String>,
 }
 
-#[derive(Deserialize)]
-struct RawReport {
-    findings: Vec<RawFinding>,
-}
-
-#[derive(Deserialize)]
-struct RawFinding {
-    file: String,
-    line: u64,
-    #[serde(default)]
-    sheet: Option<String>,
-    policy: Option<String>,
-    rule: Option<String>,
-    #[serde(default)]
-    entry: Option<String>,
-    asset_id: Option<String>,
-    vendor: String,
-    model: Option<String>,
-    serial: Option<String>,
-    site: Option<String>,
-    #[serde(default)]
-    domain: Option<String>,
-    #[serde(default)]
-    quantity: Option<u64>,
-    #[serde(default)]
-    country: Option<String>,
-    #[serde(default)]
-    installed: Option<String>,
-    verdict: String,
-    #[serde(default)]
-    extra: std::collections::BTreeMap<String, String>,
-    #[serde(default)]
-    item_sha256: Option<String>,
+/// The SHA-256 of a report file, streamed.
+fn file_sha256(path: &Path) -> Result<String> {
+    let f = crate::source::open_regular_file(
+        path,
+        crate::source::REPORT_LIMIT,
+        "baseline report",
+        ErrorKind::Usage,
+    )?;
+    let mut r = crate::inventory::digest::HashingReader::new(f);
+    std::io::copy(&mut r, &mut std::io::sink())
+        .map_err(|e| Error::io(ErrorKind::Usage, path, "read the baseline report", &e))?;
+    Ok(r.finish().0)
 }
 
 /// The parts of a finding's identity, borrowed.
@@ -118,26 +95,15 @@ pub fn identity(f: &Row) -> String {
 }
 
 impl Baseline {
-    /// Reads a JSON report written by `tvcheck check --format json`.
+    /// Reads a JSON report written by `tvcheck check --format json` (streamed: its findings
+    /// are read one by one through [`crate::report::merge::for_each_earlier`]).
     pub fn load(path: &Path) -> Result<Baseline> {
-        let bytes = crate::source::read_regular_file(
-            path,
-            crate::source::REPORT_LIMIT,
-            "baseline report",
-            ErrorKind::Usage,
-        )?;
-        let raw: RawReport = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::at(
-                ErrorKind::Usage,
-                Location::at(path, e.line() as u64, e.column() as u64),
-                format!("not a tvcheck JSON report: {e}"),
-            )
-            .hint("pass a report written by `tvcheck check --format json`")
-        })?;
-        let mut keys = HashSet::with_capacity(raw.findings.len());
-        for (i, f) in raw.findings.iter().enumerate() {
-            if f.verdict == "ok" {
-                continue;
+        let mut keys = HashSet::new();
+        let mut i = 0usize;
+        crate::report::merge::for_each_earlier(path, "baseline report", &mut |f| {
+            i += 1;
+            if f.verdict == crate::model::Verdict::Ok {
+                return Ok(());
             }
             let opt = Option::as_deref;
             let digest = ItemDigest::of(&ItemContent {
@@ -157,8 +123,7 @@ impl Baseline {
                         ErrorKind::Usage,
                         Location::file(path),
                         format!(
-                            "finding {} of the baseline report ({}:{}) does not match its item_sha256: the report was edited",
-                            i + 1,
+                            "finding {i} of the baseline report ({}:{}) does not match its item_sha256: the report was edited",
                             f.file,
                             f.line
                         ),
@@ -178,10 +143,18 @@ impl Baseline {
                 digest,
             };
             keys.insert(id.key());
-        }
+            Ok(())
+        })
+        .map_err(|e| {
+            if e.message.starts_with("not a tvcheck JSON report") {
+                e.hint("pass a report written by `tvcheck check --format json`")
+            } else {
+                e
+            }
+        })?;
         Ok(Baseline {
             path: crate::error::display_path(path),
-            sha256: crate::inventory::digest::sha256_hex(&bytes),
+            sha256: file_sha256(path)?,
             keys,
         })
     }

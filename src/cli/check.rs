@@ -55,50 +55,27 @@ fn since(
         )
     } else {
         let path = std::path::Path::new(spec);
-        let bytes = tvcheck::source::read_regular_file(
-            path,
-            tvcheck::source::REPORT_LIMIT,
-            "earlier report",
-            tvcheck::ErrorKind::Usage,
-        )?;
-        #[derive(serde::Deserialize)]
-        struct Old {
-            findings: Vec<OldFinding>,
-        }
-        #[derive(serde::Deserialize)]
-        struct OldFinding {
-            file: String,
-            line: u64,
-            policy: Option<String>,
-            verdict: String,
-        }
-        let old: Old = serde_json::from_slice(&bytes).map_err(|e| {
-            tvcheck::Error::at(
-                tvcheck::ErrorKind::Usage,
-                tvcheck::Location::at(path, e.line() as u64, e.column() as u64),
-                format!("not a tvcheck JSON report: {e}"),
-            )
-            .hint("pass a report written by `tvcheck check --format json`, or a registry revision number")
-        })?;
         let mut map: Map = Map::new();
-        for f in old.findings {
-            let v = match f.verdict.as_str() {
-                "violation" => Verdict::Violation,
-                "review" => Verdict::Review,
-                "waived" => Verdict::Waived,
-                _ => Verdict::Ok,
-            };
+        tvcheck::report::merge::for_each_earlier(path, "earlier report", &mut |f| {
             if let Some(p) = f.policy {
                 let slot = map
                     .entry((f.file, f.line))
                     .or_default()
                     .entry(p)
                     .or_insert((Verdict::Ok, 0));
-                if v > slot.0 {
-                    slot.0 = v;
+                if f.verdict > slot.0 {
+                    slot.0 = f.verdict;
                 }
             }
-        }
+            Ok(())
+        })
+        .map_err(|e| {
+            if e.message.starts_with("not a tvcheck JSON report") {
+                e.hint("pass a report written by `tvcheck check --format json`, or a registry revision number")
+            } else {
+                e
+            }
+        })?;
         (map, tvcheck::error::display_path(path), None)
     };
     Ok(tvcheck::report::SinceInfo {

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 /// Reads a JSON report written by `tvcheck check --format json`: every member but its
 /// findings (which are skipped, so memory does not grow with them).
 pub fn read(path: &Path) -> Result<Report> {
-    let reader = open(path)?;
+    let reader = open(path, "report")?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let report: Report = serde::Deserialize::deserialize(&mut de)
         .and_then(|r| de.end().map(|()| r))
@@ -39,9 +39,103 @@ pub fn for_each_finding(
     path: &Path,
     each: &mut dyn FnMut(&serde_json::value::RawValue) -> std::io::Result<()>,
 ) -> Result<()> {
-    let reader = open(path)?;
+    for_each::<Box<serde_json::value::RawValue>>(path, "report", &mut |raw| {
+        if !raw.get().starts_with('{') {
+            return Err(Error::at(
+                ErrorKind::Usage,
+                Location::file(path),
+                "not a tvcheck JSON report: a finding is not an object",
+            )
+            .hint("pass reports written by `tvcheck check --format json`"));
+        }
+        each(&raw).map_err(|e| {
+            Error::new(
+                ErrorKind::Output,
+                format!("cannot write the merged report: {}", Error::io_reason(&e)),
+            )
+            .caused_by(e)
+        })
+    })
+}
+
+/// A finding of an earlier report, with what its readers (`--baseline`, `--since-registry`)
+/// need: where the item is, its identity and content, the policy and rule, and the verdict
+/// (an unknown verdict is an error, never read as ok). Members an earlier layout wrote as
+/// `null` or left out are absent.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EarlierFinding {
+    /// Inventory file.
+    pub file: String,
+    /// Line.
+    pub line: u64,
+    /// Workbook sheet.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Policy (absent for an ok item listed with `--all`).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Rule.
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// Matched registry entry.
+    #[serde(default)]
+    pub entry: Option<String>,
+    /// Asset id.
+    #[serde(default)]
+    pub asset_id: Option<String>,
+    /// Vendor as written.
+    pub vendor: String,
+    /// Model.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Serial number.
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// Site.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// Network domain.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Units.
+    #[serde(default)]
+    pub quantity: Option<u64>,
+    /// Manufacturer's country as stated.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Installation date as written.
+    #[serde(default)]
+    pub installed: Option<String>,
+    /// The verdict.
+    pub verdict: crate::model::Verdict,
+    /// The inventory's other columns.
+    #[serde(default)]
+    pub extra: BTreeMap<String, String>,
+    /// The recorded digest of the item's content (absent in reports made before it existed).
+    #[serde(default)]
+    pub item_sha256: Option<String>,
+}
+
+/// Calls `each` with every finding of the earlier report at `path`, in order, read as
+/// [`EarlierFinding`]s; a finding that is not one is an error naming the report's line and
+/// column. `what` names the report in messages ("baseline report").
+pub fn for_each_earlier(
+    path: &Path,
+    what: &str,
+    each: &mut dyn FnMut(EarlierFinding) -> Result<()>,
+) -> Result<()> {
+    for_each::<EarlierFinding>(path, what, each)
+}
+
+/// Streams the elements of the report's `findings` array, each read as a `T`.
+fn for_each<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+    each: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let reader = open(path, what)?;
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut failed: Option<std::io::Error> = None;
+    let mut failed: Option<Error> = None;
     let seed = Findings {
         each,
         failed: &mut failed,
@@ -51,22 +145,13 @@ pub fn for_each_finding(
         .and_then(|()| de.end())
         .map_err(|e| not_a_report(path, &e));
     if let Some(e) = failed {
-        return Err(Error::new(
-            ErrorKind::Output,
-            format!("cannot write the merged report: {}", Error::io_reason(&e)),
-        )
-        .caused_by(e));
+        return Err(e);
     }
     read
 }
 
-fn open(path: &Path) -> Result<impl std::io::Read> {
-    crate::source::open_regular_file(
-        path,
-        crate::source::REPORT_LIMIT,
-        "report",
-        ErrorKind::Usage,
-    )
+fn open(path: &Path, what: &str) -> Result<impl std::io::Read> {
+    crate::source::open_regular_file(path, crate::source::REPORT_LIMIT, what, ErrorKind::Usage)
 }
 
 fn not_a_report(path: &Path, e: &serde_json::Error) -> Error {
@@ -75,16 +160,16 @@ fn not_a_report(path: &Path, e: &serde_json::Error) -> Error {
         Location::at(path, e.line() as u64, e.column() as u64),
         format!("not a tvcheck JSON report: {e}"),
     )
-    .hint("pass reports written by `tvcheck check --format json` (JSON Lines reports cannot be merged)")
+    .hint("pass reports written by `tvcheck check --format json` (JSON Lines reports are not read back)")
 }
 
 /// The top-level object of a report, visiting only its `findings`.
-struct Findings<'a, 'f> {
-    each: &'a mut dyn FnMut(&serde_json::value::RawValue) -> std::io::Result<()>,
-    failed: &'f mut Option<std::io::Error>,
+struct Findings<'a, 'f, T> {
+    each: &'a mut dyn FnMut(T) -> Result<()>,
+    failed: &'f mut Option<Error>,
 }
 
-impl<'de> Visitor<'de> for Findings<'_, '_> {
+impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for Findings<'_, '_, T> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -111,7 +196,7 @@ impl<'de> Visitor<'de> for Findings<'_, '_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Findings<'_, '_> {
+impl<'de, T: serde::de::DeserializeOwned> DeserializeSeed<'de> for Findings<'_, '_, T> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
@@ -119,13 +204,13 @@ impl<'de> DeserializeSeed<'de> for Findings<'_, '_> {
     }
 }
 
-/// The `findings` array, handing each element's text on.
-struct FindingSeq<'a, 'f> {
-    each: &'a mut dyn FnMut(&serde_json::value::RawValue) -> std::io::Result<()>,
-    failed: &'f mut Option<std::io::Error>,
+/// The `findings` array, handing each element on.
+struct FindingSeq<'a, 'f, T> {
+    each: &'a mut dyn FnMut(T) -> Result<()>,
+    failed: &'f mut Option<Error>,
 }
 
-impl<'de> DeserializeSeed<'de> for FindingSeq<'_, '_> {
+impl<'de, T: serde::de::DeserializeOwned> DeserializeSeed<'de> for FindingSeq<'_, '_, T> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
@@ -133,7 +218,7 @@ impl<'de> DeserializeSeed<'de> for FindingSeq<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for FindingSeq<'_, '_> {
+impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for FindingSeq<'_, '_, T> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -141,15 +226,10 @@ impl<'de> Visitor<'de> for FindingSeq<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
-            if !raw.get().starts_with('{') {
-                return Err(serde::de::Error::custom("a finding is not an object"));
-            }
-            if let Err(e) = (self.each)(&raw) {
+        while let Some(finding) = seq.next_element::<T>()? {
+            if let Err(e) = (self.each)(finding) {
                 *self.failed = Some(e);
-                return Err(serde::de::Error::custom(
-                    "the merged report could not be written",
-                ));
+                return Err(serde::de::Error::custom("stopped"));
             }
         }
         Ok(())

@@ -165,3 +165,48 @@ fn reports_made_differently_are_refused_by_name() {
     env.run(&["report", "merge", "a.json", "bad.json"])
         .error(&["bad.json:1:", "not a tvcheck JSON report"]);
 }
+
+#[test]
+fn earlier_reports_are_read_by_one_typed_reader_and_unknown_verdicts_are_errors() {
+    let env = shards();
+    check(&env, &["a.csv"], "a.json", &[]);
+    let text = std::fs::read_to_string(env.path("a.json")).unwrap();
+    assert!(text.contains("\"verdict\":\"violation\""));
+    env.file(
+        "edited.json",
+        text.replacen("\"verdict\":\"violation\"", "\"verdict\":\"bogus\"", 1),
+    );
+    // As a baseline, and as the earlier report of --since-registry: an error with its place,
+    // never a verdict read as ok.
+    for flag in ["--baseline", "--since-registry"] {
+        env.run(&[
+            "check",
+            "a.csv",
+            "--as-of",
+            "2026-06-01",
+            flag,
+            "edited.json",
+        ])
+        .error(&[
+            "edited.json:",
+            "unknown variant `bogus`",
+            "not a tvcheck JSON report",
+        ]);
+    }
+    // Both still read the report as written.
+    env.run(&[
+        "check",
+        "a.csv",
+        "--policy",
+        "lt-5g",
+        "--policy",
+        "us-fcc-covered",
+        "--as-of",
+        "2026-06-01",
+        "--baseline",
+        "a.json",
+        "--format",
+        "json",
+    ])
+    .code(0);
+}
