@@ -42,6 +42,9 @@ pub struct CheckConfig {
     /// Ok items are shown in the groups of the human-readable formats (`--all` itself, not
     /// the `all` that `--since-registry` needs).
     pub show_ok: bool,
+    /// How ambiguous install dates (`03/04/2019`) are read (`--date-format`); `None`: they are
+    /// judged as unknown, with a warning.
+    pub date_format: Option<crate::installed::DateOrder>,
 }
 
 /// How many skipped rows a report lists (all are counted).
@@ -110,23 +113,24 @@ fn item_place(item: &Item) -> String {
 }
 
 /// The warnings of an item, each with its place: what its reader could not understand, and
-/// an install date the engine cannot read (it is then judged as unknown).
+/// an install date that cannot be read (judged as unknown; [`crate::installed::normalize`]
+/// put its warning among the item's).
 fn item_warnings(item: &Item) -> impl Iterator<Item = String> + '_ {
     let place = move || item_place(item);
-    let date = item
-        .installed
-        .as_deref()
-        .filter(|d| crate::engine::parse_installed(d).is_none())
-        .map(|d| {
-            format!(
-                "install date '{d}' is not a date tvcheck reads (YYYY-MM-DD); it is judged as unknown"
-            )
-        });
     item.warnings
         .iter()
-        .cloned()
-        .chain(date)
         .map(move |w| format!("{}: {w}", place()))
+}
+
+/// The provenance note of an input whose install dates were written in another form than
+/// `YYYY-MM-DD`: how many, an example, and where the written form is kept.
+fn dates_note(rewritten: u64, example: &(String, String, String)) -> String {
+    let (column, written, read) = example;
+    format!(
+        "{rewritten} install date{} not written as YYYY-MM-DD {} read and shown as YYYY-MM-DD (column '{column}': '{written}' is {read}); each finding keeps the written form among its other columns, as '{column} as written'",
+        if rewritten == 1 { "" } else { "s" },
+        if rewritten == 1 { "was" } else { "were" },
+    )
 }
 
 /// What a long run reports while it goes.
@@ -254,6 +258,9 @@ pub fn run(
         let mut counts = Counts::default();
         let mut rows_skipped = 0u64;
         let mut warnings = 0u64;
+        // Install dates read from another form than YYYY-MM-DD, and the first of them.
+        let mut dates_rewritten = 0u64;
+        let mut date_example: Option<(String, String, String)> = None;
         // The error that stopped reading this input part-way, if any.
         let mut stopped: Option<Error> = None;
         // A reader thread parses records into batches while this thread judges and renders
@@ -278,8 +285,8 @@ pub fn run(
                 }
             };
             let outcome = (|| -> Result<()> {
-                for batch in rx {
-                    for next in &batch {
+                for mut batch in rx {
+                    for next in &mut batch {
                         let item = match next {
                             Ok(item) => item,
                             // A part that cannot be read is listed; the rest is read.
@@ -297,6 +304,24 @@ pub fn run(
                                 return Ok(());
                             }
                         };
+                        if crate::installed::normalize(item, cfg.date_format) {
+                            dates_rewritten += 1;
+                            if date_example.is_none() {
+                                let column = crate::installed::column_of(item);
+                                let key = crate::installed::as_written_key(column);
+                                let written = item
+                                    .extra
+                                    .iter()
+                                    .find(|(k, _)| *k == key)
+                                    .map(|(_, v)| v.clone())
+                                    .unwrap_or_default();
+                                date_example = Some((
+                                    column.to_string(),
+                                    written,
+                                    item.installed.clone().unwrap_or_default(),
+                                ));
+                            }
+                        }
                         if report.summary.items % 8192 == 0 {
                             progress(Progress::Items(report.summary.items));
                         }
@@ -371,7 +396,10 @@ pub fn run(
             Some(_) => file_digest(&input.path).unwrap_or_else(|_| reader.digest()),
             None => reader.digest(),
         };
-        let provenance = reader.provenance();
+        let mut provenance = reader.provenance();
+        if let Some(example) = &date_example {
+            provenance.notes.push(dates_note(dates_rewritten, example));
+        }
         let complete = stopped.is_none() && rows_skipped == 0;
         if let Some(e) = stopped {
             report.failed_inputs.push(FailedInput {

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod escape;
 pub mod ieee;
+pub mod installed;
 pub mod inventory;
 pub mod matcher;
 pub mod model;

@@ -31,8 +31,13 @@ pub struct Item {
     pub quantity: Option<u64>,
     /// Manufacturer's country as stated in the inventory.
     pub country: Option<String>,
-    /// Installation or commissioning date, as written.
+    /// Installation or commissioning date: `YYYY-MM-DD` (with a time when one was written)
+    /// once read by [`crate::installed::normalize`], else as written (a date that cannot be
+    /// read, kept with a warning).
     pub installed: Option<String>,
+    /// The header of the column (or the key) the install date was read from, to name it in
+    /// warnings; `None` when the reader does not say (warnings then say `installed`).
+    pub installed_column: Option<Arc<str>>,
     /// What the equipment is used for (public-safety, critical-infrastructure, ...).
     pub purpose: Option<String>,
     /// The network technology or generation it serves (5G, 4G, FTTH, ...), as written.
@@ -80,6 +85,7 @@ impl Item {
             quantity,
             country: get(Field::Country)?,
             installed: get(Field::Installed)?,
+            installed_column: None,
             purpose: get(Field::Purpose)?,
             network: get(Field::Network)?,
             category: get(Field::Category)?,

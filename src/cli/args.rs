@@ -230,6 +230,12 @@ pub struct CheckArgs {
     /// Judge the inventory as of this date (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// How ambiguous install dates are written: dmy (03/04/2019 is 3 April), mdy (4 March)
+    /// or ymd (for two-digit years, 19/04/03). Without it an ambiguous date is judged as
+    /// unknown, with a warning. Unambiguous forms are always read: 2019-06-14, 2019/06/14,
+    /// 2019.06.14, 14.06.2019 (day first), 14/06/2019 and 06/14/2019.
+    #[arg(long, value_name = "dmy|mdy|ymd", value_parser = parse_date_format)]
+    pub date_format: Option<tvcheck::installed::DateOrder>,
     /// Read FIELD from the column HEADER, e.g. --column vendor=Hersteller (repeatable).
     #[arg(long = "column", value_name = "FIELD=HEADER", value_parser = parse_column)]
     pub columns: Vec<ColumnOverride>,
@@ -504,6 +510,12 @@ fn parse_score(s: &str) -> Result<f64, String> {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("'{s}' is not a score between 0 and 1")),
     }
+}
+
+fn parse_date_format(s: &str) -> Result<tvcheck::installed::DateOrder, String> {
+    tvcheck::installed::DateOrder::parse(s).ok_or_else(|| {
+        format!("'{s}' is not a date format; use dmy (day first), mdy (month first) or ymd (year first)")
+    })
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {

@@ -231,6 +231,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all || args.since_registry.is_some(),
         show_ok: args.all,
+        date_format: args.date_format,
         rows_per_group: args.rows_per_group,
         procurement: args.procurement,
         generated_at: super::run_time()?,

@@ -209,7 +209,8 @@ fn normalize_purpose(s: &str) -> String {
         .join("-")
 }
 
-/// Parses an inventory's install date (`YYYY-MM-DD`, optionally followed by a time).
+/// Parses an inventory's install date (`YYYY-MM-DD`, optionally followed by a time): the
+/// form [`crate::installed::normalize`] gives every date it can read when its item is read.
 pub fn parse_installed(s: &str) -> Option<Date> {
     s.trim().get(..10).and_then(|d| d.parse().ok())
 }

@@ -930,6 +930,11 @@ impl CsvReader {
         }
         let mut item = Item::from_fields(&self.file, line, quantity, extra, get)?;
         item.warnings.splice(0..0, warnings);
+        item.installed_column = self
+            .map
+            .get(Field::Installed)
+            .and_then(|i| self.headers.get(i))
+            .cloned();
         Ok(item)
     }
 

@@ -50,6 +50,10 @@ pub fn build_item(
     let Ok(mut item) = Item::from_fields(file, line, quantity, Vec::new(), |f| {
         Ok::<_, std::convert::Infallible>(take(f))
     });
+    item.installed_column = map
+        .get(Field::Installed)
+        .and_then(|i| headers.get(i))
+        .cloned();
     item.extra
         .reserve(map.extra.len() + usize::from(bad.is_some()));
     for &i in &map.extra {

@@ -325,6 +325,10 @@ impl TomlReader {
                 }
                 let mut item = Item::from_fields(&file, line, quantity, extra, get)?;
                 item.warnings.splice(0..0, warnings);
+                item.installed_column = map
+                    .get(Field::Installed)
+                    .and_then(|i| entries.get(i))
+                    .map(|(k, _)| Arc::from(k.get_ref().as_str()));
                 Ok(item)
             };
             // A malformed [[asset]] table is skipped and reported; the others are read.

@@ -348,6 +348,21 @@ pub fn cell_text(d: &Data) -> Option<String> {
     }
 }
 
+/// The date of a number cell read as a spreadsheet serial day number (1900 date system), when
+/// it is at least [`crate::installed::EXCEL_SERIAL_MIN`] (a smaller number is more likely a
+/// year than a date). Date cells are already dates ([`cell_text`]).
+fn serial_date(d: &Data) -> Option<crate::date::Date> {
+    let f = match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        _ => return None,
+    };
+    if f < crate::installed::EXCEL_SERIAL_MIN {
+        return None;
+    }
+    crate::installed::excel_serial(f)
+}
+
 /// A row's cells as text, from the absolute column `first` on, up to its last non-empty cell.
 fn row_texts(cells: &[(u32, Data)], first: u32) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -1083,12 +1098,21 @@ impl WorkbookReader {
                 None => {}
             }
             let mut values: Vec<Option<String>> = vec![None; plan.headers.len()];
+            let installed_at = plan.map.get(Field::Installed);
+            // A number (not a date cell) in the install-date column: a serial day number
+            // whose date format was lost, read as its date; the number is kept as written.
+            let mut serial_written = None;
             for (c, d) in cells {
                 let Some(i) = c.checked_sub(plan.first_col) else {
                     continue;
                 };
                 if let Some(v) = values.get_mut(i as usize) {
                     *v = cell_text(d);
+                    if installed_at == Some(i as usize) {
+                        if let Some(date) = serial_date(d) {
+                            serial_written = v.replace(date.to_string());
+                        }
+                    }
                 }
             }
             let mut warnings = Vec::new();
@@ -1138,6 +1162,10 @@ impl WorkbookReader {
                 "column",
             );
             item.warnings.extend(warnings);
+            if let Some(written) = serial_written {
+                let key = crate::installed::as_written_key(crate::installed::column_of(&item));
+                item.extra.push((key, written));
+            }
             item.sheet = Some(plan.name.to_string());
             return Ok(Some(item));
         }

@@ -145,7 +145,7 @@ fn an_install_date_that_cannot_be_read_is_a_warning_and_the_row_is_judged() {
     let env = Env::new();
     env.file(
         "inv.csv",
-        "vendor,model,installed\nHuawei,BBU5900,14/06/2019\nNokia,A,2019-06-14\n",
+        "vendor,model,installed\nHuawei,BBU5900,June 2019\nNokia,A,2019-06-14\n",
     );
     let out = env.run(&[
         "check",
@@ -163,12 +163,12 @@ fn an_install_date_that_cannot_be_read_is_a_warning_and_the_row_is_judged() {
     assert_eq!(r["warnings"]["count"], 1);
     assert_eq!(
         r["warnings"]["shown"][0],
-        "inv.csv:2: install date '14/06/2019' is not a date tvcheck reads (YYYY-MM-DD); it is judged as unknown"
+        "inv.csv:2: column 'installed': install date 'June 2019' is not a date tvcheck reads (YYYY-MM-DD, DD.MM.YYYY, YYYY/MM/DD, DD/MM/YYYY or MM/DD/YYYY); it is judged as unknown"
     );
     assert_eq!(r["inputs"][0]["warnings"], 1);
     assert!(
         out.stderr
-            .contains("warning: inv.csv:2: install date '14/06/2019'"),
+            .contains("warning: inv.csv:2: column 'installed': install date 'June 2019'"),
         "{}",
         out.stderr
     );

@@ -10,6 +10,7 @@ mod bad_input;
 mod bench_smoke;
 mod catalogue;
 mod check;
+mod dates;
 mod evasion;
 mod fail_closed;
 mod formats;

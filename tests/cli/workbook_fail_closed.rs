@@ -50,7 +50,7 @@ fn skipped(r: &serde_json::Value) -> Vec<String> {
 }
 
 /// One worksheet of a generated workbook.
-struct Sheet<'a> {
+pub(crate) struct Sheet<'a> {
     name: &'a str,
     /// `hidden`, `veryHidden` or none.
     state: Option<&'a str>,
@@ -61,7 +61,7 @@ struct Sheet<'a> {
     merges: &'a [&'a str],
 }
 
-fn sheet<'a>(name: &'a str, rows: &'a [&'a [&'a str]]) -> Sheet<'a> {
+pub(crate) fn sheet<'a>(name: &'a str, rows: &'a [&'a [&'a str]]) -> Sheet<'a> {
     Sheet {
         name,
         state: None,
@@ -119,7 +119,7 @@ fn sheet_xml(s: &Sheet<'_>) -> String {
 }
 
 /// A workbook of these sheets (stored zip, inline strings).
-fn xlsx(sheets: &[Sheet<'_>]) -> Vec<u8> {
+pub(crate) fn xlsx(sheets: &[Sheet<'_>]) -> Vec<u8> {
     let mut overrides = String::new();
     let mut list = String::new();
     let mut rels = String::new();
