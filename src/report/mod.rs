@@ -427,7 +427,7 @@ pub struct ItemContent<'a> {
     pub quantity: Option<u64>,
     /// Manufacturer's country as stated.
     pub country: Option<&'a str>,
-    /// Installation date as written.
+    /// Installation date as written, or `YYYY-MM-DD` when read from another form.
     pub installed: Option<&'a str>,
 }
 
@@ -518,7 +518,8 @@ pub struct Row<'a> {
     /// Manufacturer's country as stated in the inventory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<Cow<'a, str>>,
-    /// Installation date as written in the inventory.
+    /// Installation date as written, or `YYYY-MM-DD` when read from another form (the
+    /// written form is kept in `extra`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installed: Option<Cow<'a, str>>,
     /// What the equipment is used for, as written (absent when not stated).
