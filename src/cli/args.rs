@@ -206,9 +206,11 @@ pub struct CheckArgs {
     /// records it as unverified). Its schema is checked all the same.
     #[arg(long)]
     pub no_verify_registry: bool,
-    /// Report format for standard output and for `--output FILE` without a format.
-    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = parse_format)]
-    pub format: Format,
+    /// Report format for standard output (default: table) and for `--output FILE` without a
+    /// format (default: from the file's extension: .json, .jsonl/.ndjson, .csv, .md, .html,
+    /// .sarif, .xml for JUnit, .txt for the table)
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<Format>,
     /// Where to write reports (repeatable; one evaluation, many renderings): FILE (in --format),
     /// FORMAT=FILE, or FORMAT alone for standard output. Files are written atomically; a file
     /// the run reads (an inventory, the waivers, baseline, a policy or the registry) or two -o

@@ -199,8 +199,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     guard_outputs(&args, &outputs)?;
     let formats: Vec<report::Format> = outputs
         .iter()
-        .map(|o| o.format.unwrap_or(args.format))
-        .collect();
+        .map(|o| output_format(o, args.format))
+        .collect::<Result<_, _>>()?;
     // Findings are streamed (constant memory) when every rendering can take them that way
     // and nothing needs them all at once afterwards.
     let mut streamed = if args.since_registry.is_none()
@@ -311,7 +311,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     // Streamed reports were written while checking; they only need to be put in place.
     let written: anyhow::Result<()> = match streamed {
         Some(s) => s.commit(&mut std::io::stdout().lock()).map_err(Into::into),
-        None => render_outputs(&report, &outputs, args.format),
+        None => render_outputs(&report, &outputs, &formats),
     };
     // A reader that closed the pipe (`| head`) has what it wanted: the run's verdict stands.
     if let Err(e) = written {
@@ -457,13 +457,51 @@ fn stdout_table_style() -> report::table::Style {
     }
 }
 
+/// The format of one rendering: its own (`FORMAT=FILE`), else `--format`, else for a file the
+/// one its extension names; a file whose extension names none, without `--format`, is an
+/// error rather than a table nobody asked for.
+fn output_format(o: &OutputSpec, flag: Option<report::Format>) -> tvcheck::Result<report::Format> {
+    if let Some(f) = o.format.or(flag) {
+        return Ok(f);
+    }
+    let Some(path) = &o.path else {
+        return Ok(report::Format::Table);
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let format = match ext.as_deref() {
+        Some("json") => report::Format::Json,
+        Some("jsonl" | "ndjson") => report::Format::Jsonl,
+        Some("csv") => report::Format::Csv,
+        Some("md" | "markdown") => report::Format::Markdown,
+        Some("html" | "htm") => report::Format::Html,
+        Some("sarif") => report::Format::Sarif,
+        Some("xml") => report::Format::Junit,
+        Some("txt") => report::Format::Table,
+        _ => {
+            return Err(tvcheck::Error::new(
+                tvcheck::ErrorKind::Usage,
+                format!(
+                    "cannot tell the report format of '{}' from its extension",
+                    tvcheck::error::display_path(path)
+                ),
+            )
+            .hint(format!(
+                "name it by its format (.json, .jsonl, .csv, .md, .html, .sarif, .xml for JUnit, .txt for the table), write -o FORMAT={}, or give --format",
+                tvcheck::error::display_path(path)
+            )))
+        }
+    };
+    Ok(format)
+}
+
 fn render_outputs(
     report: &report::Report,
     outputs: &[OutputSpec],
-    default: report::Format,
+    formats: &[report::Format],
 ) -> anyhow::Result<()> {
-    for o in outputs {
-        let format = o.format.unwrap_or(default);
+    for (o, &format) in outputs.iter().zip(formats) {
         match &o.path {
             Some(path) => {
                 tvcheck::output::write_atomic(path, |w| report::render(report, format, w))?

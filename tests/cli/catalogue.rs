@@ -134,9 +134,9 @@ fn unwritable_outputs_are_clear_errors_and_leave_files_intact() {
     let env = Env::new();
     env.file("inv.csv", "vendor\nZTE\n");
     std::fs::create_dir(env.path("out")).unwrap();
-    check(&env, &["inv.csv", "--output", "out"])
+    check(&env, &["inv.csv", "--format", "json", "--output", "out"])
         .error(&["out: cannot write the report: the output path is a folder"]);
-    check(&env, &["inv.csv", "--output", "/proc/version"])
+    check(&env, &["inv.csv", "--output", "json=/proc/version"])
         .error(&["/proc/version: cannot write the report"]);
     // An existing report is replaced only by a complete new one.
     env.file("report.json", "{\"old\": true}");

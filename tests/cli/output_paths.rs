@@ -167,3 +167,45 @@ fn a_registry_path_that_is_a_dangling_link_is_refused_and_kept() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn a_report_file_takes_its_format_from_its_extension() {
+    let env = Env::new();
+    env.file("inv.csv", "asset_id,vendor\nP1,Huawei\n");
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "inv.csv", "--as-of", "2026-06-01"];
+        all.extend_from_slice(args);
+        env.run(&all)
+    };
+    run(&[
+        "-o", "r.json", "-o", "r.sarif", "-o", "r.xml", "-o", "r.md", "-o", "r.csv", "-o",
+        "r.jsonl", "-o", "r.html", "-o", "r.txt",
+    ])
+    .code(1);
+    let read = |n: &str| std::fs::read_to_string(env.path(n)).unwrap();
+    assert_eq!(
+        crate::support::read_report(&env.path("r.json"))["summary"]["violations"],
+        1
+    );
+    assert!(read("r.sarif").contains("\"version\": \"2.1.0\""));
+    assert!(read("r.xml").starts_with("<?xml"));
+    assert!(read("r.md").starts_with("## tvcheck report"));
+    assert!(read("r.csv").starts_with("file,line,"));
+    assert_eq!(
+        crate::support::json_lines(&read("r.jsonl"), "r.jsonl")["summary"]["items"],
+        1
+    );
+    assert!(read("r.html").starts_with("<!DOCTYPE html>"));
+    assert!(read("r.txt").contains("total: 1 items"));
+    // An extension that names no format is an error, never a silent table; --format or
+    // FORMAT=FILE decides.
+    run(&["-o", "r.dat"]).error(&["cannot tell the report format of 'r.dat' from its extension"]);
+    assert!(!env.path("r.dat").exists());
+    run(&["--format", "csv", "-o", "r.dat"]).code(1);
+    assert!(read("r.dat").starts_with("file,line,"));
+    run(&["-o", "json=r.out"]).code(1);
+    assert_eq!(
+        crate::support::read_report(&env.path("r.out"))["summary"]["items"],
+        1
+    );
+}
