@@ -179,8 +179,62 @@ fn ieee(root: &Path, out_dir: &Path) {
     std::fs::write(out_dir.join("ieee-cores.tsv"), &text).expect("write ieee-cores.tsv");
 }
 
+/// The git commit the binary is built from (`unknown` outside a git checkout) and the build
+/// date (`SOURCE_DATE_EPOCH` when set, for reproducible builds; else today, UTC), for
+/// `tvcheck --version`.
+fn provenance(manifest: &Path) {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(manifest)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some();
+    println!(
+        "cargo:rustc-env=TVCHECK_GIT_COMMIT={commit}{}",
+        if dirty {
+            " (with uncommitted changes)"
+        } else {
+            ""
+        }
+    );
+    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
+        let dir = manifest.join(dir);
+        for f in ["HEAD", "index", "packed-refs", "refs/heads"] {
+            println!("cargo:rerun-if-changed={}", dir.join(f).display());
+        }
+    }
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    println!("cargo:rustc-env=TVCHECK_BUILD_DATE={year:04}-{month:02}-{day:02}");
+}
+
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    provenance(Path::new(&manifest));
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     ieee(Path::new(&manifest), &out_dir);
     let mut out = String::new();

@@ -14,8 +14,6 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 pub use self::args::{Cli, Command};
 
 /// How a run ended.
@@ -41,7 +39,16 @@ impl From<ExitStatus> for ExitCode {
 
 /// Parses `args`, runs the command and returns the process exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    if args.iter().skip(1).any(|a| a == "--version") {
+        // Only then: the embedded registry's digest takes a few milliseconds to compute.
+        command = command.long_version(long_version());
+    }
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -63,6 +70,27 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitStatus::Error.into()
         }
     }
+}
+
+/// What `tvcheck --version` says: the version, the git commit and date of the build, and the
+/// embedded registry's digest, size and last change.
+fn long_version() -> String {
+    let registry = match tvcheck::Registry::embedded() {
+        Ok(r) => format!(
+            "sha256 {}, {} entries, {} listings, last changed {}",
+            r.digest,
+            r.data.vendors.len(),
+            r.data.listing_count(),
+            r.last_change.as_deref().unwrap_or("(unknown)")
+        ),
+        Err(e) => format!("cannot be read: {e}"),
+    };
+    format!(
+        "{}\ncommit: {}\nbuilt: {}\nembedded registry: {registry}",
+        env!("CARGO_PKG_VERSION"),
+        env!("TVCHECK_GIT_COMMIT"),
+        env!("TVCHECK_BUILD_DATE"),
+    )
 }
 
 /// The error on one line: each context, then the error it wraps. A library error already says

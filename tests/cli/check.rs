@@ -706,3 +706,22 @@ fn ownership_chains_and_ended_links_in_findings() {
         "Honor left Huawei on 2020-11-17"
     );
 }
+
+#[test]
+fn version_names_the_commit_the_build_and_the_embedded_registry() {
+    let env = Env::new();
+    let out = env.run(&["--version"]);
+    out.code(0);
+    let digest = env.registry_digest(None);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], format!("tvcheck {}", env!("CARGO_PKG_VERSION")));
+    assert!(lines[1].starts_with("commit: "), "{}", out.stdout);
+    assert!(lines[2].starts_with("built: 20"), "{}", out.stdout);
+    assert!(
+        lines[3].starts_with(&format!("embedded registry: sha256 {digest}, ")),
+        "{}",
+        out.stdout
+    );
+    // -V stays one line.
+    assert_eq!(env.run(&["-V"]).stdout.lines().count(), 1);
+}
