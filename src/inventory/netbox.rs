@@ -44,12 +44,15 @@ const DEVICE_HEADERS: &[&str] = &[
 ];
 
 /// Whether normalised headers are those of NetBox's device export: `Manufacturer`, `Type`
-/// (or `Device type`) and at least three more of its columns.
+/// (or `Device type`) and at least three more of its columns, and no model or `asset_id`
+/// column of the usual names (NetBox has none: an inventory that has one is read as usual).
 pub fn is_device_export(norm: &[String]) -> bool {
     let has = |n: &str| norm.iter().any(|h| h == n);
     has("manufacturer")
         && (has("type") || has("device_type"))
         && DEVICE_HEADERS.iter().filter(|n| has(n)).count() >= 3
+        && !Field::Model.synonyms().iter().any(|n| has(n))
+        && !["asset_id", "asset", "inventory_id"].iter().any(|n| has(n))
 }
 
 /// The NetBox columns of each field, in order of preference (normalised headers).
@@ -270,10 +273,30 @@ mod tests {
             "Type",
             "Serial number"
         ])));
+        // An inventory with its own model column keeps `Device type` as the category.
+        assert!(!is_device_export(&norm(&[
+            "Name",
+            "Site",
+            "Location",
+            "Rack",
+            "Manufacturer",
+            "Model",
+            "Device type"
+        ])));
         assert!(!is_device_export(&norm(&[
             "Manufacturer",
             "Type",
             "Serial number"
+        ])));
+        // An inventory with its own model column keeps `Device type` as the category.
+        assert!(!is_device_export(&norm(&[
+            "Name",
+            "Site",
+            "Location",
+            "Rack",
+            "Manufacturer",
+            "Model",
+            "Device type"
         ])));
     }
 }
