@@ -196,7 +196,8 @@ pub enum FormatArg {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Inventory files, or folders to search for inventories (.csv .tsv .toml .json .jsonl
-    /// .ndjson, CycloneDX, .xlsx .xlsm .xls .ods).
+    /// .ndjson, CycloneDX, .xlsx .xlsm .xls .ods, nmap .xml, NetBox exports); `-` reads
+    /// standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Registry database to use instead of the embedded default registry.
@@ -252,8 +253,9 @@ pub struct CheckArgs {
     /// Workbooks: read only this sheet (default: every visible sheet with a header row).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Read the files named on the command line in this format whatever their extension:
-    /// csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls or ods.
+    /// Read the files named on the command line (and standard input, `-`) in this format
+    /// whatever their extension: csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls, ods or
+    /// nmap.
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     pub input_format: Option<tvcheck::inventory::Format>,
     /// Exit on the findings alone (0 or 1) even when part of the inventories could not be

@@ -65,6 +65,9 @@ pub struct ColumnMap {
     pub fields: BTreeMap<Field, usize>,
     /// Indices of the columns that map to no field.
     pub extra: Vec<usize>,
+    /// A column (one of `extra`) whose value is the asset id of a record that has none: the
+    /// device `Name` of a NetBox export whose `Asset tag` is empty.
+    pub asset_id_fallback: Option<usize>,
 }
 
 impl ColumnMap {
@@ -202,6 +205,28 @@ pub fn map_headers(
             }
         }
     }
+    // NetBox's device export: its headers' own meaning first (see `super::netbox`).
+    let mut asset_id_fallback = None;
+    if super::netbox::is_device_export(&norm) {
+        for (field, names) in super::netbox::csv_columns() {
+            if fields.contains_key(field) {
+                continue;
+            }
+            let found = names.iter().find_map(|n| {
+                norm.iter()
+                    .enumerate()
+                    .position(|(i, h)| h == n && !taken[i])
+            });
+            if let Some(i) = found {
+                fields.insert(*field, i);
+                taken[i] = true;
+            }
+        }
+        asset_id_fallback = norm
+            .iter()
+            .enumerate()
+            .position(|(i, h)| h == "name" && !taken[i]);
+    }
     for field in Field::ALL {
         if fields.contains_key(&field) {
             continue;
@@ -231,7 +256,11 @@ pub fn map_headers(
         });
     }
     let extra = (0..headers.len()).filter(|&i| !taken[i]).collect();
-    Ok(ColumnMap { fields, extra })
+    Ok(ColumnMap {
+        fields,
+        extra,
+        asset_id_fallback,
+    })
 }
 
 #[cfg(test)]

@@ -929,6 +929,11 @@ impl CsvReader {
             extra.push((Arc::clone(&self.headers[qi]), q));
         }
         let mut item = Item::from_fields(&self.file, line, quantity, extra, get)?;
+        if item.asset_id.is_none() {
+            if let Some(i) = self.map.asset_id_fallback {
+                item.asset_id = self.field(line, i)?;
+            }
+        }
         item.warnings.splice(0..0, warnings);
         item.installed_column = self
             .map

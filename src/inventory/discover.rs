@@ -38,11 +38,13 @@ pub enum Format {
     Xls,
     /// An OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// An nmap XML scan (`nmap -oX`, `.xml`): one item per host (see [`super::nmap`]).
+    Nmap,
 }
 
 /// File extensions picked up from folders, for messages.
 pub const EXTENSIONS: &str =
-    ".csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls or .ods";
+    ".csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls, .ods or .xml (nmap)";
 
 impl Format {
     /// Every format, in documentation order.
@@ -56,6 +58,7 @@ impl Format {
         Format::Xlsx,
         Format::Xls,
         Format::Ods,
+        Format::Nmap,
     ];
 
     /// The format a file extension stands for.
@@ -69,6 +72,7 @@ impl Format {
             "xlsx" | "xlsm" => Some(Format::Xlsx),
             "xls" => Some(Format::Xls),
             "ods" => Some(Format::Ods),
+            "xml" => Some(Format::Nmap),
             _ => None,
         }
     }
@@ -97,6 +101,7 @@ impl Format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
             Format::Ods => "ods",
+            Format::Nmap => "nmap",
         }
     }
 
@@ -126,6 +131,7 @@ impl Format {
             Format::Xlsx => "an Excel workbook (.xlsx)",
             Format::Xls => "an Excel 97-2003 workbook (.xls)",
             Format::Ods => "an OpenDocument spreadsheet (.ods)",
+            Format::Nmap => "an nmap XML scan",
         }
     }
 
@@ -234,6 +240,33 @@ pub fn discover_all(paths: &[PathBuf], forced: Option<Format>) -> Result<Discove
     let mut out: Vec<Input> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
     for path in paths {
+        if super::stdin::is_stdin(path) {
+            if out
+                .iter()
+                .any(|i| super::stdin::is_stdin(&i.path) && !i.from_folder)
+            {
+                return Err(Error::at(
+                    ErrorKind::Inventory,
+                    Location::file(path),
+                    "'-' (standard input) is given twice",
+                )
+                .hint("standard input can be read once: pass '-' once"));
+            }
+            let bytes = super::stdin::bytes()?;
+            let format = match forced {
+                Some(f) => f,
+                None => {
+                    super::stdin::sniff_format(&bytes).ok_or_else(super::stdin::unknown_format)?
+                }
+            };
+            out.push(Input {
+                display: Arc::from(super::stdin::NAME),
+                path: path.clone(),
+                format,
+                from_folder: false,
+            });
+            continue;
+        }
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
         if meta.is_dir() {
@@ -282,6 +315,19 @@ pub fn discover_all(paths: &[PathBuf], forced: Option<Format>) -> Result<Discove
                     continue;
                 }
                 if let Some(format) = Format::from_path(entry.path()) {
+                    // Of the XML files in a folder, only nmap scans are inventories.
+                    if format == Format::Nmap
+                        && !super::sniff::read_head(entry.path())
+                            .is_ok_and(|h| super::nmap::looks_nmap(&h))
+                    {
+                        skipped.push(Skipped {
+                            display: display_path(entry.path()),
+                            path: entry.into_path(),
+                            reason: "XML file that is not an nmap scan",
+                            incomplete: false,
+                        });
+                        continue;
+                    }
                     let format = format.refine(entry.path());
                     out.push(Input {
                         display: Arc::from(display_path(entry.path())),

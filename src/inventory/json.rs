@@ -305,6 +305,15 @@ pub fn parse_file(
                     format: Format::CycloneDx,
                 });
             }
+            if expect != Format::CycloneDx && super::netbox::is_device_list(&value) {
+                return Ok(Parsed {
+                    items: super::netbox::items(path, file, text, &value)?
+                        .into_iter()
+                        .map(Ok)
+                        .collect(),
+                    format: Format::Json,
+                });
+            }
             if expect == Format::CycloneDx {
                 return Err(Error::at(
                     ErrorKind::Inventory,

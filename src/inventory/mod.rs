@@ -14,8 +14,11 @@ pub mod digest;
 pub mod discover;
 pub mod json;
 pub mod jsonpos;
+pub mod netbox;
+pub mod nmap;
 pub mod record;
 pub mod sniff;
+pub mod stdin;
 pub mod toml;
 pub mod workbook;
 
@@ -69,14 +72,25 @@ pub enum Reader {
     Csv(Box<self::csv::CsvReader>),
     /// A TOML file (read whole).
     Toml(self::toml::TomlReader),
-    /// A JSON array or CycloneDX BOM (read whole).
+    /// A JSON array, NetBox device list, CycloneDX BOM or nmap XML scan (read whole).
     Json {
         /// The items still to hand out, and the parts that could not be read in their place.
         items: std::vec::IntoIter<Result<Item>>,
         /// SHA-256 and size of the file.
         digest: (String, u64),
-        /// [`Format::Json`] or [`Format::CycloneDx`].
+        /// [`Format::Json`], [`Format::CycloneDx`] or [`Format::Nmap`].
         format: Format,
+        /// Facts about what was and was not read, for the provenance.
+        notes: Vec<String>,
+    },
+    /// Standard input (`-`), read by a reader of its spooled copy.
+    Stdin {
+        /// The reader of the spooled copy.
+        inner: Box<Reader>,
+        /// The spooled copy, removed when the reader is dropped.
+        spool: tempfile::TempPath,
+        /// How the spooled copy's path is shown in errors (which then name `-`).
+        shown: String,
     },
     /// A JSON Lines file (streamed).
     JsonLines(Box<self::json::JsonLinesReader>),
@@ -128,6 +142,14 @@ fn check_text(path: &std::path::Path, format: Format) -> Result<()> {
             self::sniff::describe(content, &head),
             "pass the inventory itself, as CSV, JSON, TOML or a workbook",
         ),
+        Content::Text { first: b'<' }
+            if format != Format::Nmap && self::nmap::looks_nmap(&head) =>
+        {
+            (
+                "an nmap XML scan",
+                "name it .xml, or pass --input-format nmap",
+            )
+        }
         _ => return Ok(()),
     };
     Err(Error::at(
@@ -145,11 +167,29 @@ impl Reader {
     /// Opens an input for reading. The format is the input's, or `opts.input_format` for a
     /// file named on the command line; it is checked against the file's content first.
     pub fn open(input: &Input, opts: &ReadOptions) -> Result<Reader> {
-        let file = std::sync::Arc::clone(&input.display);
         let format = match opts.input_format {
             Some(f) if !input.from_folder => f,
             _ => input.format,
         };
+        if !input.from_folder && self::stdin::is_stdin(&input.path) {
+            let bytes = self::stdin::bytes()?;
+            let spool = self::stdin::spool(&bytes, format)?;
+            let shown = crate::error::display_path(&spool);
+            let spooled = Input {
+                path: spool.to_path_buf(),
+                display: std::sync::Arc::clone(&input.display),
+                format,
+                from_folder: false,
+            };
+            let inner =
+                Reader::open(&spooled, opts).map_err(|e| self::stdin::rename_error(e, &shown))?;
+            return Ok(Reader::Stdin {
+                inner: Box::new(inner),
+                spool,
+                shown,
+            });
+        }
+        let file = std::sync::Arc::clone(&input.display);
         let path = input.path.as_path();
         if !format.is_workbook() {
             check_text(path, format)?;
@@ -189,6 +229,29 @@ impl Reader {
                     items: parsed.items.into_iter(),
                     digest,
                     format: parsed.format,
+                    notes: Vec::new(),
+                }
+            }
+            Format::Nmap => {
+                let bytes = crate::source::read_regular_file(
+                    path,
+                    JSON_MAX_BYTES,
+                    "inventory",
+                    ErrorKind::Inventory,
+                )?;
+                let digest = (self::digest::sha256_hex(&bytes), bytes.len() as u64);
+                let text = self::toml::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
+                let scan = self::nmap::parse(path, &file, text)?;
+                Reader::Json {
+                    items: scan
+                        .items
+                        .into_iter()
+                        .map(Ok)
+                        .collect::<Vec<_>>()
+                        .into_iter(),
+                    digest,
+                    format: Format::Nmap,
+                    notes: scan.notes,
                 }
             }
             Format::JsonLines => Reader::JsonLines(Box::new(self::json::JsonLinesReader::open(
@@ -216,6 +279,7 @@ impl Reader {
             Reader::Json { format, .. } => *format,
             Reader::JsonLines(_) => Format::JsonLines,
             Reader::Workbook(r) => r.format(),
+            Reader::Stdin { inner, .. } => inner.format(),
         }
     }
 
@@ -227,6 +291,9 @@ impl Reader {
             Reader::Json { items, .. } => items.next().transpose(),
             Reader::JsonLines(r) => r.next_item(),
             Reader::Workbook(r) => r.next_item(),
+            Reader::Stdin { inner, shown, .. } => inner
+                .next_item()
+                .map_err(|e| self::stdin::rename_error(e, shown)),
         }
     }
 
@@ -240,10 +307,15 @@ impl Reader {
             },
             Reader::Csv(r) => r.provenance(),
             Reader::Toml(r) => r.provenance(),
-            Reader::Json { .. } | Reader::JsonLines(_) => Provenance {
+            Reader::Json { notes, .. } => Provenance {
+                encoding: Some("UTF-8".to_string()),
+                notes: notes.clone(),
+            },
+            Reader::JsonLines(_) => Provenance {
                 encoding: Some("UTF-8".to_string()),
                 notes: Vec::new(),
             },
+            Reader::Stdin { inner, .. } => inner.provenance(),
         }
     }
 
@@ -255,6 +327,7 @@ impl Reader {
             Reader::Json { digest, .. } => digest.clone(),
             Reader::JsonLines(r) => r.digest(),
             Reader::Workbook(r) => r.digest(),
+            Reader::Stdin { inner, .. } => inner.digest(),
         }
     }
 }
@@ -375,7 +448,7 @@ mod tests {
         assert_eq!(Format::parse("pdf"), None);
         assert_eq!(
             Format::names(),
-            "csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls, ods"
+            "csv, tsv, toml, json, jsonl, cyclonedx, xlsx, xls, ods, nmap"
         );
         assert_eq!(
             Format::from_path(Path::new("a/INV.XLSM")),

@@ -28,6 +28,9 @@ pub fn build_item(
     values: &mut [Option<String>],
     noun: &str,
 ) -> Item {
+    let fallback = map
+        .asset_id_fallback
+        .and_then(|i| values.get(i).cloned().flatten());
     let mut take = |f: Field| -> Option<String> {
         map.get(f)
             .and_then(|i| values.get_mut(i))
@@ -54,6 +57,9 @@ pub fn build_item(
         .get(Field::Installed)
         .and_then(|i| headers.get(i))
         .cloned();
+    if item.asset_id.is_none() {
+        item.asset_id = fallback;
+    }
     item.extra
         .reserve(map.extra.len() + usize::from(bad.is_some()));
     for &i in &map.extra {

@@ -536,7 +536,7 @@ fn folders_are_walked_for_every_format() {
     assert_eq!(r["skipped"][0]["path"], "ops/report.json");
     env.file("empty/notes.txt", "x");
     check(&env, &["empty"]).error(&[
-        "error: empty: the folder holds no inventory files (.csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls or .ods)",
+        "error: empty: the folder holds no inventory files (.csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls, .ods or .xml (nmap))",
     ]);
 }
 

@@ -19,6 +19,7 @@ mod fs_faults;
 mod gating;
 mod identification;
 mod inventory;
+mod inventory_sources;
 mod law_grid;
 mod matching_eval;
 mod merge;
