@@ -10,7 +10,6 @@
 // binary's `cli` module prints). CI's clippy run (`-D warnings`) enforces it.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod baseline;
 pub mod check;
 pub mod countries;
 pub mod date;
@@ -22,12 +21,10 @@ pub mod installed;
 pub mod inventory;
 pub mod matcher;
 pub mod model;
-pub mod output;
 pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod source;
-pub mod waiver;
 
 pub use crate::date::Date;
 pub use crate::error::{Error, ErrorKind, Location, Result};

@@ -1,11 +1,11 @@
-//! Waivers files: arbitrary UTF-8 through `tvcheck::waiver::Waivers::parse`.
+//! Waivers files: arbitrary UTF-8 through `tvcheck::policy::waiver::Waivers::parse`.
 //! Never panics; errors are one line.
 #![no_main]
 
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use tvcheck::waiver::Waivers;
+use tvcheck::policy::waiver::Waivers;
 use tvcheck_fuzz::assert_one_line;
 
 fuzz_target!(|data: &[u8]| {

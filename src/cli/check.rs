@@ -37,7 +37,7 @@ fn since(
         let waivers = args
             .waivers
             .as_deref()
-            .map(tvcheck::waiver::Waivers::load)
+            .map(tvcheck::policy::waiver::Waivers::load)
             .transpose()?;
         let old_report = tvcheck::check::run(
             cfg,
@@ -257,12 +257,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let waivers = args
         .waivers
         .as_deref()
-        .map(tvcheck::waiver::Waivers::load)
+        .map(tvcheck::policy::waiver::Waivers::load)
         .transpose()?;
     let baseline = args
         .baseline
         .as_deref()
-        .map(tvcheck::baseline::Baseline::load)
+        .map(tvcheck::report::baseline::Baseline::load)
         .transpose()?;
     let bar = progress_bar(args.quiet);
     let mut on_progress = |p: Progress<'_>| {
@@ -368,7 +368,7 @@ fn write_skeleton(
 ) -> anyhow::Result<()> {
     let taken = |id: &str| registry.vendor(id).is_some();
     let mut entries = 0;
-    tvcheck::output::write_atomic(path, |w| {
+    tvcheck::report::output::write_atomic(path, |w| {
         entries = report::skeleton::render(report, &taken, w)?;
         Ok(())
     })?;
@@ -504,7 +504,7 @@ fn render_outputs(
     for (o, &format) in outputs.iter().zip(formats) {
         match &o.path {
             Some(path) => {
-                tvcheck::output::write_atomic(path, |w| report::render(report, format, w))?
+                tvcheck::report::output::write_atomic(path, |w| report::render(report, format, w))?
             }
             None => {
                 let stdout = std::io::stdout();

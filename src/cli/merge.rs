@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use tvcheck::escape::Visible as V;
-use tvcheck::output::{AtomicFile, Spill};
 use tvcheck::report::merge;
+use tvcheck::report::output::{AtomicFile, Spill};
 use tvcheck::source::Protected;
 
 use super::ExitStatus;
@@ -28,7 +28,7 @@ pub fn run(
         }
         None => {
             // Held back until the merge succeeded: a failed merge prints no half report.
-            let mut spill = Spill::new(tvcheck::output::SPILL_MEMORY);
+            let mut spill = Spill::new(tvcheck::report::output::SPILL_MEMORY);
             let merged = merge::merge(&reports, &mut spill)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

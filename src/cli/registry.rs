@@ -526,7 +526,7 @@ fn export(
         }
     };
     match output {
-        Some(p) => tvcheck::output::write_atomic(&p, |w| w.write_all(&bytes))?,
+        Some(p) => tvcheck::report::output::write_atomic(&p, |w| w.write_all(&bytes))?,
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitStatus::Success)
@@ -552,7 +552,7 @@ pub(super) fn remove_temporaries_on_signals() {
                         return;
                     };
                     if let Some(sig) = signals.forever().next() {
-                        let _stopped = tvcheck::output::remove_temporaries();
+                        let _stopped = tvcheck::report::output::remove_temporaries();
                         std::process::exit(128 + sig);
                     }
                 });

@@ -51,7 +51,7 @@ fn file_state(path: &str, want: &str) -> State {
         .map_err(|e| e.message)
         .and_then(|_| std::fs::File::open(path).map_err(|e| e.to_string()))
         .and_then(|f| {
-            let mut r = tvcheck::inventory::digest::HashingReader::new(f);
+            let mut r = tvcheck::source::digest::HashingReader::new(f);
             std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| e.to_string())?;
             Ok(r.finish().0)
         });
@@ -110,7 +110,7 @@ pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
                 .find(|(name, _)| *name == path)
             {
                 Some((_, text))
-                    if tvcheck::inventory::digest::sha256_hex(text.as_bytes()) == p.sha256 =>
+                    if tvcheck::source::digest::sha256_hex(text.as_bytes()) == p.sha256 =>
                 {
                     State::Same
                 }

@@ -12,9 +12,9 @@ use crate::date::Date;
 use crate::matcher::Tier;
 use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
+use crate::policy::waiver::{Lookup, Subject, Waivers};
 use crate::policy::{Category, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
 use crate::registry::{Confidence, Registry, Scope, Vendor};
-use crate::waiver::{Lookup, Subject, Waivers};
 
 /// One designation that applies to an item, and which entity carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

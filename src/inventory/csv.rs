@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 use super::columns::{map_headers, normalize_header, ColumnMap, ColumnOverride};
 use super::decode::{Choice, DecodingReader, Encoding};
-use super::digest::HashingReader;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
+use crate::source::digest::HashingReader;
 
 /// Longest header line looked at when sniffing the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -1073,7 +1073,7 @@ mod tests {
         }
         let (sha, size) = r.digest();
         assert_eq!(size, bytes.len() as u64);
-        assert_eq!(sha, super::super::digest::sha256_hex(bytes));
+        assert_eq!(sha, crate::source::digest::sha256_hex(bytes));
         out
     }
 

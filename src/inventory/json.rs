@@ -24,12 +24,12 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::Value;
 
 use super::columns::{map_headers, ColumnMap, ColumnOverride, MapError};
-use super::digest::HashingReader;
 use super::discover::Format;
 use super::jsonpos::{self, LineIndex, Seg};
 use super::record::{build_item, non_empty, number_text};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
+use crate::source::digest::HashingReader;
 
 /// One element of an inventory: an object with its members in file order, or something else.
 #[derive(Debug)]
@@ -670,7 +670,7 @@ mod tests {
                 Ok(Some(i)) => items.push(i),
                 Ok(None) => {
                     assert_eq!(r.digest().1, text.len() as u64);
-                    assert_eq!(r.digest().0, crate::inventory::digest::sha256_hex(text));
+                    assert_eq!(r.digest().0, crate::source::digest::sha256_hex(text));
                     return (items, None);
                 }
                 Err(e) => return (items, Some(e)),

@@ -10,7 +10,7 @@ pub mod columns;
 pub mod csv;
 pub mod cyclonedx;
 pub mod decode;
-pub mod digest;
+
 pub mod discover;
 pub mod json;
 pub mod jsonpos;
@@ -222,8 +222,11 @@ impl Reader {
                     "inventory",
                     ErrorKind::Inventory,
                 )?;
-                let digest = (self::digest::sha256_hex(&bytes), bytes.len() as u64);
-                let text = self::toml::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
+                let digest = (
+                    crate::source::digest::sha256_hex(&bytes),
+                    bytes.len() as u64,
+                );
+                let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
                 let parsed = self::json::parse_file(path, &file, text, columns, format)?;
                 Reader::Json {
                     items: parsed.items.into_iter(),
@@ -239,8 +242,11 @@ impl Reader {
                     "inventory",
                     ErrorKind::Inventory,
                 )?;
-                let digest = (self::digest::sha256_hex(&bytes), bytes.len() as u64);
-                let text = self::toml::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
+                let digest = (
+                    crate::source::digest::sha256_hex(&bytes),
+                    bytes.len() as u64,
+                );
+                let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
                 let scan = self::nmap::parse(path, &file, text)?;
                 Reader::Json {
                     items: scan

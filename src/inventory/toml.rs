@@ -70,34 +70,6 @@ fn at(path: &Path, lines: &LineIndex<'_>, offset: usize, msg: impl Into<String>)
     Error::at(ErrorKind::Inventory, Location::at(path, line, col), msg)
 }
 
-/// Decodes a file's bytes as UTF-8, or says on which line it is not.
-pub fn decode_utf8<'a>(path: &Path, bytes: &'a [u8], kind: ErrorKind) -> Result<&'a str> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::at(
-            kind,
-            Location::file(path),
-            "the file is encoded as UTF-16, not UTF-8",
-        )
-        .hint("re-save it as UTF-8"));
-    }
-    let body = bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(bytes);
-    std::str::from_utf8(body).map_err(|e| {
-        let good = &body[..e.valid_up_to()];
-        let (line, col) = line_col(&String::from_utf8_lossy(good), good.len());
-        Error::at(
-            kind,
-            Location::at(path, line, col),
-            format!(
-                "the file is not valid UTF-8 (byte 0x{:02X})",
-                body.get(e.valid_up_to()).copied().unwrap_or(0)
-            ),
-        )
-        .hint("re-save the file as UTF-8")
-    })
-}
-
 fn value_text(
     path: &Path,
     text: &LineIndex<'_>,
@@ -170,7 +142,10 @@ impl TomlReader {
         if bytes.len() as u64 > TOML_LIMIT {
             return Err(too_big());
         }
-        let digest = (super::digest::sha256_hex(&bytes), bytes.len() as u64);
+        let digest = (
+            crate::source::digest::sha256_hex(&bytes),
+            bytes.len() as u64,
+        );
         let choice = super::decode::choose(&bytes, true, encoding).map_err(|_| {
             Error::at(
                 ErrorKind::Inventory,
@@ -181,7 +156,7 @@ impl TomlReader {
         })?;
         let decoded;
         let text: &str = if choice.is_utf8() {
-            decode_utf8(path, &bytes, ErrorKind::Inventory)?
+            crate::source::decode_utf8(path, &bytes, ErrorKind::Inventory)?
         } else {
             let (text, bad) = super::decode::decode_whole(&bytes, &choice);
             if let Some(&first) = bad.first() {

@@ -740,7 +740,10 @@ impl WorkbookReader {
     ) -> Result<WorkbookReader> {
         let bytes = std::fs::read(path)
             .map_err(|e| Error::io(ErrorKind::Inventory, path, "read the inventory", &e))?;
-        let digest = (super::digest::sha256_hex(&bytes), bytes.len() as u64);
+        let digest = (
+            crate::source::digest::sha256_hex(&bytes),
+            bytes.len() as u64,
+        );
         let (mut book, format, prepared) = open_book(path, bytes, named)?;
         let path_display = display_path(path);
         let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();

@@ -12,6 +12,7 @@
 pub mod category;
 pub mod domain;
 mod parse;
+pub mod waiver;
 
 use std::path::Path;
 
@@ -260,7 +261,7 @@ pub fn load(spec: &str, registry: &Registry) -> Result<Policy> {
         "policy file",
         ErrorKind::Policy,
     )?;
-    let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Policy)?;
+    let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Policy)?;
     parse_policy(path, text, registry, &crate::error::display_path(path))
 }
 

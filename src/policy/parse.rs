@@ -542,6 +542,6 @@ pub fn parse_policy(path: &Path, text: &str, registry: &Registry, origin: &str) 
         unknown_purpose: cx.unknown(raw.unknown_purpose.as_ref(), "unknown_purpose")?,
         rules,
         origin: origin.to_string(),
-        sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
+        sha256: crate::source::digest::sha256_hex(text.as_bytes()),
     })
 }

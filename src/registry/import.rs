@@ -106,7 +106,7 @@ pub fn read_import_file(path: &Path) -> Result<ImportFile> {
         .unwrap_or_default();
     match ext.as_str() {
         "toml" => {
-            let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Registry)?;
+            let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Registry)?;
             parse_toml(path, text)
         }
         "csv" => parse_csv(path, &bytes),
@@ -566,7 +566,7 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<ImportFile> {
     }
     Ok(ImportFile {
         path: crate::error::display_path(path),
-        sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
+        sha256: crate::source::digest::sha256_hex(text.as_bytes()),
         data,
         spots,
         compiled_on: raw
@@ -1300,7 +1300,7 @@ fn columns_hint(long: bool) -> String {
 /// (`id,name,country,aliases,model_patterns,parent,lists` and the optional vendor columns);
 /// with one, each row is a `list`, a `vendor` or a `listing` (see the README).
 pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
-    let text = crate::inventory::toml::decode_utf8(path, bytes, ErrorKind::Registry)?;
+    let text = crate::source::decode_utf8(path, bytes, ErrorKind::Registry)?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -1431,7 +1431,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     }
     Ok(ImportFile {
         path: crate::error::display_path(path),
-        sha256: crate::inventory::digest::sha256_hex(bytes),
+        sha256: crate::source::digest::sha256_hex(bytes),
         data,
         spots,
         compiled_on: None,

@@ -272,9 +272,9 @@ impl RegistryData {
         // held in memory.
         let mut hasher = sha2::Sha256::default();
         if serde_json::to_writer(&mut hasher, canon.as_ref()).is_err() {
-            return crate::inventory::digest::sha256_hex(b"");
+            return crate::source::digest::sha256_hex(b"");
         }
-        crate::inventory::digest::hex(&sha2::Digest::finalize(hasher))
+        crate::source::digest::hex(&sha2::Digest::finalize(hasher))
     }
 
     /// Reads content back from its canonical JSON serialisation (revision snapshots).

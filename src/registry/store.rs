@@ -927,7 +927,7 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| db_err(self.path(), &e))?;
-        let recorded = crate::inventory::digest::sha256_hex(snapshot.as_bytes());
+        let recorded = crate::source::digest::sha256_hex(snapshot.as_bytes());
         if &recorded != digest {
             return refuse(format!(
                 "the snapshot of revision {latest} (sha256 {}) does not match the digest recorded with it ({})",
@@ -1138,7 +1138,7 @@ fn record_tx(
     let mut canon = data.clone();
     canon.canonicalize();
     let content = serde_json::to_string(&canon).unwrap_or_default();
-    let digest = crate::inventory::digest::sha256_hex(content.as_bytes());
+    let digest = crate::source::digest::sha256_hex(content.as_bytes());
     let join = |f: fn(&(String, String)) -> &String| {
         (!meta.sources.is_empty()).then(|| {
             meta.sources

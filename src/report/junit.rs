@@ -17,7 +17,7 @@ use std::io::Write;
 
 use super::{Report, Row};
 use crate::model::Verdict;
-use crate::output::Spill;
+use crate::report::output::Spill;
 
 /// Bytes of test cases a suite holds in memory before they move to a temporary file.
 const SUITE_MEMORY: usize = 1 << 20;

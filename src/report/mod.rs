@@ -1,6 +1,7 @@
 //! The report: plain data describing one run (provenance, per-input and total counts, findings),
 //! and the renderers that turn it into each output format.
 
+pub mod baseline;
 pub mod csv;
 pub mod dictionary;
 pub mod groups;
@@ -9,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod merge;
+pub mod output;
 pub mod sarif;
 pub mod skeleton;
 pub mod stream;
@@ -471,7 +473,7 @@ impl ItemDigest {
 
     /// Lowercase hexadecimal.
     pub fn hex(&self) -> String {
-        crate::inventory::digest::hex(&self.0)
+        crate::source::digest::hex(&self.0)
     }
 }
 

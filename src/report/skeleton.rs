@@ -74,7 +74,7 @@ pub fn slug(vendor: &str) -> Option<String> {
 /// A slug for a string with no Latin letters or digits: `vendor-` and the first 12 hex
 /// digits of its SHA-256, so the same string always gets the same id.
 fn hashed_slug(vendor: &str) -> String {
-    let digest = crate::inventory::digest::sha256_hex(vendor.as_bytes());
+    let digest = crate::source::digest::sha256_hex(vendor.as_bytes());
     format!("vendor-{}", &digest[..12])
 }
 

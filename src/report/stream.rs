@@ -16,7 +16,7 @@ use std::path::Path;
 
 use super::{Format, Report, Row};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{AtomicFile, Spill};
+use crate::report::output::{AtomicFile, Spill};
 
 /// Whether findings in `format` can be streamed.
 pub fn streamable(format: Format) -> bool {
@@ -171,7 +171,7 @@ pub struct Streamed {
 
 impl Default for Streamed {
     fn default() -> Streamed {
-        Streamed::with_memory_limit(crate::output::SPILL_MEMORY)
+        Streamed::with_memory_limit(crate::report::output::SPILL_MEMORY)
     }
 }
 

@@ -525,7 +525,7 @@ fn fuzz_regressions_do_not_panic() {
                     let _ = tvcheck::policy::parse_policy(p, &text, &registry, "regression");
                 }
                 "waivers" => {
-                    let _ = tvcheck::waiver::Waivers::parse(p, &text);
+                    let _ = tvcheck::policy::waiver::Waivers::parse(p, &text);
                 }
                 "normalize_match" => {
                     normalize(&normalize(&text));

@@ -37,7 +37,7 @@ fn file_sha256(path: &Path) -> Result<String> {
         "baseline report",
         ErrorKind::Usage,
     )?;
-    let mut r = crate::inventory::digest::HashingReader::new(f);
+    let mut r = crate::source::digest::HashingReader::new(f);
     std::io::copy(&mut r, &mut std::io::sink())
         .map_err(|e| Error::io(ErrorKind::Usage, path, "read the baseline report", &e))?;
     Ok(r.finish().0)

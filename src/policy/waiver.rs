@@ -181,7 +181,7 @@ impl Waivers {
             "waivers file",
             ErrorKind::Waiver,
         )?;
-        let text = crate::inventory::toml::decode_utf8(path, &bytes, ErrorKind::Waiver)?;
+        let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Waiver)?;
         Waivers::parse(path, text)
     }
 
@@ -355,7 +355,7 @@ impl Waivers {
         }
         Ok(Waivers {
             path: crate::error::display_path(path),
-            sha256: crate::inventory::digest::sha256_hex(text.as_bytes()),
+            sha256: crate::source::digest::sha256_hex(text.as_bytes()),
             waivers,
         })
     }

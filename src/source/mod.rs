@@ -11,10 +11,12 @@
 //! elsewhere), so that `./a.csv`, `../dir/a.csv`, a symbolic link to it and a hard link are
 //! all the same file.
 
+pub mod digest;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::{display_path, Error, ErrorKind, Location, Result};
+use crate::error::{display_path, line_col, Error, ErrorKind, Location, Result};
 
 /// Size limit of a policy file.
 pub const POLICY_LIMIT: u64 = 16 << 20;
@@ -305,6 +307,34 @@ pub fn database_files(db: &Path) -> Vec<Protected> {
         ));
     }
     out
+}
+
+/// Decodes a file's bytes as UTF-8, or says on which line it is not.
+pub fn decode_utf8<'a>(path: &Path, bytes: &'a [u8], kind: ErrorKind) -> Result<&'a str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::at(
+            kind,
+            Location::file(path),
+            "the file is encoded as UTF-16, not UTF-8",
+        )
+        .hint("re-save it as UTF-8"));
+    }
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let good = &body[..e.valid_up_to()];
+        let (line, col) = line_col(&String::from_utf8_lossy(good), good.len());
+        Error::at(
+            kind,
+            Location::at(path, line, col),
+            format!(
+                "the file is not valid UTF-8 (byte 0x{:02X})",
+                body.get(e.valid_up_to()).copied().unwrap_or(0)
+            ),
+        )
+        .hint("re-save the file as UTF-8")
+    })
 }
 
 #[cfg(test)]

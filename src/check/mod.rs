@@ -2,21 +2,21 @@
 
 use std::path::PathBuf;
 
-use crate::baseline::Baseline;
 use crate::date::Date;
 use crate::engine::{Evaluator, Timing};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::inventory::{ReadOptions, Reader};
 use crate::model::{Item, Verdict};
+use crate::policy::waiver::Waivers;
 use crate::policy::Policy;
 use crate::registry::Registry;
+use crate::report::baseline::Baseline;
 use crate::report::stream::Streamed;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
     RegistryInfo, Report, Row, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
     Unidentified, UnidentifiedTally, WaiverSummary,
 };
-use crate::waiver::Waivers;
 
 /// What a check run reads and how it judges.
 #[derive(Clone, Debug)]
@@ -99,7 +99,7 @@ fn read_batches(
 
 /// The SHA-256 (hex) and size of the file at `path`, read whole.
 fn file_digest(path: &std::path::Path) -> std::io::Result<(String, u64)> {
-    let mut r = crate::inventory::digest::HashingReader::new(std::fs::File::open(path)?);
+    let mut r = crate::source::digest::HashingReader::new(std::fs::File::open(path)?);
     std::io::copy(&mut r, &mut std::io::sink())?;
     Ok(r.finish())
 }
