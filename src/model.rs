@@ -247,7 +247,7 @@ impl Field {
 
     /// Parses a canonical field name (or one of its synonyms).
     pub fn parse(name: &str) -> Option<Field> {
-        let n = crate::inventory::columns::normalize_header(name);
+        let n = normalize_header(name);
         Field::ALL
             .into_iter()
             .find(|f| f.synonyms().contains(&n.as_str()))
@@ -292,4 +292,19 @@ impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+/// Normalises a header for comparison: trimmed, lowercase, separators as `_`.
+pub fn normalize_header(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    for c in h.trim().trim_start_matches('\u{feff}').chars() {
+        match c {
+            ' ' | '-' | '.' | '\t' | '/' => {
+                if !out.ends_with('_') {
+                    out.push('_');
+                }
+            }
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.trim_matches('_').to_string()
 }

@@ -371,9 +371,7 @@ impl<'r> Evaluator<'r> {
         }
         // A description may name the maker ("Hikvision 4MP dome camera"): review evidence.
         for (header, text) in &item.extra {
-            if DESCRIPTION_COLUMNS
-                .contains(&crate::inventory::columns::normalize_header(header).as_str())
-            {
+            if DESCRIPTION_COLUMNS.contains(&crate::model::normalize_header(header).as_str()) {
                 cands.extend(self.matcher.match_text("description", text));
             }
         }
@@ -1443,8 +1441,7 @@ fn stated_exception(item: &Item) -> Option<&str> {
         let no = ["", "no", "none", "n", "false", "0", "-", "n/a", "na"]
             .iter()
             .any(|n| v.eq_ignore_ascii_case(n));
-        (EXCEPTION_COLUMNS.contains(&crate::inventory::columns::normalize_header(k).as_str())
-            && !no)
+        (EXCEPTION_COLUMNS.contains(&crate::model::normalize_header(k).as_str()) && !no)
             .then_some(v)
     })
 }

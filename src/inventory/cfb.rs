@@ -9,6 +9,10 @@
 //! calamine will and refuses sheets whose stated dimensions or cell positions would make it
 //! allocate more than [`MAX_CELLS`] cells.
 
+/// The most cells a sheet may expand to (an `.ods` sheet with repeated rows and columns
+/// included); the workbook reader holds every format to it.
+pub const MAX_CELLS: u64 = 20_000_000;
+
 /// End of a sector chain.
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 /// Sector numbers from here on are special values, not sectors.
@@ -17,7 +21,6 @@ const RESERVED: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
 /// Streams shorter than this live in the mini stream.
 const MINI_CUTOFF: usize = 4096;
-use super::workbook::MAX_CELLS;
 
 /// Most DIFAT entries calamine is allowed to reserve room for.
 const MAX_DIFAT_RESERVE: usize = 1 << 24;

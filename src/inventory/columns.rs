@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Field;
+use crate::model::{normalize_header, Field};
 
 /// A user's explicit mapping of a field to a header, from `--column FIELD=HEADER`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,22 +40,6 @@ impl ColumnOverride {
             header: header.trim().to_string(),
         })
     }
-}
-
-/// Normalises a header for comparison: trimmed, lowercase, separators as `_`.
-pub fn normalize_header(h: &str) -> String {
-    let mut out = String::with_capacity(h.len());
-    for c in h.trim().trim_start_matches('\u{feff}').chars() {
-        match c {
-            ' ' | '-' | '.' | '\t' | '/' => {
-                if !out.ends_with('_') {
-                    out.push('_');
-                }
-            }
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    out.trim_matches('_').to_string()
 }
 
 /// Which column index holds which field; the rest are extra columns.

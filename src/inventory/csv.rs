@@ -13,9 +13,10 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::columns::{map_headers, normalize_header, ColumnMap, ColumnOverride};
+use super::columns::{map_headers, ColumnMap, ColumnOverride};
 use super::decode::{Choice, DecodingReader, Encoding};
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::model::normalize_header;
 use crate::model::{Field, Item};
 use crate::source::digest::HashingReader;
 

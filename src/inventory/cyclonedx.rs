@@ -95,7 +95,7 @@ fn kind(c: &Value) -> Kind {
         },
         Some(v) => Kind::Unknown(format!(
             "has a \"type\" that is {}, not a string",
-            super::json::kind_of(v)
+            super::jsonpos::kind_of(v)
         )),
     }
 }
@@ -205,7 +205,7 @@ impl Walk<'_> {
                 path,
                 format!(
                     "\"components\" must be an array, not {}",
-                    super::json::kind_of(v)
+                    super::jsonpos::kind_of(v)
                 ),
             ));
         };
@@ -239,7 +239,7 @@ impl Walk<'_> {
                 path,
                 format!(
                     "a component must be an object, not {}",
-                    super::json::kind_of(c)
+                    super::jsonpos::kind_of(c)
                 ),
             ));
         };

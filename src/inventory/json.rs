@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::columns::{map_headers, ColumnMap, ColumnOverride, MapError};
 use super::discover::Format;
-use super::jsonpos::{self, LineIndex, Seg};
+use super::jsonpos::{self, kind_of, LineIndex, Seg};
 use super::record::{build_item, non_empty, number_text};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
@@ -85,18 +85,6 @@ impl<'de> Deserialize<'de> for Element {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// What a JSON value is, for messages.
-pub fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::json::{kind_of, value_text};
+use super::json::value_text;
+use super::jsonpos::kind_of;
 use super::jsonpos::{self, LineIndex, Seg};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
@@ -260,7 +261,7 @@ mod tests {
     fn export_headers_are_recognised() {
         let norm = |v: &[&str]| {
             v.iter()
-                .map(|h| super::super::columns::normalize_header(h))
+                .map(|h| crate::model::normalize_header(h))
                 .collect::<Vec<_>>()
         };
         assert!(is_device_export(&norm(&[

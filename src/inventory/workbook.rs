@@ -66,18 +66,17 @@ use std::sync::Arc;
 use calamine::{Data, Range, Reader as _, SheetType, SheetVisible, Sheets};
 use quick_xml::events::Event;
 
-use super::columns::{map_headers, normalize_header, ColumnMap, ColumnOverride, MapError};
+use super::cfb::MAX_CELLS;
+use super::columns::{map_headers, ColumnMap, ColumnOverride, MapError};
 use super::discover::Format;
 use super::record::{build_item, non_empty, number_text};
 use super::sniff::{self, Content, ZipKind};
 use crate::error::{display_path, Error, ErrorKind, Location, Result};
+use crate::model::normalize_header;
 use crate::model::{Field, Item};
 
 /// How many rows from the top of a sheet are searched for the header row.
 pub const HEADER_SEARCH_ROWS: usize = 20;
-
-/// The most cells an `.ods` sheet may expand to (repeated rows and columns included).
-pub const MAX_CELLS: u64 = 20_000_000;
 
 type Book = Sheets<Cursor<Vec<u8>>>;
 
