@@ -39,6 +39,8 @@ pub struct CheckConfig {
     pub matching: crate::matcher::MatchOptions,
     /// Rows the human-readable formats show per group of findings (`--rows-per-group`).
     pub rows_per_group: usize,
+    /// The least verdict that fails the run (`--fail-on`; `None`: never fails on findings).
+    pub fail_on: Option<Verdict>,
     /// Ok items are shown in the groups of the human-readable formats (`--all` itself, not
     /// the `all` that `--since-registry` needs).
     pub show_ok: bool,
@@ -211,7 +213,10 @@ pub fn run(
         finding_groups: crate::report::groups::FindingGroups::new(cfg.rows_per_group),
         entries: Default::default(),
         lists: Default::default(),
-        gate: Gate::default(),
+        gate: Gate {
+            fail_at: cfg.fail_on,
+            ..Gate::default()
+        },
     };
     // The entries and lists the findings refer to, written once at the end.
     let mut referenced = crate::report::dictionary::Referenced::default();

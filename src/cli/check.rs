@@ -231,6 +231,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
         all: args.all || args.since_registry.is_some(),
         show_ok: args.all,
+        fail_on: match args.fail_on {
+            FailOn::Violation => Some(Verdict::Violation),
+            FailOn::Review => Some(Verdict::Review),
+            FailOn::Never => None,
+        },
         date_format: args.date_format,
         rows_per_group: args.rows_per_group,
         procurement: args.procurement,

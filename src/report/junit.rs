@@ -121,6 +121,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 #[derive(Debug)]
 pub struct Writer {
     suites: Vec<Suite>,
+    /// What fails the run (`--fail-on`, the baseline): exactly those findings are failures.
+    gate: super::Gate,
 }
 
 impl Writer {
@@ -145,6 +147,7 @@ impl Writer {
                     )
                 })
                 .collect(),
+            gate: report.gate,
         }
     }
 
@@ -173,18 +176,21 @@ impl Writer {
             escape(&classname),
             escape(&case_name(f))
         );
+        if self.gate.fails(f) {
+            // Exactly the findings that fail the run (`--fail-on`, not in the baseline).
+            s.violations += 1;
+            let kind = f.verdict.as_str();
+            writeln!(out, "{open}>")?;
+            writeln!(
+                out,
+                "      <failure message=\"{}\" type=\"{kind}\">{}</failure>",
+                escape(&format!("{kind} of {classname}{}", deadline_note(f))),
+                escape(&f.reason)
+            )?;
+            writeln!(out, "    </testcase>")?;
+            return Ok(());
+        }
         match f.verdict {
-            Verdict::Violation => {
-                s.violations += 1;
-                writeln!(out, "{open}>")?;
-                writeln!(
-                    out,
-                    "      <failure message=\"{}\" type=\"violation\">{}</failure>",
-                    escape(&format!("violation of {classname}{}", deadline_note(f))),
-                    escape(&f.reason)
-                )?;
-                writeln!(out, "    </testcase>")?;
-            }
             Verdict::Waived => {
                 s.waived += 1;
                 writeln!(out, "{open}>")?;
@@ -198,12 +204,23 @@ impl Writer {
                 )?;
                 writeln!(out, "    </testcase>")?;
             }
-            Verdict::Review | Verdict::Ok => {
+            Verdict::Violation | Verdict::Review | Verdict::Ok => {
+                let why = if f.in_baseline {
+                    " (already in the baseline)"
+                } else if f.verdict == Verdict::Violation {
+                    " (not failing: --fail-on never)"
+                } else {
+                    ""
+                };
                 writeln!(out, "{open}>")?;
                 writeln!(
                     out,
                     "      <system-out>{}{}</system-out>",
-                    escape(&format!("review{}: ", deadline_note(f))),
+                    escape(&format!(
+                        "{}{why}{}: ",
+                        f.verdict.as_str(),
+                        deadline_note(f)
+                    )),
                     escape(&f.reason)
                 )?;
                 writeln!(out, "    </testcase>")?;

@@ -1013,12 +1013,35 @@ pub struct ExpiredWaiver {
 }
 
 /// Findings that fail a CI gate: not waived and not in the baseline.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gate {
     /// Violations not in the baseline.
     pub violations: u64,
     /// Reviews not in the baseline.
     pub reviews: u64,
+    /// The least verdict that fails the run (`--fail-on`; `None`: never), so that a rendering
+    /// that marks failures (JUnit) agrees with the exit status.
+    pub fail_at: Option<Verdict>,
+}
+
+impl Default for Gate {
+    /// No findings counted yet; violations fail (the `--fail-on` default).
+    fn default() -> Gate {
+        Gate {
+            violations: 0,
+            reviews: 0,
+            fail_at: Some(Verdict::Violation),
+        }
+    }
+}
+
+impl Gate {
+    /// Whether `row` fails the run: at or above the threshold, not waived, not in the baseline.
+    pub fn fails(&self, row: &Row<'_>) -> bool {
+        self.fail_at.is_some_and(|t| row.verdict >= t)
+            && matches!(row.verdict, Verdict::Violation | Verdict::Review)
+            && !row.in_baseline
+    }
 }
 
 /// A whole run's result.

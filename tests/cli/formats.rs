@@ -806,3 +806,58 @@ fn json_lines_hold_the_json_report_and_evidence_is_written_once() {
         }
     }
 }
+
+#[test]
+fn junit_failures_are_exactly_what_fails_the_run() {
+    let env = Env::new();
+    // One violation (Huawei, 5G core under lt-5g) and one review (an unidentified vendor).
+    env.file(
+        "inv.csv",
+        "asset_id,vendor,domain,installed\nP1,Huawei,core,2019-06-14\nP2,Acme Widgets,core,2019-06-14\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "inv.csv",
+            "--policy",
+            "lt-5g",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "junit",
+        ];
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    let failures = |xml: &str| xml.matches("<failure ").count();
+    let by_default = run(&[]);
+    by_default.code(1);
+    assert_eq!(failures(&by_default.stdout), 1, "{}", by_default.stdout);
+    assert!(by_default.stdout.contains("type=\"violation\""));
+    assert!(by_default.stdout.contains("failures=\"1\""));
+    let review = run(&["--fail-on", "review"]);
+    review.code(1);
+    assert_eq!(failures(&review.stdout), 2, "{}", review.stdout);
+    assert!(review.stdout.contains("type=\"review\""));
+    let never = run(&["--fail-on", "never"]);
+    never.code(0);
+    assert_eq!(failures(&never.stdout), 0, "{}", never.stdout);
+    assert!(never
+        .stdout
+        .contains("violation (not failing: --fail-on never)"));
+    // Findings already in the baseline pass, as they do not fail the run.
+    env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "lt-5g",
+        "--as-of",
+        "2026-06-01",
+        "-o",
+        "json=base.json",
+    ]);
+    let known = run(&["--baseline", "base.json"]);
+    known.code(0);
+    assert_eq!(failures(&known.stdout), 0, "{}", known.stdout);
+    assert!(known.stdout.contains("(already in the baseline)"));
+}
