@@ -37,6 +37,15 @@ pub enum Command {
     /// Explain how a vendor (and model) string is matched: normalised form, word weights,
     /// candidates with scores and evidence, and the decision with its reason.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard
+    /// output, e.g. `tvcheck completions bash > /etc/bash_completion.d/tvcheck`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output, e.g. `tvcheck man > tvcheck.1`.
+    Man,
 }
 
 /// Arguments of `tvcheck explain`.

@@ -130,6 +130,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Report(args::ReportCommand::Verify { report, db }) => verify::run(report, db),
         Command::Explain(args) => explain::run(args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut command, "tvcheck", &mut out);
+            out.flush()?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 

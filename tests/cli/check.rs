@@ -725,3 +725,21 @@ fn version_names_the_commit_the_build_and_the_embedded_registry() {
     // -V stays one line.
     assert_eq!(env.run(&["-V"]).stdout.lines().count(), 1);
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_argument_definitions() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = env.run(&["completions", shell]);
+        out.code(0);
+        // Every subcommand and an option of `check` are there, in the shell's own syntax.
+        assert!(out.stdout.contains("rows-per-group"), "{shell}");
+        assert!(out.stdout.contains("merge"), "{shell}");
+    }
+    env.run(&["completions", "tcsh"]).code(2);
+    let man = env.run(&["man"]);
+    man.code(0);
+    assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH tvcheck 1"));
+    assert!(man.stdout.contains(".TH tvcheck 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("completions"), "{}", man.stdout);
+}
