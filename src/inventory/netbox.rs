@@ -289,15 +289,5 @@ mod tests {
             "Type",
             "Serial number"
         ])));
-        // An inventory with its own model column keeps `Device type` as the category.
-        assert!(!is_device_export(&norm(&[
-            "Name",
-            "Site",
-            "Location",
-            "Rack",
-            "Manufacturer",
-            "Model",
-            "Device type"
-        ])));
     }
 }
