@@ -149,7 +149,7 @@ pub fn read_inventory(
                 assert_eq!(size, data.len() as u64, "digest size");
                 assert_eq!(
                     sha,
-                    tvcheck::inventory::digest::sha256_hex(data),
+                    tvcheck::source::digest::sha256_hex(data),
                     "digest differs from the file's SHA-256"
                 );
                 return items;
