@@ -112,22 +112,13 @@ fn import(
             .map(|f| (f.path.clone(), f.sha256.clone()))
             .collect(),
     )?;
-    // Created by this command only when nothing at all (not even a link) was at the path.
-    let created = std::fs::symlink_metadata(&db).is_err();
-    let mut store = Store::create_or_open(&db)?;
     // The files are merged over the content as it is under the registry's write lock, so that
-    // concurrent imports are serialised and none is lost.
-    let rev = match store.commit_with(&m, |existing| merge_and_validate(existing, &parsed)) {
-        Ok(rev) => rev,
-        Err(e) => {
-            // Removed only while it holds nothing: another import may have filled it meanwhile.
-            if created && store.revision().is_ok_and(|r| r == 0) {
-                drop(store);
-                tvcheck::registry::store::remove_files(&db);
-            }
-            return Err(e.into());
-        }
-    };
+    // concurrent imports are serialised and none is lost. A registry this command creates is
+    // made aside and put in place only once the import is in it: a failed first import leaves
+    // no file, and no other process ever sees a half-made one.
+    let (store, rev) = Store::create_with(&db, |store| {
+        store.commit_with(&m, |existing| merge_and_validate(existing, &parsed))
+    })?;
     let after = store.load()?;
     let mut out = std::io::stdout().lock();
     writeln!(

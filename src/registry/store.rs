@@ -486,6 +486,70 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a registry file and applies `first` to it; when nothing is at `path`, the file is
+    /// made aside (a hidden temporary file in the same folder, with the current schema),
+    /// `first` is applied there, and only then is it linked into place, so that another
+    /// process never sees a half-made registry and a failed first write leaves no file. When
+    /// another process made the registry meanwhile, `first` is applied to that one.
+    pub fn create_with<T>(
+        path: &Path,
+        mut first: impl FnMut(&mut Store) -> Result<T>,
+    ) -> Result<(Store, T)> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            let mut store = Store::create_or_open(path)?;
+            let t = first(&mut store)?;
+            return Ok((store, t));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "registry".into());
+        let temp = path.with_file_name(format!(
+            ".{name}.tvcheck-new-{}-{}",
+            std::process::id(),
+            now_secs()
+        ));
+        // Made in rollback-journal mode, so that every committed page is in the file itself
+        // when it is linked into place; write-ahead logging is switched on once it is there.
+        let made = (|| {
+            let mut store = Store::create_new(&temp, false)?;
+            let t = first(&mut store)?;
+            drop(store);
+            Ok(t)
+        })();
+        let t = match made {
+            Ok(t) => t,
+            Err(e) => {
+                remove_files(&temp);
+                return Err(e);
+            }
+        };
+        let linked = std::fs::hard_link(&temp, path);
+        remove_files(&temp);
+        match linked {
+            Ok(()) => {
+                let store = Store::open(path, true)?;
+                // Best effort: a process that opened the registry in the instant since it was
+                // linked keeps it in rollback-journal mode, which is as safe, only less
+                // concurrent.
+                let _ = store.set_wal();
+                Ok((store, t))
+            }
+            // Made by another process meanwhile: this write goes into that registry.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let mut store = Store::create_or_open(path)?;
+                let t = first(&mut store)?;
+                Ok((store, t))
+            }
+            Err(e) => Err(Error::io(
+                ErrorKind::Registry,
+                path,
+                "create the registry",
+                &e,
+            )),
+        }
+    }
+
     /// Opens a registry file, creating it (with the current schema) when it does not exist.
     pub fn create_or_open(path: &Path) -> Result<Store> {
         if path.exists() {
@@ -512,21 +576,26 @@ impl Store {
                 .hint("create the folder first or choose another path"));
             }
         }
-        let created = (|| {
-            let conn = Connection::open(path).map_err(|e| db_err(Some(path), &e))?;
-            harden(&conn, true).map_err(|e| db_err(Some(path), &e))?;
-            let mut store = Store {
-                conn,
-                path: Some(path.to_path_buf()),
-            };
-            store.set_wal()?;
-            store.migrate()?;
-            Ok(store)
-        })();
+        let created = Store::create_new(path, true);
         if created.is_err() {
             remove_files(path);
         }
         created
+    }
+
+    /// A new registry file at `path` with the current schema, in write-ahead-log mode or not.
+    fn create_new(path: &Path, wal: bool) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|e| db_err(Some(path), &e))?;
+        harden(&conn, true).map_err(|e| db_err(Some(path), &e))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        if wal {
+            store.set_wal()?;
+        }
+        store.migrate()?;
+        Ok(store)
     }
 
     fn set_wal(&self) -> Result<()> {
@@ -541,24 +610,36 @@ impl Store {
         let Some(path) = self.path() else {
             return Ok(());
         };
-        let mut target = path.with_extension(format!("schema{old}.bak"));
         let mut n = 1;
-        while target.exists() {
+        loop {
+            let target = if n == 1 {
+                path.with_extension(format!("schema{old}.bak"))
+            } else {
+                path.with_extension(format!("schema{old}.bak{n}"))
+            };
             n += 1;
-            target = path.with_extension(format!("schema{old}.bak{n}"));
+            if target.exists() {
+                continue;
+            }
+            // VACUUM INTO writes a consistent copy even while the file is in use. Another
+            // process migrating the same file at the same moment may take the name first:
+            // then the next name is tried.
+            match self
+                .conn
+                .execute("VACUUM INTO ?1", params![target.to_string_lossy()])
+            {
+                Ok(_) => return Ok(()),
+                Err(_) if target.exists() && n <= 1000 => continue,
+                Err(e) => {
+                    return Err(Error::at(
+                        ErrorKind::Registry,
+                        Location::file(path),
+                        format!("cannot back the registry up before migrating it: {e}"),
+                    )
+                    .hint("check free disk space and that the folder is writable"))
+                }
+            }
         }
-        // VACUUM INTO writes a consistent copy even while the file is in use.
-        self.conn
-            .execute("VACUUM INTO ?1", params![target.to_string_lossy()])
-            .map(|_| ())
-            .map_err(|e| {
-                Error::at(
-                    ErrorKind::Registry,
-                    Location::file(path),
-                    format!("cannot back the registry up before migrating it: {e}"),
-                )
-                .hint("check free disk space and that the folder is writable")
-            })
     }
 
     /// Where the pre-migration backup of schema `old` went, if any.
