@@ -524,7 +524,18 @@ impl Store {
                 return Err(e);
             }
         };
-        let linked = std::fs::hard_link(&temp, path);
+        let linked = match std::fs::hard_link(&temp, path) {
+            // A file system without hard links (FAT, some network shares): renamed instead,
+            // when still nothing is there (the check and the rename are not one step there).
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                if std::fs::symlink_metadata(path).is_ok() {
+                    Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+                } else {
+                    std::fs::rename(&temp, path).or(Err(e))
+                }
+            }
+            other => other,
+        };
         remove_files(&temp);
         match linked {
             Ok(()) => {
