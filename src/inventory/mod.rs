@@ -216,16 +216,7 @@ impl Reader {
             )?),
             Format::Json | Format::CycloneDx => {
                 // JSON is parsed whole: a regular file, of bounded size.
-                let bytes = crate::source::read_regular_file(
-                    path,
-                    JSON_MAX_BYTES,
-                    "inventory",
-                    ErrorKind::Inventory,
-                )?;
-                let digest = (
-                    crate::source::digest::sha256_hex(&bytes),
-                    bytes.len() as u64,
-                );
+                let (bytes, digest) = read_whole(path)?;
                 let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
                 let parsed = self::json::parse_file(path, &file, text, columns, format)?;
                 Reader::Json {
@@ -236,16 +227,7 @@ impl Reader {
                 }
             }
             Format::Nmap => {
-                let bytes = crate::source::read_regular_file(
-                    path,
-                    JSON_MAX_BYTES,
-                    "inventory",
-                    ErrorKind::Inventory,
-                )?;
-                let digest = (
-                    crate::source::digest::sha256_hex(&bytes),
-                    bytes.len() as u64,
-                );
+                let (bytes, digest) = read_whole(path)?;
                 let text = crate::source::decode_utf8(path, &bytes, ErrorKind::Inventory)?;
                 let scan = self::nmap::parse(path, &file, text)?;
                 Reader::Json {
@@ -336,6 +318,18 @@ impl Reader {
             Reader::Stdin { inner, .. } => inner.digest(),
         }
     }
+}
+
+/// A whole inventory file of a format parsed in one piece (JSON, nmap XML): its bytes, bounded,
+/// and their SHA-256 and length.
+fn read_whole(path: &std::path::Path) -> Result<(Vec<u8>, (String, u64))> {
+    let bytes =
+        crate::source::read_regular_file(path, JSON_MAX_BYTES, "inventory", ErrorKind::Inventory)?;
+    let digest = (
+        crate::source::digest::sha256_hex(&bytes),
+        bytes.len() as u64,
+    );
+    Ok((bytes, digest))
 }
 
 #[cfg(test)]

@@ -114,22 +114,12 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 /// Reads the whole of `path`, a regular file of at most `limit` bytes. `what` names the file's
 /// role in messages ("policy", "waivers file", ...); errors are of `kind`.
 pub fn read_regular_file(path: &Path, limit: u64, what: &str, kind: ErrorKind) -> Result<Vec<u8>> {
-    let meta = check_regular(path, what, kind)?;
-    if meta.len() > limit {
-        return Err(too_big(kind, path, what, limit));
-    }
-    let read_err = |e: &std::io::Error| Error::io(kind, path, &format!("read the {what}"), e);
-    let file = open_nonblocking(path).map_err(|e| read_err(&e))?;
-    // The path may name something else now than when it was checked.
-    let meta = file.metadata().map_err(|e| read_err(&e))?;
-    if !meta.is_file() {
-        return Err(not_regular(kind, path, what, meta.file_type()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let (file, len) = open_checked(path, limit, what, kind)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     // One byte more than the limit tells a file that grew past it.
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| read_err(&e))?;
+        .map_err(|e| Error::io(kind, path, &format!("read the {what}"), &e))?;
     if bytes.len() as u64 > limit {
         return Err(too_big(kind, path, what, limit));
     }
@@ -144,6 +134,18 @@ pub fn open_regular_file(
     what: &str,
     kind: ErrorKind,
 ) -> Result<impl Read> {
+    let (file, _) = open_checked(path, limit, what, kind)?;
+    Ok(std::io::BufReader::with_capacity(1 << 16, file.take(limit)))
+}
+
+/// Opens `path` for reading after checking that it is a regular file of at most `limit`
+/// bytes, before and after opening (the path may name something else by then); its length.
+fn open_checked(
+    path: &Path,
+    limit: u64,
+    what: &str,
+    kind: ErrorKind,
+) -> Result<(std::fs::File, u64)> {
     let meta = check_regular(path, what, kind)?;
     if meta.len() > limit {
         return Err(too_big(kind, path, what, limit));
@@ -154,7 +156,7 @@ pub fn open_regular_file(
     if !meta.is_file() {
         return Err(not_regular(kind, path, what, meta.file_type()));
     }
-    Ok(std::io::BufReader::with_capacity(1 << 16, file.take(limit)))
+    Ok((file, meta.len()))
 }
 
 /// The identity of a file: its device and inode on Unix, its canonical path elsewhere.
