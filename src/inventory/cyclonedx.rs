@@ -46,10 +46,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::jsonpos::{self, LineIndex, Seg};
+use super::jsonpos::{self, Seg};
 use super::record::{non_empty, quantity_warning};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
+use crate::source::lines::LineIndex;
 
 /// Whether a parsed JSON document is a CycloneDX BOM.
 pub fn is_cyclonedx(v: &Value) -> bool {

@@ -25,11 +25,12 @@ use serde_json::Value;
 
 use super::columns::{map_headers, ColumnMap, ColumnOverride, MapError};
 use super::discover::Format;
-use super::jsonpos::{self, kind_of, LineIndex, Seg};
+use super::jsonpos::{self, kind_of, Seg};
 use super::record::{build_item, non_empty, number_text};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
 use crate::source::digest::HashingReader;
+use crate::source::lines::LineIndex;
 
 /// One element of an inventory: an object with its members in file order, or something else.
 #[derive(Debug)]

@@ -217,57 +217,6 @@ impl<F: FnMut(&[Seg]) -> bool> Scanner<'_, F> {
     }
 }
 
-/// Turns byte offsets into 1-based lines and columns (columns count characters).
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { text, starts }
-    }
-
-    /// The 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> u64 {
-        self.starts.partition_point(|&s| s <= offset) as u64
-    }
-
-    /// The 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (u64, u64) {
-        let line = self.line(offset);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or(0);
-        let end = offset.min(self.text.len()).max(start);
-        let col = self
-            .text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count());
-        (line, col as u64 + 1)
-    }
-
-    /// The byte offset of a 1-based line and a 1-based *byte* column (as serde_json counts).
-    pub fn offset(&self, line: usize, byte_col: usize) -> usize {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
-        (start + byte_col.saturating_sub(1)).min(self.text.len())
-    }
-}
-
 /// A serde_json error's message without serde_json's own " at line L column C" suffix.
 pub fn message(e: &serde_json::Error) -> String {
     let s = e.to_string();
@@ -292,6 +241,7 @@ pub fn kind_of(v: &serde_json::Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::lines::LineIndex;
 
     #[test]
     fn finds_objects_by_path() {

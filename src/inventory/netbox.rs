@@ -22,9 +22,10 @@ use serde_json::Value;
 
 use super::json::value_text;
 use super::jsonpos::kind_of;
-use super::jsonpos::{self, LineIndex, Seg};
+use super::jsonpos::{self, Seg};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
+use crate::source::lines::LineIndex;
 
 /// Normalised headers that only NetBox's device export has together with a manufacturer
 /// and a device type.

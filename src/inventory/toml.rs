@@ -17,6 +17,7 @@ use super::columns::{map_headers, ColumnOverride};
 use super::decode::{Choice, Encoding};
 use crate::error::{line_col, Error, ErrorKind, Location, Result};
 use crate::model::{Field, Item};
+use crate::source::lines::LineIndex;
 
 type RawAsset = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
@@ -34,35 +35,6 @@ pub struct TomlReader {
     items: std::vec::IntoIter<Result<Item>>,
     digest: (String, u64),
     choice: Choice,
-}
-
-/// The start of every line of a text, for turning byte offsets into lines and columns in
-/// logarithmic time.
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    /// Indexes `text`.
-    pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
-    }
-
-    /// The 1-based line and column (in characters) of byte offset `offset`, as
-    /// [`line_col`] gives them.
-    pub fn line_col(&self, offset: usize) -> (u64, u64) {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line.saturating_sub(1)];
-        let column = String::from_utf8_lossy(&self.text.as_bytes()[start..offset])
-            .chars()
-            .count() as u64
-            + 1;
-        (line as u64, column)
-    }
 }
 
 fn at(path: &Path, lines: &LineIndex<'_>, offset: usize, msg: impl Into<String>) -> Error {

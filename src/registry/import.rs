@@ -26,7 +26,7 @@ use toml::Spanned;
 use super::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 use crate::date::Date;
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::inventory::jsonpos::LineIndex;
+use crate::source::lines::LineIndex;
 
 /// Where each entry of an import file was written, for error messages.
 #[derive(Clone, Debug, Default)]
@@ -76,10 +76,14 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
 }
 
+/// The country placeholder of a registry skeleton (`check --unidentified-out`): the import
+/// refuses it until it is filled in.
+pub const COUNTRY_PLACEHOLDER: &str = "TODO";
+
 /// Whether a country value is the placeholder of a registry skeleton
 /// (`check --unidentified-out`) that was not filled in.
 fn is_placeholder(code: &str) -> bool {
-    code.eq_ignore_ascii_case(crate::report::skeleton::COUNTRY_PLACEHOLDER)
+    code.eq_ignore_ascii_case(COUNTRY_PLACEHOLDER)
 }
 
 /// The error for a country left as the skeleton's placeholder: what to fill in.

@@ -21,8 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Report, UnidentifiedVendor, UNIDENTIFIED_TRACKED};
 use crate::escape::Visible as V;
 
-/// The country placeholder the registry importer refuses until it is filled in.
-pub const COUNTRY_PLACEHOLDER: &str = "TODO";
+pub use crate::registry::import::COUNTRY_PLACEHOLDER;
 
 /// Longest id the registry accepts.
 const MAX_ID: usize = 64;

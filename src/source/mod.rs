@@ -12,6 +12,7 @@
 //! all the same file.
 
 pub mod digest;
+pub mod lines;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
