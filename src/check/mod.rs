@@ -47,39 +47,49 @@ pub struct CheckConfig {
     /// How ambiguous install dates (`03/04/2019`) are read (`--date-format`); `None`: they are
     /// judged as unknown, with a warning.
     pub date_format: Option<crate::installed::DateOrder>,
+    /// Threads that judge items (`--jobs`; at least 1). The report does not depend on it.
+    pub jobs: usize,
 }
 
 /// How many skipped rows a report lists (all are counted).
 pub const SKIPPED_ROWS_SHOWN: usize = 1000;
 
-/// Items per batch handed from the reader thread to the evaluating thread.
+/// Items per batch handed from the reader thread to the judging threads.
 const BATCH_ITEMS: usize = 1024;
 
-/// Batches in flight between the reader thread and the evaluating thread (memory bound).
-const CHANNEL_BATCHES: usize = 4;
+/// Batches in flight per judging thread: the reader may run this far ahead of the thread that
+/// renders the report (memory bound: batches are recycled, never more than this many exist).
+const BATCHES_PER_JOB: usize = 3;
 
-/// Records (or the errors reading them) handed from the reader thread to the evaluating one.
+/// Records (or the errors reading them) handed from the reader thread to the judging ones.
 type Batch = Vec<Result<Item>>;
 
-/// Reads every record of `reader` into batches sent to `tx`, stopping after the end of the file,
-/// a fatal error (sent as the last element) or when the receiver has gone. Batches coming back
-/// on `back` are emptied here and reused. Returns the reader, whose digest is complete when the
-/// whole file was read.
+/// A batch and its place in the input (batches are numbered from 0 in reading order).
+type Numbered = (u64, Batch);
+
+/// A judged batch: per record, its assessment and whether its install date was rewritten to
+/// `YYYY-MM-DD` (`None` for a record that could not be read).
+type Judged = (u64, Batch, Vec<Option<(crate::engine::Assessment, bool)>>);
+
+/// Reads every record of `reader` into numbered batches sent to `tx`, stopping after the end
+/// of the file, a fatal error (sent as the last element) or when the judging threads have
+/// gone. Each batch is an emptied one that came back on `back` (waiting for one bounds how far
+/// reading runs ahead); emptying it here frees its items on the thread that allocated them.
+/// Returns the reader, whose digest is complete when the whole file was read.
 fn read_batches(
     mut reader: Reader,
-    tx: &std::sync::mpsc::SyncSender<Batch>,
+    tx: &std::sync::mpsc::SyncSender<Numbered>,
     back: &std::sync::mpsc::Receiver<Batch>,
 ) -> Reader {
-    let fresh = || -> Batch {
-        match back.try_recv() {
-            Ok(mut b) => {
-                b.clear();
-                b
-            }
-            Err(_) => Vec::with_capacity(BATCH_ITEMS),
-        }
+    let fresh = || -> Option<Batch> {
+        let mut b = back.recv().ok()?;
+        b.clear();
+        Some(b)
     };
-    let mut batch = fresh();
+    let Some(mut batch) = fresh() else {
+        return reader;
+    };
+    let mut seq = 0u64;
     loop {
         let (next, last) = match reader.next_item() {
             Ok(Some(item)) => (Some(Ok(item)), false),
@@ -91,10 +101,50 @@ fn read_batches(
         };
         batch.extend(next);
         if last || batch.len() == BATCH_ITEMS {
-            let full = std::mem::replace(&mut batch, fresh());
-            if (!full.is_empty() && tx.send(full).is_err()) || last {
+            if !batch.is_empty() {
+                if tx.send((seq, batch)).is_err() {
+                    return reader;
+                }
+                seq += 1;
+            }
+            if last {
                 return reader;
             }
+            batch = match fresh() {
+                Some(b) => b,
+                None => return reader,
+            };
+        }
+    }
+}
+
+/// Judges the batches coming from `rx` (shared by the judging threads) and sends them on to
+/// `tx`, until the reader is done or the rendering thread has gone: each item's install date
+/// is read ([`crate::installed::normalize`]) and the item assessed.
+fn judge_batches(
+    evaluator: &Evaluator<'_>,
+    rx: &std::sync::Mutex<std::sync::mpsc::Receiver<Numbered>>,
+    tx: &std::sync::mpsc::SyncSender<Judged>,
+    date_format: Option<crate::installed::DateOrder>,
+) {
+    loop {
+        let next = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((seq, mut batch)) = next else {
+            return;
+        };
+        let judged = batch
+            .iter_mut()
+            .map(|next| {
+                let item = next.as_mut().ok()?;
+                let rewritten = crate::installed::normalize(item, date_format);
+                Some((evaluator.assess(item), rewritten))
+            })
+            .collect();
+        if tx.send((seq, batch, judged)).is_err() {
+            return;
         }
     }
 }
@@ -268,119 +318,161 @@ pub fn run(
         let mut date_example: Option<(String, String, String)> = None;
         // The error that stopped reading this input part-way, if any.
         let mut stopped: Option<Error> = None;
-        // A reader thread parses records into batches while this thread judges and renders
-        // them: the two halves of the work run on two cores, in input order.
+        // A reader thread parses records into numbered batches, `jobs` threads judge them,
+        // and this thread renders them in input order: the report is the same whatever
+        // `jobs` is.
+        let jobs = cfg.jobs.max(1);
         let (reader, outcome) = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(CHANNEL_BATCHES);
-            // Judged batches go back to the reader, which frees their items (freeing is cheaper
-            // on the thread that allocated them) and reuses their buffers.
-            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(CHANNEL_BATCHES + 2);
+            let in_flight = jobs * BATCHES_PER_JOB;
+            let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Numbered>(in_flight);
+            let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Judged>(in_flight);
+            // Rendered batches go back to the reader, which empties and refills them: only
+            // `in_flight` batches ever exist.
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(in_flight);
+            for _ in 0..in_flight {
+                let _ = back_tx.send(Vec::with_capacity(BATCH_ITEMS));
+            }
+            let thread_error = |e: std::io::Error| {
+                Error::new(
+                    ErrorKind::Inventory,
+                    format!("cannot start a thread to read the inventory: {e}"),
+                )
+                .hint("the system is short of memory or threads: close other programs or raise the limit on processes (ulimit -u)")
+            };
             let handle = match std::thread::Builder::new()
                 .name("tvcheck-reader".to_string())
-                .spawn_scoped(scope, move || read_batches(reader, &tx, &back_rx))
+                .spawn_scoped(scope, move || read_batches(reader, &work_tx, &back_rx))
             {
                 Ok(h) => h,
-                Err(e) => {
-                    let e = Error::new(
-                        ErrorKind::Inventory,
-                        format!("cannot start a thread to read the inventory: {e}"),
-                    )
-                    .hint("the system is short of memory or threads: close other programs or raise the limit on processes (ulimit -u)");
-                    return (Err(e), Ok(()));
-                }
+                Err(e) => return (Err(thread_error(e)), Ok(())),
             };
+            let mut judges = Vec::with_capacity(jobs);
+            for n in 0..jobs {
+                let core = evaluator.core();
+                let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
+                let spawned = std::thread::Builder::new()
+                    .name(format!("tvcheck-judge-{n}"))
+                    .spawn_scoped(scope, move || {
+                        let evaluator = Evaluator::sharing(core, jobs);
+                        judge_batches(&evaluator, &work_rx, &done_tx, cfg.date_format);
+                    });
+                match spawned {
+                    Ok(h) => judges.push(h),
+                    // Fewer judging threads do the same work; none at all cannot.
+                    Err(e) if judges.is_empty() => {
+                        drop((done_rx, back_tx));
+                        let _ = handle.join();
+                        return (Err(thread_error(e)), Ok(()));
+                    }
+                    Err(_) => break,
+                }
+            }
+            drop((done_tx, work_rx));
+            // Judged batches arrive in any order; they are rendered in reading order.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next_seq = 0u64;
             let outcome = (|| -> Result<()> {
-                for mut batch in rx {
-                    for next in &mut batch {
-                        let item = match next {
-                            Ok(item) => item,
-                            // A part that cannot be read is listed; the rest is read.
-                            Err(e) if e.kind == ErrorKind::Row => {
-                                rows_skipped += 1;
-                                report
-                                    .skipped_rows
-                                    .push(|| e.to_string(), SKIPPED_ROWS_SHOWN);
+                for (seq, batch, judged) in &done_rx {
+                    waiting.insert(seq, (batch, judged));
+                    while let Some((mut batch, judged)) = waiting.remove(&next_seq) {
+                        next_seq += 1;
+                        for (next, judged) in batch.iter_mut().zip(judged) {
+                            let item = match next {
+                                Ok(item) => item,
+                                // A part that cannot be read is listed; the rest is read.
+                                Err(e) if e.kind == ErrorKind::Row => {
+                                    rows_skipped += 1;
+                                    report
+                                        .skipped_rows
+                                        .push(|| e.to_string(), SKIPPED_ROWS_SHOWN);
+                                    continue;
+                                }
+                                // The reader stopped: what it read so far is judged and the
+                                // input is reported as failed part-way.
+                                Err(e) => {
+                                    stopped = Some(e.clone());
+                                    return Ok(());
+                                }
+                            };
+                            let Some((a, rewritten)) = judged else {
                                 continue;
-                            }
-                            // The reader stopped: what it read so far is judged and the
-                            // input is reported as failed part-way.
-                            Err(e) => {
-                                stopped = Some(e.clone());
-                                return Ok(());
-                            }
-                        };
-                        if crate::installed::normalize(item, cfg.date_format) {
-                            dates_rewritten += 1;
-                            if date_example.is_none() {
-                                let column = crate::installed::column_of(item);
-                                let key = crate::installed::as_written_key(column);
-                                let written = item
-                                    .extra
-                                    .iter()
-                                    .find(|(k, _)| *k == key)
-                                    .map(|(_, v)| v.clone())
-                                    .unwrap_or_default();
-                                date_example = Some((
-                                    column.to_string(),
-                                    written,
-                                    item.installed.clone().unwrap_or_default(),
-                                ));
-                            }
-                        }
-                        if report.summary.items % 8192 == 0 {
-                            progress(Progress::Items(report.summary.items));
-                        }
-                        for w in item_warnings(item) {
-                            warnings += 1;
-                            report.warnings.push(|| w, SKIPPED_ROWS_SHOWN);
-                        }
-                        let a = evaluator.assess(item);
-                        if !a.identified {
-                            unidentified.add(&item.vendor, || item_place(item));
-                        }
-                        counts.add(&a);
-                        report.summary.add(&a);
-                        for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
-                            summary.counts.add_verdict(*v);
-                            if !a.identified {
-                                summary.counts.unidentified += 1;
-                            }
-                        }
-                        let ok_row = cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
-                        let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
-                        for f in rows {
-                            let mut row = Row::new(item, &a, f);
-                            if row.verdict != Verdict::Ok {
-                                not_ok += 1;
-                                if baseline.is_some_and(|b| b.contains(&row)) {
-                                    row.in_baseline = true;
-                                    in_baseline += 1;
-                                } else if row.verdict == Verdict::Violation {
-                                    report.gate.violations += 1;
-                                } else if row.verdict == Verdict::Review {
-                                    report.gate.reviews += 1;
+                            };
+                            if rewritten {
+                                dates_rewritten += 1;
+                                if date_example.is_none() {
+                                    let column = crate::installed::column_of(item);
+                                    let key = crate::installed::as_written_key(column);
+                                    let written = item
+                                        .extra
+                                        .iter()
+                                        .find(|(k, _)| *k == key)
+                                        .map(|(_, v)| v.clone())
+                                        .unwrap_or_default();
+                                    date_example = Some((
+                                        column.to_string(),
+                                        written,
+                                        item.installed.clone().unwrap_or_default(),
+                                    ));
                                 }
                             }
-                            referenced.note(&row);
-                            if row.verdict != Verdict::Ok || cfg.show_ok {
-                                report.finding_groups.push(&row);
+                            if report.summary.items % 8192 == 0 {
+                                progress(Progress::Items(report.summary.items));
                             }
-                            match stream.as_deref_mut() {
-                                Some(s) => s.push(&row)?,
-                                None => report.findings.push(row.clone().into_owned()),
+                            for w in item_warnings(item) {
+                                warnings += 1;
+                                report.warnings.push(|| w, SKIPPED_ROWS_SHOWN);
+                            }
+                            if !a.identified {
+                                unidentified.add(&item.vendor, || item_place(item));
+                            }
+                            counts.add(&a);
+                            report.summary.add(&a);
+                            for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
+                                summary.counts.add_verdict(*v);
+                                if !a.identified {
+                                    summary.counts.unidentified += 1;
+                                }
+                            }
+                            let ok_row =
+                                cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
+                            let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
+                            for f in rows {
+                                let mut row = Row::new(item, &a, f);
+                                if row.verdict != Verdict::Ok {
+                                    not_ok += 1;
+                                    if baseline.is_some_and(|b| b.contains(&row)) {
+                                        row.in_baseline = true;
+                                        in_baseline += 1;
+                                    } else if row.verdict == Verdict::Violation {
+                                        report.gate.violations += 1;
+                                    } else if row.verdict == Verdict::Review {
+                                        report.gate.reviews += 1;
+                                    }
+                                }
+                                referenced.note(&row);
+                                if row.verdict != Verdict::Ok || cfg.show_ok {
+                                    report.finding_groups.push(&row);
+                                }
+                                match stream.as_deref_mut() {
+                                    Some(s) => s.push(&row)?,
+                                    None => report.findings.push(row.clone().into_owned()),
+                                }
                             }
                         }
+                        let _ = back_tx.try_send(batch);
                     }
-                    let _ = back_tx.try_send(batch);
                 }
                 Ok(())
             })();
-            // On an error (or when reading stopped) the receiver is gone, so the reader stops
-            // at its next batch.
-            let reader = handle.join().map_err(|_| {
+            // On an error (or when reading stopped) the channels close, so the reader and the
+            // judging threads stop at their next batch.
+            drop((done_rx, back_tx, waiting));
+            let judged_ok = judges.into_iter().all(|h| h.join().is_ok());
+            let reader = handle.join().ok().filter(|_| judged_ok).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Inventory,
-                    "internal error: the reader thread failed",
+                    "internal error: a thread reading or judging the inventory failed",
                 )
             });
             (reader, outcome)

@@ -239,6 +239,10 @@ pub struct CheckArgs {
     /// Lines, CSV, SARIF and JUnit list every finding.
     #[arg(long, value_name = "N", default_value_t = tvcheck::report::groups::ROWS_PER_GROUP)]
     pub rows_per_group: usize,
+    /// Threads that judge items (default: one less than the number of CPUs, at least 1; one
+    /// more thread reads and one writes the reports). The report is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// Judge the inventory as of this date (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,

@@ -238,6 +238,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         },
         date_format: args.date_format,
         rows_per_group: args.rows_per_group,
+        // One core goes to reading (and one thread renders, a light load): the others judge.
+        jobs: args.jobs.map_or_else(
+            || {
+                std::thread::available_parallelism()
+                    .map_or(1, |n| n.get().saturating_sub(1))
+                    .max(1)
+            },
+            usize::from,
+        ),
         procurement: args.procurement,
         generated_at: super::run_time()?,
         group_by_dir: args.group_by == Some(GroupBy::Dir),

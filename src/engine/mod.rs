@@ -118,13 +118,27 @@ const MATCH_CACHE_GENERATION: usize = 50_000;
 struct Cache<V> {
     current: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
     previous: std::collections::HashMap<Box<str>, V, ahash::RandomState>,
+    /// Entries per generation.
+    generation: usize,
 }
 
+/// The smallest generation of a match cache, however many evaluators share the budget.
+const MIN_CACHE_GENERATION: usize = 4096;
+
 impl<V: Clone> Cache<V> {
+    #[cfg(test)]
     fn new() -> Cache<V> {
+        Cache::sharing(1)
+    }
+
+    /// A cache whose generations are a `share`-th of [`MATCH_CACHE_GENERATION`] (at least
+    /// [`MIN_CACHE_GENERATION`]): the caches of a run's evaluators together stay as small as
+    /// one evaluator's.
+    fn sharing(share: usize) -> Cache<V> {
         Cache {
             current: std::collections::HashMap::default(),
             previous: std::collections::HashMap::default(),
+            generation: (MATCH_CACHE_GENERATION / share.max(1)).max(MIN_CACHE_GENERATION),
         }
     }
 
@@ -137,7 +151,7 @@ impl<V: Clone> Cache<V> {
             Some(kv) => kv,
             None => (key.into(), make()),
         };
-        if self.current.len() >= MATCH_CACHE_GENERATION {
+        if self.current.len() >= self.generation {
             self.previous = std::mem::take(&mut self.current);
         }
         self.current.insert(key, v.clone());
@@ -145,19 +159,35 @@ impl<V: Clone> Cache<V> {
     }
 }
 
-/// Evaluates items against a registry and policies.
+/// Evaluates items against a registry and policies. The registry, matcher and policies are
+/// shared (read-only) between the evaluators of a run's worker threads ([`Evaluator::worker`]);
+/// each evaluator keeps its own match caches.
 pub struct Evaluator<'r> {
-    registry: &'r Registry,
-    matcher: Matcher,
+    core: std::sync::Arc<Core<'r>>,
     /// Matches per distinct vendor string.
     vendors: std::cell::RefCell<Cache<std::rc::Rc<crate::matcher::VendorMatch>>>,
     /// Model-pattern matches per distinct model string.
     models: std::cell::RefCell<Cache<std::rc::Rc<[crate::matcher::Candidate]>>>,
+}
+
+/// What every evaluator of a run shares: nothing in it changes while items are judged (waiver
+/// counters are atomic).
+pub struct Core<'r> {
+    registry: &'r Registry,
+    matcher: Matcher,
     policies: Vec<Policy>,
     timing: Timing,
     waivers: Option<&'r Waivers>,
     /// Per entity id, the entities affiliated with it (in either direction of the link).
     affiliated: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl<'r> std::ops::Deref for Evaluator<'r> {
+    type Target = Core<'r>;
+
+    fn deref(&self) -> &Core<'r> {
+        &self.core
+    }
 }
 
 /// A verdict with its deadline (date, days left) and a sentence about time.
@@ -192,6 +222,21 @@ const DESCRIPTION_COLUMNS: [&str; 6] = [
     "device_description",
     "product_name",
 ];
+
+/// Whether `header` is one of [`DESCRIPTION_COLUMNS`] once normalised. Most headers are not:
+/// each of those names contains "desc" or "product", and normalising only trims, lowercases
+/// and turns separators into `_`, so a header without either word (in any case) is not one,
+/// and is not normalised (an allocation per column per item).
+fn is_description_column(header: &str) -> bool {
+    let has = |word: &str| {
+        header
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    (has("desc") || has("product"))
+        && DESCRIPTION_COLUMNS.contains(&crate::model::normalize_header(header).as_str())
+}
 
 const PURPOSES: [&str; 4] = [
     "public-safety",
@@ -246,7 +291,7 @@ impl<'r> Evaluator<'r> {
         } else {
             policies
         };
-        Ok(Evaluator {
+        let core = Core {
             // Retired entries are matched too, so that their items are identified ("no longer
             // applies since ...") rather than unknown; no rule judges them.
             matcher: Matcher::build(&registry.data, |_| true, opts)?,
@@ -254,10 +299,27 @@ impl<'r> Evaluator<'r> {
             policies,
             timing,
             waivers,
-            vendors: std::cell::RefCell::new(Cache::new()),
-            models: std::cell::RefCell::new(Cache::new()),
             affiliated: affiliation_index(&registry.data),
-        })
+        };
+        Ok(Evaluator::sharing(std::sync::Arc::new(core), 1))
+    }
+
+    /// One of `evaluators` evaluators of `core`, with empty caches of its own: one per worker
+    /// thread (an evaluator stays on the thread that made it). Its caches get a share of the
+    /// memory budget of one evaluator's. It judges every item exactly as any other evaluator
+    /// of the same core does.
+    pub fn sharing(core: std::sync::Arc<Core<'r>>, evaluators: usize) -> Evaluator<'r> {
+        Evaluator {
+            core,
+            vendors: std::cell::RefCell::new(Cache::sharing(evaluators)),
+            models: std::cell::RefCell::new(Cache::sharing(evaluators)),
+        }
+    }
+
+    /// What this evaluator shares with the others of its run, to make one on another thread
+    /// with [`Evaluator::sharing`].
+    pub fn core(&self) -> std::sync::Arc<Core<'r>> {
+        std::sync::Arc::clone(&self.core)
     }
 
     /// The entities affiliated with entity `id`.
@@ -371,7 +433,7 @@ impl<'r> Evaluator<'r> {
         }
         // A description may name the maker ("Hikvision 4MP dome camera"): review evidence.
         for (header, text) in &item.extra {
-            if DESCRIPTION_COLUMNS.contains(&crate::model::normalize_header(header).as_str()) {
+            if is_description_column(header) {
                 cands.extend(self.matcher.match_text("description", text));
             }
         }
@@ -1457,9 +1519,54 @@ fn join_or(items: &[String]) -> String {
 #[cfg(test)]
 mod table_tests;
 
+// The shared part of an evaluator goes to the worker threads of a run.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Core<'static>>();
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn description_columns_are_found_without_normalising_every_header() {
+        for h in [
+            "Description",
+            " DESC ",
+            "Item Description",
+            "product-description",
+            "Device.Description",
+            "Product Name",
+            "\u{feff}description",
+        ] {
+            assert!(is_description_column(h), "{h}");
+        }
+        for h in [
+            "owner",
+            "descr",
+            "Product",
+            "name",
+            "",
+            "item",
+            "deskription",
+        ] {
+            assert!(!is_description_column(h), "{h}");
+        }
+        // The quick test agrees with normalising on every header of this kind.
+        for h in [
+            "Item-Description",
+            "PRODUCT_NAME",
+            "Device / Description",
+            "Desc.",
+        ] {
+            assert_eq!(
+                is_description_column(h),
+                DESCRIPTION_COLUMNS.contains(&crate::model::normalize_header(h).as_str()),
+                "{h}"
+            );
+        }
+    }
 
     #[test]
     fn match_cache_is_bounded_and_keeps_what_keeps_coming_back() {

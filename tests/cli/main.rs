@@ -20,6 +20,7 @@ mod gating;
 mod identification;
 mod inventory;
 mod inventory_sources;
+mod jobs;
 mod law_grid;
 mod matching_eval;
 mod merge;
