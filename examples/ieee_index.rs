@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         eprintln!("usage: ieee_index OUTPUT.tsv");
         return ExitCode::from(2);
     };
-    let tsv = tvcheck::ieee::name_index_tsv();
+    let tsv = tvcheck::matcher::ieee::name_index_tsv();
     if let Err(e) = std::fs::write(&path, &tsv) {
         eprintln!("ieee_index: cannot write {}: {e}", path.to_string_lossy());
         return ExitCode::FAILURE;
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     eprintln!(
         "ieee_index: {} keys for {} organisations written to {}",
         tsv.lines().count(),
-        tvcheck::ieee::orgs().len(),
+        tvcheck::matcher::ieee::orgs().len(),
         path.to_string_lossy()
     );
     ExitCode::SUCCESS

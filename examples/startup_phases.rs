@@ -16,19 +16,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _m = tvcheck::matcher::Matcher::new(&reg.data)?;
     println!("matcher index: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
-    let _ = tvcheck::ieee::orgs();
+    let _ = tvcheck::matcher::ieee::orgs();
     println!(
         "IEEE organisations: {:.1} ms",
         t.elapsed().as_secs_f64() * 1e3
     );
     let t = Instant::now();
-    let _ = tvcheck::ieee::find_org_by_key("x");
+    let _ = tvcheck::matcher::ieee::find_org_by_key("x");
     println!("IEEE name index: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
-    let _ = tvcheck::ieee::find_org_by_core("x");
+    let _ = tvcheck::matcher::ieee::find_org_by_core("x");
     println!("IEEE cores: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
-    let _ = tvcheck::ieee::assignments();
+    let _ = tvcheck::matcher::ieee::assignments();
     println!(
         "IEEE assignments: {:.1} ms",
         t.elapsed().as_secs_f64() * 1e3

@@ -14,7 +14,7 @@ fi
 
 python3 scripts/ieee_snapshot.py "$@"
 
-# src/ieee.rs embeds name-index.tsv; it must exist for the generator to compile.
+# src/matcher/ieee.rs embeds name-index.tsv; it must exist for the generator to compile.
 [ -f data/ieee/name-index.tsv ] || : > data/ieee/name-index.tsv
 cargo run --quiet --example ieee_index -- data/ieee/name-index.tsv
 python3 scripts/company_words.py data/company-words.csv

@@ -68,7 +68,7 @@ pub enum Reading {
 /// Reads a written install date; `order` decides an ambiguous one.
 pub fn read(written: &str, order: Option<DateOrder>) -> Reading {
     let t = written.trim();
-    if let Some(d) = crate::engine::parse_installed(t) {
+    if let Some(d) = parse(t) {
         return Reading::Iso(d);
     }
     // A time of day after the date is ignored: `14.06.2019 10:30`.
@@ -182,6 +182,12 @@ pub fn column_of(item: &Item) -> &str {
 /// read in another form than `YYYY-MM-DD`.
 pub fn as_written_key(column: &str) -> Arc<str> {
     Arc::from(format!("{column} as written"))
+}
+
+/// Parses an install date as items carry it once read (`YYYY-MM-DD`, optionally followed by
+/// a time): the form [`normalize`] gives every date it can read.
+pub fn parse(s: &str) -> Option<Date> {
+    s.trim().get(..10).and_then(|d| d.parse().ok())
 }
 
 /// Reads `item`'s install date as [`read`] does: a date in another form is replaced by its

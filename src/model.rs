@@ -32,7 +32,7 @@ pub struct Item {
     /// Manufacturer's country as stated in the inventory.
     pub country: Option<String>,
     /// Installation or commissioning date: `YYYY-MM-DD` (with a time when one was written)
-    /// once read by [`crate::installed::normalize`], else as written (a date that cannot be
+    /// once read by `installed::normalize`, else as written (a date that cannot be
     /// read, kept with a warning).
     pub installed: Option<String>,
     /// The header of the column (or the key) the install date was read from, to name it in
@@ -103,7 +103,7 @@ impl Item {
     /// notation): it gives no evidence, and the report says so at the item's place.
     pub fn check_identifiers(&mut self) {
         if let Some(mac) = self.mac.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            if let Err(e) = crate::ieee::parse_mac(mac) {
+            if let Err(e) = crate::mac::parse_mac(mac) {
                 self.warnings.push(format!(
                     "column 'mac': '{}' is not a MAC address ({e}), so it gives no evidence of the maker; write it as 28:6E:D4:12:34:56, 28-6E-D4-12-34-56 or 286E.D412.3456",
                     crate::escape::Visible(mac)

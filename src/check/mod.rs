@@ -51,8 +51,7 @@ pub struct CheckConfig {
     pub jobs: usize,
 }
 
-/// How many skipped rows a report lists (all are counted).
-pub const SKIPPED_ROWS_SHOWN: usize = 1000;
+pub use crate::report::SKIPPED_ROWS_SHOWN;
 
 /// Items per batch handed from the reader thread to the judging threads.
 const BATCH_ITEMS: usize = 1024;

@@ -254,12 +254,6 @@ fn normalize_purpose(s: &str) -> String {
         .join("-")
 }
 
-/// Parses an inventory's install date (`YYYY-MM-DD`, optionally followed by a time): the
-/// form [`crate::installed::normalize`] gives every date it can read when its item is read.
-pub fn parse_installed(s: &str) -> Option<Date> {
-    s.trim().get(..10).and_then(|d| d.parse().ok())
-}
-
 /// The manufacturer's country as an inventory writes it: an alpha-2 code (any case), an ISO
 /// short name, or a common form such as "Russia", "USA" or "UK" (as the origin column reads
 /// it).
@@ -450,7 +444,7 @@ impl<'r> Evaluator<'r> {
         let identity_tier = best.map(|c| self.tier(c.vendor));
         // An item installed after the as-of date is not in service on that date: no rule
         // judges it (it is counted apart, never a violation).
-        let installed = item.installed.as_deref().and_then(parse_installed);
+        let installed = item.installed.as_deref().and_then(crate::installed::parse);
         if installed.is_some_and(|d| d > self.timing.as_of) {
             return Assessment {
                 verdict: Verdict::Ok,
@@ -735,7 +729,7 @@ impl<'r> Evaluator<'r> {
         }
         let via_affiliate = !listings.is_empty() && listings.iter().all(|l| l.through_affiliate);
         // A finding that rests on the ban on new installations carries its confidence.
-        let installed = item.installed.as_deref().and_then(parse_installed);
+        let installed = item.installed.as_deref().and_then(crate::installed::parse);
         let confidence = match (rule.new_from, rule.new_from_confidence) {
             (Some(from), Some(c))
                 if self.timing.procurement || installed.is_some_and(|d| d >= from) =>
@@ -802,7 +796,7 @@ impl<'r> Evaluator<'r> {
     /// acquisitions only).
     fn timing_verdict(&self, item: &Item, rule: &Rule) -> Option<Timed> {
         let t = self.timing;
-        let installed = item.installed.as_deref().and_then(parse_installed);
+        let installed = item.installed.as_deref().and_then(crate::installed::parse);
         if rule.new_only {
             if t.procurement {
                 return Some((Verdict::Violation, None, "checked as a new purchase".into()));
@@ -907,7 +901,7 @@ impl<'r> Evaluator<'r> {
                 format!("checked as a new purchase, after the listing of {listed}"),
             );
         }
-        let installed = item.installed.as_deref().and_then(parse_installed);
+        let installed = item.installed.as_deref().and_then(crate::installed::parse);
         if let Some(d) = installed.filter(|d| *d >= listed) {
             return (
                 Verdict::Violation,
@@ -976,7 +970,7 @@ impl<'r> Evaluator<'r> {
                 format!("checked as a new purchase, after the entry of {entered}"),
             );
         }
-        match item.installed.as_deref().and_then(parse_installed) {
+        match item.installed.as_deref().and_then(crate::installed::parse) {
             Some(d) if d >= entered => (
                 Verdict::Violation,
                 None,

@@ -16,6 +16,7 @@
 //!   are never more than `review`; `--strict` turns them off.
 
 pub mod chars;
+pub mod ieee;
 pub mod normalize;
 pub mod tier;
 pub mod weights;
@@ -1166,10 +1167,10 @@ impl Matcher {
         let mut orgs: Vec<u32> = if single_shared {
             Vec::new()
         } else {
-            crate::ieee::find_orgs_by_key(normalized).collect()
+            ieee::find_orgs_by_key(normalized).collect()
         };
         if orgs.is_empty() && !single_shared {
-            orgs = crate::ieee::find_orgs_by_key(&normalized.replace(' ', "")).collect();
+            orgs = ieee::find_orgs_by_key(&normalized.replace(' ', "")).collect();
         }
         let mut by_core = false;
         if orgs.is_empty() {
@@ -1180,7 +1181,7 @@ impl Matcher {
                 .filter(|w| !weights::is_generic(w) && !weights::is_place(w))
                 .collect();
             if !core.is_empty() && core.len() == normalized.split(' ').count() {
-                orgs.extend(crate::ieee::find_org_by_core(&core.join(" ")));
+                orgs.extend(ieee::find_org_by_core(&core.join(" ")));
                 by_core = true;
             }
         }
@@ -1220,7 +1221,7 @@ impl Matcher {
     /// first) or as the IEEE-tier entity; or, when it says nothing, why in plain words
     /// (locally administered, a group address, a private or unassigned block, not a MAC).
     pub fn match_mac(&self, mac: &str) -> (Vec<Candidate>, Option<String>) {
-        use crate::ieee::{lookup, parse_mac, MacLookup};
+        use ieee::{lookup, parse_mac, MacLookup};
         let parsed = match parse_mac(mac) {
             Ok(m) => m,
             Err(e) => return (Vec::new(), Some(format!("MAC '{mac}' is not read: {e}"))),
@@ -1651,7 +1652,7 @@ pub fn warm_up_in_background() {
         .name("tvcheck-warm-up".into())
         .spawn(|| {
             weights::warm_up();
-            crate::ieee::warm_up();
+            ieee::warm_up();
         });
 }
 

@@ -1,12 +1,12 @@
 //! The tiers of knowledge an identification rests on (curated, IEEE registration, user) and
 //! the IEEE tier's entities: each organisation of the compiled-in IEEE listing
-//! ([`crate::ieee`]) seen as a registry entity, made on first use.
+//! ([`super::ieee`]) seen as a registry entity, made on first use.
 
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::ieee;
+use super::ieee;
 use crate::registry::{Confidence, RegistryData, Vendor};
 
 /// Where the knowledge behind an identification comes from.

@@ -354,7 +354,7 @@ fn add(a: &mut Report, b: Report) {
         (&mut a.warnings, b.warnings),
     ] {
         x.count += y.count;
-        let room = crate::check::SKIPPED_ROWS_SHOWN.saturating_sub(x.shown.len());
+        let room = super::SKIPPED_ROWS_SHOWN.saturating_sub(x.shown.len());
         x.shown.extend(y.shown.into_iter().take(room));
     }
     let mut vendors: BTreeMap<String, UnidentifiedVendor> =

@@ -261,6 +261,9 @@ fn serialize_summary<S: serde::Serializer>(
     SummaryOut::new(c).serialize(s)
 }
 
+/// How many skipped rows (and warnings) a report lists (all are counted).
+pub const SKIPPED_ROWS_SHOWN: usize = 1000;
+
 /// Distinct vendor strings tracked for the unidentified items: past this many, the items of
 /// new strings are only counted (`untracked_items`), so memory stays bounded.
 pub const UNIDENTIFIED_TRACKED: usize = 10_000;

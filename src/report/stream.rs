@@ -159,7 +159,7 @@ fn unstreamable(format: Format) -> std::io::Error {
     ))
 }
 
-/// The streamed reports of a run. [`crate::check::run`] calls `start` once the report's
+/// The streamed reports of a run. The check pipeline (`check::run`) calls `start` once the report's
 /// provenance is known, `push` for every finding and `finish` with the final counts; the caller
 /// then calls [`Streamed::commit`].
 #[derive(Debug)]

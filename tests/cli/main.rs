@@ -6,6 +6,7 @@
 
 mod support;
 
+mod architecture;
 mod bad_input;
 mod bench_smoke;
 mod catalogue;
