@@ -28,6 +28,7 @@ mod never_destroy;
 mod output_paths;
 mod policy;
 mod props;
+mod readme;
 mod registry;
 mod registry_fcc;
 mod registry_history;
