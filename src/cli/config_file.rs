@@ -455,6 +455,24 @@ mod tests {
         assert_eq!(s.outputs.as_ref().map(Vec::len), Some(3));
     }
 
+    /// Every ```toml block of the README after `<!-- test: config -->` is a valid file.
+    #[test]
+    fn the_readme_examples_are_valid() {
+        let readme = include_str!("../../README.md");
+        let mut found = 0;
+        for (i, part) in readme
+            .split("<!-- test: config -->\n```toml\n")
+            .enumerate()
+            .skip(1)
+        {
+            let block = part.split("\n```").next().unwrap();
+            parse(Path::new("README.md"), block)
+                .unwrap_or_else(|e| panic!("README block {i}: {e}\n{block}"));
+            found += 1;
+        }
+        assert!(found >= 1);
+    }
+
     #[test]
     fn unknown_keys_and_wrong_types_name_line_and_column() {
         let e = parse(Path::new("t.toml"), "fail-on = \"review\"\nfial-on = 1\n").unwrap_err();
