@@ -156,7 +156,9 @@ fn parse(path: &Path, text: &str) -> tvcheck::Result<Settings> {
             e.span().map_or(0, |s| s.start),
             format!(
                 "invalid configuration: {}",
+                // The keys read only to be refused are not offered.
                 tvcheck::error::one_line(e.message())
+                    .replace(", `as-of`, `no-verify-registry`", "")
             ),
         )
         .hint("see \"Configuration file\" in the README, or `tvcheck config init -o example.toml` for every setting")
@@ -477,6 +479,8 @@ mod tests {
     fn unknown_keys_and_wrong_types_name_line_and_column() {
         let e = parse(Path::new("t.toml"), "fail-on = \"review\"\nfial-on = 1\n").unwrap_err();
         assert!(e.to_string().starts_with("t.toml:2:1: "), "{e}");
+        assert!(e.to_string().contains("`quiet` (hint"), "{e}");
+        assert!(!e.to_string().contains("as-of"), "{e}");
         let e = parse(Path::new("t.toml"), "strict = \"yes\"\n").unwrap_err();
         assert!(e.to_string().starts_with("t.toml:1:10: "), "{e}");
         let e = parse(Path::new("t.toml"), "\nfail-on = \"sometimes\"\n").unwrap_err();

@@ -749,12 +749,33 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         return Ok(ExitStatus::Success);
     }
     writeln!(out, "{} ({})", V(&v.name), V(&v.id))?;
+    // Who ended a record and when: the revision of the change log that records it (a
+    // database's; the embedded registry's history is its one import).
+    let ended = v.retired_on.is_some() || v.listings.iter().any(|l| l.delisted_on.is_some());
+    let revisions = match db {
+        Some(p) if ended => Store::open(p, false)?.revisions(Some(id))?,
+        _ => Vec::new(),
+    };
+    let recorded = |kind: tvcheck::registry::diff::ChangeKind, prefix: &str| -> String {
+        revisions
+            .iter()
+            .rev()
+            .find(|r| {
+                r.changes
+                    .iter()
+                    .any(|c| c.entity == id && c.kind == kind && c.detail.starts_with(prefix))
+            })
+            .map_or_else(
+                || format!(" (see `registry history {}`)", V(id)),
+                |r| format!(" (revision {}, {}, by {})", r.rev, V(&r.at), V(&r.actor)),
+            )
+    };
     if let Some(r) = v.retired_on {
         writeln!(
             out,
-            "  retired: from {r}: {} (the entry no longer applies from that date; `registry history {}` says who and when)",
+            "  retired: from {r}: {}{}",
             V(v.retired_reason.as_deref().unwrap_or("no reason recorded")),
-            V(&v.id)
+            recorded(tvcheck::registry::diff::ChangeKind::Retired, "")
         )?;
     }
     let country = v.country.as_deref().map_or_else(
@@ -838,8 +859,12 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         if let Some(d) = l.delisted_on {
             writeln!(
                 out,
-                "    delisted: from {d}: {}",
-                V(l.delisted_reason.as_deref().unwrap_or("no reason recorded"))
+                "    delisted: from {d}: {}{}",
+                V(l.delisted_reason.as_deref().unwrap_or("no reason recorded")),
+                recorded(
+                    tvcheck::registry::diff::ChangeKind::Delisted,
+                    &format!("{} (listed since {})", l.list, l.listed_on)
+                )
             )?;
         }
     }

@@ -84,31 +84,41 @@ fn setup() -> Env {
         env.run(&["registry", "import", "base.toml", "--db", db])
             .code(0);
     }
-    env.run(&[
-        "registry",
-        "retire",
-        "acme-labs",
-        "--reason",
-        "Merged into acme",
-        "--on",
-        "2026-01-01",
-        "--db",
-        "reg.db",
-    ])
+    env.run_env(
+        &[
+            "registry",
+            "retire",
+            "acme-labs",
+            "--reason",
+            "Merged into acme",
+            "--on",
+            "2026-01-01",
+            "--db",
+            "reg.db",
+            "--actor",
+            "alice",
+        ],
+        &[("SOURCE_DATE_EPOCH", "1790000000")],
+    )
     .code(0);
-    env.run(&[
-        "registry",
-        "delist",
-        "acme",
-        "--list",
-        "test-list",
-        "--reason",
-        "Court ruling 2026/7",
-        "--on",
-        "2026-02-01",
-        "--db",
-        "reg.db",
-    ])
+    env.run_env(
+        &[
+            "registry",
+            "delist",
+            "acme",
+            "--list",
+            "test-list",
+            "--reason",
+            "Court ruling 2026/7",
+            "--on",
+            "2026-02-01",
+            "--db",
+            "reg.db",
+            "--actor",
+            "bob",
+        ],
+        &[("SOURCE_DATE_EPOCH", "1790000000")],
+    )
     .code(0);
     env
 }
@@ -120,7 +130,7 @@ fn show_and_list_display_retirements_and_delistings() {
     out.code(0);
     assert!(
         out.stdout.contains(
-            "\n  retired: from 2026-01-01: Merged into acme (the entry no longer applies"
+            "\n  retired: from 2026-01-01: Merged into acme (revision 2, 2026-09-21T14:13:20Z, by alice)\n"
         ),
         "{}",
         out.stdout
@@ -129,7 +139,7 @@ fn show_and_list_display_retirements_and_delistings() {
     out.code(0);
     assert!(
         out.stdout.contains(
-            "  listed on test-list (Test designation list) since 2020-01-01\n    basis: Test Act 2020, art. 1\n    source: https://example.org/test-list\n    delisted: from 2026-02-01: Court ruling 2026/7\n"
+            "  listed on test-list (Test designation list) since 2020-01-01\n    basis: Test Act 2020, art. 1\n    source: https://example.org/test-list\n    delisted: from 2026-02-01: Court ruling 2026/7 (revision 3, 2026-09-21T14:13:20Z, by bob)\n"
         ),
         "{}",
         out.stdout
