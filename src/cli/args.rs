@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check inventory files or folders (CSV, TSV, TOML) against the registry.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Import, list and show registry entries.
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -46,6 +46,23 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output, e.g. `tvcheck man > tvcheck.1`.
     Man,
+    /// Work with the configuration file (tvcheck.toml) of `tvcheck check`.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `tvcheck config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented example tvcheck.toml (valid as it is) to edit.
+    Init {
+        /// Where to write it (atomically); default: tvcheck.toml in the working directory.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace a file that is already there.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Arguments of `tvcheck explain`.
@@ -82,7 +99,8 @@ pub enum ReportCommand {
     /// Recompute the digests a JSON report records (inputs, registry, policies, waivers) and say
     /// whether anything changed since (exit 0 unchanged, 1 changed, 2 error).
     Verify {
-        /// A report written by `tvcheck check --format json`.
+        /// A report written by `tvcheck check --format json`; `-` reads it from standard
+        /// input.
         report: PathBuf,
         /// Registry database the report was made with, when it was not the embedded one.
         #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
@@ -153,7 +171,7 @@ pub struct OutputSpec {
     pub path: Option<PathBuf>,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
+pub(super) fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| {
         format!(
             "'{s}' is not a report format; use one of {}",
@@ -162,7 +180,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
     })
 }
 
-fn parse_output(s: &str) -> Result<OutputSpec, String> {
+pub(super) fn parse_output(s: &str) -> Result<OutputSpec, String> {
     if let Some((fmt, path)) = s.split_once('=') {
         if let Some(format) = Format::parse(fmt) {
             if path.is_empty() {
@@ -209,6 +227,18 @@ pub struct CheckArgs {
     /// standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Read the settings of this configuration file (see `tvcheck config init`); default:
+    /// tvcheck.toml in the working directory, when there is one (never one in a scanned
+    /// folder). Flags given on the command line win over its settings.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read tvcheck.toml from the working directory.
+    #[arg(long)]
+    pub no_config: bool,
+    /// The arguments given on the command line or by an environment variable (clap ids), not
+    /// taken by default: what a configuration file may not override.
+    #[arg(skip)]
+    pub explicit: Vec<String>,
     /// Registry database to use instead of the embedded default registry.
     #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -332,7 +362,9 @@ pub enum GroupBy {
     Dir,
 }
 
-fn parse_encoding(s: &str) -> Result<&'static tvcheck::inventory::decode::Encoding, String> {
+pub(super) fn parse_encoding(
+    s: &str,
+) -> Result<&'static tvcheck::inventory::decode::Encoding, String> {
     tvcheck::inventory::decode::for_label(s).ok_or_else(|| {
         format!(
             "'{s}' is not an encoding label tvcheck knows; use a WHATWG label such as {}",
@@ -341,7 +373,7 @@ fn parse_encoding(s: &str) -> Result<&'static tvcheck::inventory::decode::Encodi
     })
 }
 
-fn parse_pct(s: &str) -> Result<f64, String> {
+pub(super) fn parse_pct(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .trim_end_matches('%')
         .parse()
@@ -513,7 +545,7 @@ pub fn parse_age(s: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("'{s}' is not an age such as 90d or 12w"))
 }
 
-fn parse_input_format(s: &str) -> Result<tvcheck::inventory::Format, String> {
+pub(super) fn parse_input_format(s: &str) -> Result<tvcheck::inventory::Format, String> {
     tvcheck::inventory::Format::parse(s).ok_or_else(|| {
         format!(
             "'{s}' is not an input format; use one of {}",
@@ -522,14 +554,14 @@ fn parse_input_format(s: &str) -> Result<tvcheck::inventory::Format, String> {
     })
 }
 
-fn parse_score(s: &str) -> Result<f64, String> {
+pub(super) fn parse_score(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("'{s}' is not a score between 0 and 1")),
     }
 }
 
-fn parse_date_format(s: &str) -> Result<tvcheck::installed::DateOrder, String> {
+pub(super) fn parse_date_format(s: &str) -> Result<tvcheck::installed::DateOrder, String> {
     tvcheck::installed::DateOrder::parse(s).ok_or_else(|| {
         format!("'{s}' is not a date format; use dmy (day first), mdy (month first) or ymd (year first)")
     })
@@ -539,11 +571,11 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>().map_err(|e| e.to_string())
 }
 
-fn parse_column(s: &str) -> Result<ColumnOverride, String> {
+pub(super) fn parse_column(s: &str) -> Result<ColumnOverride, String> {
     ColumnOverride::parse(s)
 }
 
-fn parse_delimiter(s: &str) -> Result<u8, String> {
+pub(super) fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {

@@ -103,7 +103,11 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 /// finds, the waivers, the baseline, a policy file, an earlier report, the registry database
 /// and its `-wal`/`-shm`) or the file of another `-o`: compared by file identity. Nothing has
 /// been written when it fails.
-fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()> {
+fn guard_outputs(
+    args: &CheckArgs,
+    outputs: &[OutputSpec],
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     use std::path::Path;
     use tvcheck::source::{database_files, Protected};
     let files: Vec<(&Path, &str)> = outputs
@@ -148,12 +152,37 @@ fn guard_outputs(args: &CheckArgs, outputs: &[OutputSpec]) -> anyhow::Result<()>
     if let Some(db) = args.db.as_deref() {
         protected.extend(database_files(db));
     }
+    protected.extend(config.and_then(|c| Protected::new("the configuration file", c)));
     tvcheck::source::guard_named_outputs(&files, &protected)?;
     super::registry::remove_temporaries_on_signals();
     Ok(())
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
+    // The configuration file's settings under the command line's: from here on, `args` are
+    // the merged settings.
+    let (args, config) = super::config_file::apply(args)?;
+    // Said once the run is over (an error stays the one line on standard error).
+    let note = match (&config, args.quiet) {
+        (Some(c), false) => Some(format!(
+            "note: settings from {} (sha256 {}); flags on the command line win",
+            Visible(&c.info.path),
+            c.info.sha256.get(..12).unwrap_or_default()
+        )),
+        _ => None,
+    };
+    let status = run_merged(args, config)?;
+    if let Some(n) = note {
+        eprintln!("{n}");
+    }
+    Ok(status)
+}
+
+/// [`run`] with the configuration file's settings merged in.
+fn run_merged(
+    args: CheckArgs,
+    config: Option<super::config_file::Loaded>,
+) -> anyhow::Result<ExitStatus> {
     // The matcher's word lists and the IEEE tables are read on first use; read them on the
     // other core while this one loads the registry.
     tvcheck::matcher::warm_up_in_background();
@@ -196,7 +225,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
         .into());
     }
-    guard_outputs(&args, &outputs)?;
+    guard_outputs(&args, &outputs, config.as_ref().map(|c| c.path.as_path()))?;
     let formats: Vec<report::Format> = outputs
         .iter()
         .map(|o| output_format(o, args.format))
@@ -213,6 +242,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                 None => s.stdout_styled(*format, stdout_table_style()),
             }
         }
+        s.config(config.as_ref().map(|c| c.info.clone()));
         Some(s)
     } else {
         None
@@ -302,6 +332,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     }
     let report = report?;
     let mut report = report;
+    report.tool.config = config.map(|c| c.info);
     if let Some(spec) = &args.since_registry {
         report.since = Some(since(
             spec,

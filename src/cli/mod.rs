@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod config_file;
 mod explain;
 mod merge;
 mod policy;
@@ -45,9 +46,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         // Only then: the embedded registry's digest takes a few milliseconds to compute.
         command = command.long_version(long_version());
     }
-    let parsed = command
-        .try_get_matches_from(args)
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let parsed = command.try_get_matches_from(args).and_then(|m| {
+        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m)?;
+        if let (Command::Check(args), Some(sub)) = (&mut cli.command, m.subcommand_matches("check"))
+        {
+            args.explicit = explicit_args(sub);
+        }
+        Ok(cli)
+    });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
@@ -70,6 +76,21 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitStatus::Error.into()
         }
     }
+}
+
+/// The ids of the arguments given on the command line or by an environment variable (not by
+/// a default): the settings a configuration file may not override.
+fn explicit_args(m: &clap::ArgMatches) -> Vec<String> {
+    use clap::parser::ValueSource;
+    m.ids()
+        .filter(|id| {
+            matches!(
+                m.value_source(id.as_str()),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        })
+        .map(|id| id.as_str().to_string())
+        .collect()
 }
 
 /// What `tvcheck --version` says: the version, the git commit and date of the build, and the
@@ -122,7 +143,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Report(args::ReportCommand::Merge { reports, output }) => {
@@ -130,6 +151,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Report(args::ReportCommand::Verify { report, db }) => verify::run(report, db),
         Command::Explain(args) => explain::run(args),
+        Command::Config(args::ConfigCommand::Init { output, force }) => {
+            config_file::init(output, force)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut out = std::io::stdout().lock();

@@ -520,7 +520,24 @@ fn export(
         Some(p) => tvcheck::report::output::write_atomic(&p, |w| w.write_all(&bytes))?,
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
+    if format == ExportFormat::Csv {
+        eprintln!("{}", csv_export_note(&reg));
+    }
     Ok(ExitStatus::Success)
+}
+
+/// What `registry export --format csv` says on standard error: what the CSV holds and what
+/// it leaves out. It holds the whole content (imported into an empty database it gives the
+/// same digest: tested); what it leaves out is what no export holds, the change log, and
+/// what a spreadsheet does to it.
+fn csv_export_note(reg: &Registry) -> String {
+    format!(
+        "note: the CSV holds the registry's whole content ({} list definitions, {} entries and {} listings, with their bases, sources, notes, scopes, purposes, retirements and delistings; imported into an empty database it gives the same sha256 {}); it leaves out the change log (revisions, times, actors, source files: see `registry history`), as the TOML export does; several values in one cell are joined with '|' (a '|' or '\\' in a value is escaped with '\\'), and a cell a spreadsheet would read as a formula starts with ' (the import removes it)",
+        reg.data.lists.len(),
+        reg.data.vendors.len(),
+        reg.data.listing_count(),
+        reg.digest
+    )
 }
 
 /// From now on, SIGINT, SIGTERM and SIGHUP remove the temporary report files being written and
@@ -644,11 +661,17 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
                 let listings: Vec<String> = v
                     .listings
                     .iter()
-                    .map(|l| format!("{}@{}", V(&l.list), l.listed_on))
+                    .map(|l| match l.delisted_on {
+                        Some(d) => format!("{}@{} (delisted {d})", V(&l.list), l.listed_on),
+                        None => format!("{}@{}", V(&l.list), l.listed_on),
+                    })
                     .collect();
                 t.add_row(vec![
                     visible(&v.id).into_owned(),
-                    visible(&v.name).into_owned(),
+                    match v.retired_on {
+                        Some(r) => format!("{} (retired {r})", V(&v.name)),
+                        None => visible(&v.name).into_owned(),
+                    },
                     visible(v.country.as_deref().unwrap_or("-")).into_owned(),
                     v.parent.as_deref().map_or_else(
                         || "-".into(),
@@ -665,9 +688,27 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
                 ]);
             }
             writeln!(out, "{t}")?;
+            let retired = reg
+                .data
+                .vendors
+                .iter()
+                .filter(|v| v.retired_on.is_some())
+                .count();
+            let delisted = reg
+                .data
+                .vendors
+                .iter()
+                .flat_map(|v| &v.listings)
+                .filter(|l| l.delisted_on.is_some())
+                .count();
+            // Said only when there are any, so that a registry without is listed as before.
+            let ended = match (retired, delisted) {
+                (0, 0) => String::new(),
+                _ => format!(" ({retired} retired, {delisted} delisted: see `registry show ID`)"),
+            };
             writeln!(
                 out,
-                "{} vendors, {} listings, {} lists · registry {} · sha256 {}",
+                "{} vendors, {} listings, {} lists{ended} · registry {} · sha256 {}",
                 reg.data.vendors.len(),
                 reg.data.listing_count(),
                 reg.data.lists.len(),
@@ -708,6 +749,35 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         return Ok(ExitStatus::Success);
     }
     writeln!(out, "{} ({})", V(&v.name), V(&v.id))?;
+    // Who ended a record and when: the revision of the change log that records it (a
+    // database's; the embedded registry's history is its one import).
+    let ended = v.retired_on.is_some() || v.listings.iter().any(|l| l.delisted_on.is_some());
+    let revisions = match db {
+        Some(p) if ended => Store::open(p, false)?.revisions(Some(id))?,
+        _ => Vec::new(),
+    };
+    let recorded = |kind: tvcheck::registry::diff::ChangeKind, prefix: &str| -> String {
+        revisions
+            .iter()
+            .rev()
+            .find(|r| {
+                r.changes
+                    .iter()
+                    .any(|c| c.entity == id && c.kind == kind && c.detail.starts_with(prefix))
+            })
+            .map_or_else(
+                || format!(" (see `registry history {}`)", V(id)),
+                |r| format!(" (revision {}, {}, by {})", r.rev, V(&r.at), V(&r.actor)),
+            )
+    };
+    if let Some(r) = v.retired_on {
+        writeln!(
+            out,
+            "  retired: from {r}: {}{}",
+            V(v.retired_reason.as_deref().unwrap_or("no reason recorded")),
+            recorded(tvcheck::registry::diff::ChangeKind::Retired, "")
+        )?;
+    }
     let country = v.country.as_deref().map_or_else(
         || "unknown".to_string(),
         |c| format!("{} ({})", V(c), tvcheck::countries::name(c).unwrap_or("?")),
@@ -785,6 +855,17 @@ fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitSt
         }
         if let Some(n) = &l.notes {
             writeln!(out, "    notes: {}", V(n))?;
+        }
+        if let Some(d) = l.delisted_on {
+            writeln!(
+                out,
+                "    delisted: from {d}: {}{}",
+                V(l.delisted_reason.as_deref().unwrap_or("no reason recorded")),
+                recorded(
+                    tvcheck::registry::diff::ChangeKind::Delisted,
+                    &format!("{} (listed since {})", l.list, l.listed_on)
+                )
+            )?;
         }
     }
     Ok(ExitStatus::Success)

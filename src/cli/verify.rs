@@ -11,11 +11,20 @@ use super::ExitStatus;
 
 #[derive(Deserialize)]
 struct Recorded {
+    #[serde(default)]
+    tool: Option<RecordedTool>,
     registry: RecordedRegistry,
     #[serde(default)]
     policies: Vec<RecordedPolicy>,
     waivers: Option<RecordedFile>,
     inputs: Vec<RecordedFile>,
+}
+
+#[derive(Deserialize)]
+struct RecordedTool {
+    /// The configuration file (absent in reports made without one, or before they existed).
+    #[serde(default)]
+    config: Option<RecordedFile>,
 }
 
 #[derive(Deserialize)]
@@ -62,13 +71,56 @@ fn file_state(path: &str, want: &str) -> State {
     }
 }
 
+/// Reads the report from standard input (`-`), within the same size limit as a file.
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = tvcheck::source::REPORT_LIMIT;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "cannot read the report from standard input: {}",
+                    Error::io_reason(&e)
+                ),
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "the report on standard input is larger than {}",
+                tvcheck::source::size_text(limit)
+            ),
+        )
+        .hint("pass the report's file instead")
+        .into());
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::new(ErrorKind::Usage, "standard input is empty: no report to verify")
+            .hint("pipe a report written by `tvcheck check --format json` into `tvcheck report verify -`, or name its file")
+            .into());
+    }
+    Ok(bytes)
+}
+
 pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
-    let bytes = tvcheck::source::read_regular_file(
-        &report,
-        tvcheck::source::REPORT_LIMIT,
-        "report",
-        ErrorKind::Usage,
-    )?;
+    // `-` is standard input: the report's digests name the files it was made from, so the
+    // report itself need not be a file.
+    let bytes = if report == Path::new("-") {
+        read_stdin()?
+    } else {
+        tvcheck::source::read_regular_file(
+            &report,
+            tvcheck::source::REPORT_LIMIT,
+            "report",
+            ErrorKind::Usage,
+        )?
+    };
     let rec: Recorded = serde_json::from_slice(&bytes).map_err(|e| {
         Error::at(
             ErrorKind::Usage,
@@ -121,6 +173,12 @@ pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
         };
         lines.push((format!("policy {} ({})", p.id, p.origin), state));
     }
+    if let Some(c) = rec.tool.as_ref().and_then(|t| t.config.as_ref()) {
+        lines.push((
+            format!("configuration {}", c.path),
+            file_state(&c.path, &c.sha256),
+        ));
+    }
     if let Some(w) = &rec.waivers {
         lines.push((
             format!("waivers {}", w.path),
@@ -142,7 +200,11 @@ pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
             }
         }
     }
-    let name = tvcheck::error::display_path(Path::new(&report));
+    let name = if report == Path::new("-") {
+        "the report on standard input".to_string()
+    } else {
+        tvcheck::error::display_path(Path::new(&report))
+    };
     if changed == 0 {
         writeln!(
             out,

@@ -1,5 +1,5 @@
-//! Differences between two registry contents: entries and listings added, retired, delisted
-//! and changed, and list definitions added and changed.
+//! Differences between two registry contents: entries and listings added, removed, retired,
+//! delisted, re-dated and changed, and list definitions added, removed and changed.
 
 use std::collections::HashMap;
 
@@ -38,6 +38,19 @@ pub enum ChangeKind {
     ListAdded,
     /// A list definition changed.
     ListChanged,
+    /// An entry is not in the newer content at all (only two unrelated databases, or a
+    /// database edited outside tvcheck, can differ so: tvcheck never deletes).
+    Removed,
+    /// A listing is not in the newer content.
+    ListingRemoved,
+    /// A listing's date changed (the only listing on that list removed and another added).
+    ListingRedated,
+    /// A list definition is not in the newer content.
+    ListRemoved,
+    /// An entry retired in the older content is not retired in the newer.
+    Reinstated,
+    /// A listing delisted in the older content is not delisted in the newer.
+    Relisted,
 }
 
 impl ChangeKind {
@@ -52,6 +65,12 @@ impl ChangeKind {
             ChangeKind::Delisted => "delisted",
             ChangeKind::ListAdded => "list-added",
             ChangeKind::ListChanged => "list-changed",
+            ChangeKind::Removed => "removed",
+            ChangeKind::ListingRemoved => "listing-removed",
+            ChangeKind::ListingRedated => "listing-redated",
+            ChangeKind::ListRemoved => "list-removed",
+            ChangeKind::Reinstated => "reinstated",
+            ChangeKind::Relisted => "relisted",
         }
     }
 }
@@ -165,47 +184,142 @@ pub fn diff(old: &RegistryData, new: &RegistryData) -> Vec<Change> {
                 detail: fields.join(", "),
             });
         }
-        if o.retired_on.is_none() {
-            if let Some(r) = v.retired_on {
-                out.push(retired(v, r));
-            }
+        match (o.retired_on, v.retired_on) {
+            (None, Some(r)) => out.push(retired(v, r)),
+            (Some(a), Some(b)) if a != b => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::Retired,
+                detail: format!(
+                    "re-dated: from {b} (was from {a}): {}",
+                    v.retired_reason.as_deref().unwrap_or("")
+                ),
+            }),
+            (Some(a), None) => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::Reinstated,
+                detail: format!(
+                    "no longer retired (was from {a}: {})",
+                    o.retired_reason.as_deref().unwrap_or("")
+                ),
+            }),
+            _ => {}
         }
-        for l in &v.listings {
-            match o
-                .listings
-                .iter()
-                .find(|x| x.list == l.list && x.listed_on == l.listed_on)
-            {
-                None => out.push(listed(v, l)),
-                Some(x) => {
-                    let f = listing_fields(x, l);
-                    if !f.is_empty() {
-                        out.push(Change {
-                            entity: v.id.clone(),
-                            kind: ChangeKind::ListingChanged,
-                            detail: format!("{} since {}: {}", l.list, l.listed_on, f.join(", ")),
-                        });
-                    }
-                    if x.delisted_on.is_none() {
-                        if let Some(d) = l.delisted_on {
-                            out.push(Change {
-                                entity: v.id.clone(),
-                                kind: ChangeKind::Delisted,
-                                detail: format!(
-                                    "{} (listed since {}) from {d}: {}",
-                                    l.list,
-                                    l.listed_on,
-                                    l.delisted_reason.as_deref().unwrap_or("")
-                                ),
-                            });
-                        }
-                    }
-                }
-            }
+        listing_changes(o, v, &mut out);
+    }
+    for l in &old.lists {
+        if !new.lists.iter().any(|n| n.id == l.id) {
+            out.push(Change {
+                entity: format!("list:{}", l.id),
+                kind: ChangeKind::ListRemoved,
+                detail: format!("{} ({})", l.title, l.basis),
+            });
         }
+    }
+    let new_ids: std::collections::HashSet<&str> =
+        new.vendors.iter().map(|v| v.id.as_str()).collect();
+    for o in old
+        .vendors
+        .iter()
+        .filter(|o| !new_ids.contains(o.id.as_str()))
+    {
+        out.push(Change {
+            entity: o.id.clone(),
+            kind: ChangeKind::Removed,
+            detail: match o.listings.len() {
+                0 => o.name.clone(),
+                1 => format!("{} (with its listing on {})", o.name, o.listings[0].list),
+                n => format!("{} (with its {n} listings)", o.name),
+            },
+        });
     }
     out.sort_by(|a, b| (&a.entity, a.kind).cmp(&(&b.entity, b.kind)));
     out
+}
+
+/// The listing differences of one entry that is in both contents: listings added, removed,
+/// re-dated (on a list where exactly one listing went and one came), changed, delisted and
+/// relisted.
+fn listing_changes(o: &Vendor, v: &Vendor, out: &mut Vec<Change>) {
+    let same = |a: &Listing, b: &Listing| a.list == b.list && a.listed_on == b.listed_on;
+    let gone: Vec<&Listing> = o
+        .listings
+        .iter()
+        .filter(|x| !v.listings.iter().any(|l| same(x, l)))
+        .collect();
+    let came: Vec<&Listing> = v
+        .listings
+        .iter()
+        .filter(|l| !o.listings.iter().any(|x| same(x, l)))
+        .collect();
+    let one = |ls: &[&Listing], list: &str| ls.iter().filter(|l| l.list == list).count() == 1;
+    for l in &came {
+        match gone.iter().find(|x| x.list == l.list) {
+            Some(x) if one(&gone, &l.list) && one(&came, &l.list) => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::ListingRedated,
+                detail: format!(
+                    "{}: listed since {} (was since {})",
+                    l.list, l.listed_on, x.listed_on
+                ),
+            }),
+            _ => out.push(listed(v, l)),
+        }
+    }
+    for x in &gone {
+        if !(one(&gone, &x.list) && one(&came, &x.list)) {
+            out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::ListingRemoved,
+                detail: format!("{} since {}", x.list, x.listed_on),
+            });
+        }
+    }
+    for l in &v.listings {
+        let Some(x) = o.listings.iter().find(|x| same(x, l)) else {
+            continue;
+        };
+        let f = listing_fields(x, l);
+        if !f.is_empty() {
+            out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::ListingChanged,
+                detail: format!("{} since {}: {}", l.list, l.listed_on, f.join(", ")),
+            });
+        }
+        match (x.delisted_on, l.delisted_on) {
+            (None, Some(d)) => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::Delisted,
+                detail: format!(
+                    "{} (listed since {}) from {d}: {}",
+                    l.list,
+                    l.listed_on,
+                    l.delisted_reason.as_deref().unwrap_or("")
+                ),
+            }),
+            (Some(a), Some(b)) if a != b => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::Delisted,
+                detail: format!(
+                    "{} (listed since {}) re-dated: from {b} (was from {a}): {}",
+                    l.list,
+                    l.listed_on,
+                    l.delisted_reason.as_deref().unwrap_or("")
+                ),
+            }),
+            (Some(a), None) => out.push(Change {
+                entity: v.id.clone(),
+                kind: ChangeKind::Relisted,
+                detail: format!(
+                    "{} (listed since {}): no longer delisted (was from {a}: {})",
+                    l.list,
+                    l.listed_on,
+                    x.delisted_reason.as_deref().unwrap_or("")
+                ),
+            }),
+            _ => {}
+        }
+    }
 }
 
 fn listed(v: &Vendor, l: &Listing) -> Change {

@@ -1203,6 +1203,12 @@ fn parse_kind(s: &str) -> Option<super::diff::ChangeKind> {
         K::Delisted,
         K::ListAdded,
         K::ListChanged,
+        K::Removed,
+        K::ListingRemoved,
+        K::ListingRedated,
+        K::ListRemoved,
+        K::Reinstated,
+        K::Relisted,
     ]
     .into_iter()
     .find(|k| k.as_str() == s)

@@ -76,7 +76,20 @@ fn members(value: &impl Serialize, open: bool) -> std::io::Result<Vec<u8>> {
 
 /// Writes the head and opens the `findings` array.
 pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(&members(&head_of(report), true)?)?;
+    head_as(report, None, out)
+}
+
+/// [`head`], with `tool` in place of the report's own `tool` member when given.
+pub fn head_as(
+    report: &Report,
+    tool: Option<&ToolInfo>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut h = head_of(report);
+    if let Some(t) = tool {
+        h.tool = t;
+    }
+    out.write_all(&members(&h, true)?)?;
     out.write_all(b",\n  \"findings\": [")
 }
 
@@ -146,6 +159,15 @@ pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
 /// The last line of a JSON Lines report: every member of the JSON report but `findings`, as
 /// one object (it is told from a finding by its `tool` member).
 pub fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    lines_tail_as(report, None, out)
+}
+
+/// [`lines_tail`], with `tool` in place of the report's own `tool` member when given.
+pub fn lines_tail_as(
+    report: &Report,
+    tool: Option<&ToolInfo>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Whole<'a> {
         #[serde(flatten)]
@@ -157,7 +179,10 @@ pub fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     crate::escape::json_to_writer_compact(
         &mut buf,
         &Whole {
-            head: head_of(report),
+            head: Head {
+                tool: tool.unwrap_or(&report.tool),
+                ..head_of(report)
+            },
             tail: tail_of(report),
         },
     )?;

@@ -299,6 +299,14 @@ fn difference(a: &Report, b: &Report) -> Option<String> {
     if since(a) != since(b) {
         return Some("--since-registry comparison".to_string());
     }
+    let config = |r: &Report| r.tool.config.as_ref().map(|c| c.sha256.clone());
+    if config(a) != config(b) {
+        return Some(format!(
+            "configuration file (sha256 {} vs {})",
+            sha(config(a).as_deref()),
+            sha(config(b).as_deref())
+        ));
+    }
     if a.tool.version != b.tool.version {
         return Some(format!(
             "tvcheck version ({} vs {})",
@@ -425,7 +433,7 @@ pub fn merge(paths: &[PathBuf], out: &mut dyn Write) -> Result<Merged> {
                     crate::error::display_path(first)
                 ),
             )
-            .hint("merge only reports of one run configuration: the same registry, policies, as-of date, waivers and baseline"));
+            .hint("merge only reports of one run configuration: the same registry, policies, as-of date, waivers, baseline and configuration file"));
         }
         for i in &next.inputs {
             if let Some(other) = seen.insert((i.path.clone(), i.sha256.clone()), path.clone()) {

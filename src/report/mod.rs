@@ -99,6 +99,10 @@ pub struct ToolInfo {
     pub name: Cow<'static, str>,
     /// The crate version.
     pub version: Cow<'static, str>,
+    /// The configuration file (`tvcheck.toml`) the run's settings came from, when one was
+    /// used; absent otherwise (and in reports made before configuration files existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigInfo>,
 }
 
 impl Default for ToolInfo {
@@ -106,8 +110,18 @@ impl Default for ToolInfo {
         ToolInfo {
             name: Cow::Borrowed("tvcheck"),
             version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
+            config: None,
         }
     }
+}
+
+/// The configuration file of a run: where it was and the SHA-256 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigInfo {
+    /// The file, as named (`tvcheck.toml` when found in the working directory).
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
 }
 
 /// Which registry produced the report.

@@ -73,7 +73,8 @@ impl Sink {
         }
     }
 
-    fn start(&mut self, report: &Report) -> std::io::Result<()> {
+    /// Writes the head; `tool` replaces the report's own `tool` member when given.
+    fn start(&mut self, report: &Report, tool: Option<&super::ToolInfo>) -> std::io::Result<()> {
         let format = self.format;
         if format == Format::Junit {
             self.junit = Some(super::junit::Writer::start(report));
@@ -86,7 +87,7 @@ impl Sink {
         }
         let out = self.out();
         match format {
-            Format::Json => super::json::head(report, out),
+            Format::Json => super::json::head_as(report, tool, out),
             Format::Csv => super::csv::head(out),
             Format::Jsonl | Format::Table | Format::Markdown | Format::Html => Ok(()),
             _ => Err(unstreamable(format)),
@@ -128,14 +129,15 @@ impl Sink {
         Ok(())
     }
 
-    fn finish(&mut self, report: &Report) -> std::io::Result<()> {
+    /// Writes the tail; `tool` replaces the report's own `tool` member when given.
+    fn finish(&mut self, report: &Report, tool: Option<&super::ToolInfo>) -> std::io::Result<()> {
         let (format, count, style) = (self.format, self.count, self.style);
         let sarif = self.sarif.take();
         let junit = self.junit.take();
         let out = self.out();
         match format {
             Format::Json => super::json::tail(report, count, out)?,
-            Format::Jsonl => super::json::lines_tail(report, out)?,
+            Format::Jsonl => super::json::lines_tail_as(report, tool, out)?,
             Format::Csv => {}
             Format::Table => super::table::render_styled(report, out, style)?,
             Format::Markdown | Format::Html => super::render(report, format, out)?,
@@ -167,6 +169,9 @@ pub struct Streamed {
     sinks: Vec<Sink>,
     /// Bytes a standard-output report holds in memory before it moves to a temporary file.
     limit: usize,
+    /// The configuration file the caller read ([`Streamed::config`]), written into the
+    /// report's `tool` member.
+    config: Option<super::ConfigInfo>,
 }
 
 impl Default for Streamed {
@@ -186,7 +191,14 @@ impl Streamed {
         Streamed {
             sinks: Vec::new(),
             limit,
+            config: None,
         }
+    }
+
+    /// Records the configuration file the run's settings came from: the reports name it
+    /// (the JSON reports in `tool.config`), as the report returned by the run should.
+    pub fn config(&mut self, config: Option<super::ConfigInfo>) {
+        self.config = config;
     }
 
     /// Adds a report file (`format` must be [`streamable`]); its temporary file is created now.
@@ -223,10 +235,23 @@ impl Streamed {
 
     /// Writes the heads: what comes before the findings.
     pub fn start(&mut self, report: &Report) -> Result<()> {
+        let tool = self.tool(report);
         for s in &mut self.sinks {
-            s.start(report).map_err(|e| s.error(&e))?;
+            s.start(report, tool.as_ref()).map_err(|e| s.error(&e))?;
         }
         Ok(())
+    }
+
+    /// The report's `tool` with the configuration file of [`Streamed::config`], when it
+    /// differs from the report's own.
+    fn tool(&self, report: &Report) -> Option<super::ToolInfo> {
+        match &self.config {
+            Some(c) if report.tool.config.as_ref() != Some(c) => Some(super::ToolInfo {
+                config: Some(c.clone()),
+                ..report.tool.clone()
+            }),
+            _ => None,
+        }
     }
 
     /// Writes one finding into every report.
@@ -239,8 +264,9 @@ impl Streamed {
 
     /// Writes the tails: what comes after the findings (the counts).
     pub fn finish(&mut self, report: &Report) -> Result<()> {
+        let tool = self.tool(report);
         for s in &mut self.sinks {
-            s.finish(report).map_err(|e| s.error(&e))?;
+            s.finish(report, tool.as_ref()).map_err(|e| s.error(&e))?;
         }
         Ok(())
     }
