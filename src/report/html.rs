@@ -931,6 +931,7 @@ pub(crate) mod tests {
                 revision: 1,
                 last_change: None,
                 verified: true,
+                snapshot: None,
             },
             procurement: false,
             policies: vec![PolicySummary {

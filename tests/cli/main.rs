@@ -31,6 +31,7 @@ mod registry;
 mod registry_fcc;
 mod registry_history;
 mod registry_trust;
+mod snapshot;
 mod streaming;
 mod terminal;
 mod text_fail_closed;
