@@ -1,5 +1,5 @@
-//! The registry of manufacturers: where it comes from (a SQLite file or the embedded curated
-//! data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
+//! The registry of manufacturers: where it comes from (a SQLite file, a signed snapshot or the
+//! embedded curated data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
 
 pub mod diff;
 pub mod export;

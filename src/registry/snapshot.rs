@@ -244,25 +244,24 @@ pub fn parse_secret_key(
             format!("not a minisign secret key: {e}"),
         )
     })?;
-    let encrypted = minisign::SecretKeyBox::from_string(text)
-        .and_then(minisign::SecretKeyBox::into_unencrypted_secret_key)
-        .is_err();
-    let key = match (encrypted, password) {
-        (false, _) => sk_box.into_unencrypted_secret_key(),
-        (true, Some(p)) => sk_box.into_secret_key(Some(p)),
-        (true, None) => {
-            return Err(Error::at(
+    let read_err = |e: minisign::PError| {
+        Error::at(ErrorKind::Usage, loc.clone(), format!("cannot read the secret key: {e}"))
+            .hint("check the password (TVCHECK_KEY_PASSWORD or --password-file) and that the file is the .key written by `tvcheck registry keygen` or minisign -G")
+    };
+    // minisign's own test for an encrypted key: reading it as unencrypted says so.
+    match sk_box.clone().into_unencrypted_secret_key() {
+        Ok(key) => Ok(key),
+        Err(e) if e.to_string().contains("encrypted") => match password {
+            Some(p) => sk_box.into_secret_key(Some(p)).map_err(read_err),
+            None => Err(Error::at(
                 ErrorKind::Usage,
                 loc,
                 "the secret key is encrypted and no password was given",
             )
-            .hint("set TVCHECK_KEY_PASSWORD or pass --password-file FILE"))
-        }
-    };
-    key.map_err(|e| {
-        Error::at(ErrorKind::Usage, loc, format!("cannot read the secret key: {e}"))
-            .hint("check the password (TVCHECK_KEY_PASSWORD or --password-file) and that the file is the .key written by `tvcheck registry keygen` or minisign -G")
-    })
+            .hint("set TVCHECK_KEY_PASSWORD or pass --password-file FILE")),
+        },
+        Err(e) => Err(read_err(e)),
+    }
 }
 
 /// Whether `s` is a UTC time written `YYYY-MM-DDTHH:MM:SSZ` with a real date and time.
