@@ -389,6 +389,15 @@ fn signature_start(bytes: &[u8]) -> Option<usize> {
     at
 }
 
+/// The snapshot digest (SHA-256 of the signed part) of a snapshot's bytes, without verifying
+/// anything: for comparing a file with the digest a report recorded.
+pub fn signed_digest(bytes: &[u8]) -> Option<String> {
+    if !bytes.starts_with(HEADER.as_bytes()) {
+        return None;
+    }
+    signature_start(bytes).map(|at| sha256_hex(&bytes[..at]))
+}
+
 /// Verifies a snapshot's bytes against the trusted keys. `source` names it in messages.
 pub fn verify(bytes: &[u8], source: &str, trusted: &[TrustedKey]) -> Result<Verified> {
     let loc = Location::file(source);

@@ -530,6 +530,19 @@ fn check_against_a_snapshot_is_check_against_its_database() {
     ];
     by_db_aged.extend(["--max-registry-age", "20d"]);
     run(&env, &by_db_aged).code(1);
+    // `report verify` finds the snapshot file the report names, and sees it change.
+    let mut to_file = snap.to_vec();
+    to_file.extend(["-o", "json=snap-report.json"]);
+    run(&env, &to_file).code(1);
+    run(&env, &["report", "verify", "snap-report.json"]).code(0);
+    publish(&env, "s1.tvreg", T2);
+    let out = run(&env, &["report", "verify", "snap-report.json"]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("snapshot sha256 is now"),
+        "{}",
+        out.stdout
+    );
     // No key, no snapshot.
     run(
         &env,
