@@ -341,34 +341,39 @@ pub fn pull(a: PullArgs) -> anyhow::Result<ExitStatus> {
     let shown_db = tvcheck::error::display_path(&db);
     let mut before = None;
     let mut downgrade = None;
-    let (store, rev) = Store::create_with(&db, |store| {
-        let last = last_pull(store)?;
-        let mut from = None;
-        if let Some((local_rev, l)) = &last {
-            let older = incoming.revision < l.revision || incoming.published_at < l.published_at;
-            let conflicting = incoming.revision == l.revision
-                && incoming.published_at == l.published_at
-                && incoming.sha256 != l.sha256;
-            if (older || conflicting) && !a.allow_downgrade {
-                return Err(Error::at(
-                    ErrorKind::Registry,
-                    tvcheck::Location::file(&source_shown),
-                    format!(
-                        "refusing a rollback: the snapshot (revision {}, published {}) is {} the one {shown_db} already holds (revision {}, published {}, pulled as revision {local_rev})",
-                        incoming.revision,
-                        incoming.published_at,
-                        if older { "older than" } else { "a different snapshot with the same revision and time as" },
-                        l.revision,
-                        l.published_at
-                    ),
-                )
-                .hint("an old snapshot served again would undo newer listings; nothing was imported. If you mean to go back, pass --allow-downgrade (the history records it)"));
-            }
-            if older || conflicting {
-                from = Some(l.clone());
-            }
+    // The rollback check runs before the write, and again under the registry's write lock
+    // (through a second, read-only connection: the history as committed), so that two pulls
+    // running at once cannot both pass it against the same earlier state.
+    let check = |store: &Store| -> tvcheck::error::Result<Option<PullRecord>> {
+        let Some((local_rev, l)) = last_pull(store)? else {
+            return Ok(None);
+        };
+        let older = incoming.revision < l.revision || incoming.published_at < l.published_at;
+        let conflicting = incoming.revision == l.revision
+            && incoming.published_at == l.published_at
+            && incoming.sha256 != l.sha256;
+        if !(older || conflicting) {
+            return Ok(None);
         }
-        before = Some(store.load()?);
+        if a.allow_downgrade {
+            return Ok(Some(l));
+        }
+        Err(Error::at(
+            ErrorKind::Registry,
+            tvcheck::Location::file(&source_shown),
+            format!(
+                "refusing a rollback: the snapshot (revision {}, published {}) is {} the one {shown_db} already holds (revision {}, published {}, pulled as revision {local_rev})",
+                incoming.revision,
+                incoming.published_at,
+                if older { "older than" } else { "a different snapshot with the same revision and time as" },
+                l.revision,
+                l.published_at
+            ),
+        )
+        .hint("an old snapshot served again would undo newer listings; nothing was imported. If you mean to go back, pass --allow-downgrade (the history records it)"))
+    };
+    let (store, rev) = Store::create_with(&db, |store| {
+        let from = check(store)?;
         let meta = ChangeMeta {
             at: at.clone(),
             actor: actor.clone(),
@@ -382,6 +387,10 @@ pub fn pull(a: PullArgs) -> anyhow::Result<ExitStatus> {
         };
         downgrade = from;
         store.commit_with(&meta, |existing| {
+            if db.exists() {
+                check(&Store::open(&db, false)?)?;
+            }
+            before = Some(existing.clone());
             merge_and_validate(existing, std::slice::from_ref(&v.file))
         })
     })?;
