@@ -530,6 +530,29 @@ fn check_against_a_snapshot_is_check_against_its_database() {
     ];
     by_db_aged.extend(["--max-registry-age", "20d"]);
     run(&env, &by_db_aged).code(1);
+    // The table says where the registry came from too.
+    let table = run(
+        &env,
+        &[
+            "check",
+            "inv.csv",
+            "--registry-snapshot",
+            "s1.tvreg",
+            "--trust",
+            "reg.pub",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    table.code(1);
+    assert!(
+        table.stdout.contains(&format!(
+            "registry snapshot: revision 1 published {T1} by Test Regulator, signed with key {}",
+            key_id(&env, "reg.pub")
+        )),
+        "{}",
+        table.stdout
+    );
     // `report verify` finds the snapshot file the report names, and sees it change.
     let mut to_file = snap.to_vec();
     to_file.extend(["-o", "json=snap-report.json"]);
