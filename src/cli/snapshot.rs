@@ -167,8 +167,7 @@ pub fn publish(a: PublishArgs) -> anyhow::Result<ExitStatus> {
     let bytes = snapshot::publish(&reg, &sk, &pk, &a.publisher, &published_at)?;
     super::registry::remove_temporaries_on_signals();
     tvcheck::report::output::write_atomic(&a.output, |w| w.write_all(&bytes))?;
-    let signed_part =
-        tvcheck::source::digest::sha256_hex(&bytes[..bytes.len() - signature_len(&bytes)]);
+    let signed_part = snapshot::signed_digest(&bytes).unwrap_or_default();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -187,20 +186,6 @@ pub fn publish(a: PublishArgs) -> anyhow::Result<ExitStatus> {
         snapshot::key_id(pk.keynum())
     )?;
     Ok(ExitStatus::Success)
-}
-
-/// The length of the signature at the end of a snapshot `publish` just wrote (four lines).
-fn signature_len(bytes: &[u8]) -> usize {
-    let mut lines = 0;
-    for (i, b) in bytes.iter().enumerate().rev() {
-        if *b == b'\n' && i + 1 < bytes.len() {
-            lines += 1;
-            if lines == 4 {
-                return bytes.len() - i - 1;
-            }
-        }
-    }
-    0
 }
 
 /// What the history records of a pulled snapshot, in the revision's summary, and reads back for
