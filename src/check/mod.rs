@@ -225,6 +225,7 @@ pub fn run(
             revision: registry.revision,
             last_change: registry.last_change.clone(),
             verified: registry.verified,
+            snapshot: registry.snapshot.clone(),
         },
         procurement: cfg.procurement,
         policies: evaluator

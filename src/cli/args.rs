@@ -219,6 +219,21 @@ pub enum FormatArg {
     Json,
 }
 
+/// `check --registry-snapshot FILE --trust PUBKEY...`.
+#[derive(Debug, Args)]
+pub struct SnapshotSource {
+    /// Use a signed registry snapshot (.tvreg, from `registry publish`) instead of a database:
+    /// verified against the --trust keys and used in memory. The report records its digest,
+    /// revision, publisher, signer and publication time; --max-registry-age applies to the
+    /// publication time.
+    #[arg(long, value_name = "FILE.tvreg", conflicts_with = "db")]
+    pub registry_snapshot: Option<PathBuf>,
+    /// A trusted snapshot publisher's public key, for --registry-snapshot: a minisign .pub file
+    /// or its key line (repeatable).
+    #[arg(long, value_name = "PUBKEY", requires = "registry_snapshot")]
+    pub trust: Vec<String>,
+}
+
 /// Arguments of `tvcheck check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -246,6 +261,9 @@ pub struct CheckArgs {
     /// records it as unverified). Its schema is checked all the same.
     #[arg(long)]
     pub no_verify_registry: bool,
+    /// --registry-snapshot and --trust (boxed: `Command::Check` stays small).
+    #[command(flatten)]
+    pub snapshot: Box<SnapshotSource>,
     /// Report format for standard output (default: table) and for `--output FILE` without a
     /// format (default: from the file's extension: .json, .jsonl/.ndjson, .csv, .md, .html,
     /// .sarif, .xml for JUnit, .txt for the table)
@@ -513,11 +531,84 @@ pub enum RegistryCommand {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Run SQLite's integrity check and recompute the content digest of every revision.
+    /// Run SQLite's integrity check and recompute the content digest of every revision; with
+    /// --snapshot, verify a signed snapshot instead (by default against the project's key,
+    /// and that it holds this tvcheck's embedded registry).
     Verify {
         /// The registry database.
         #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
         db: Option<PathBuf>,
+        /// A signed registry snapshot (.tvreg) to verify.
+        #[arg(long, value_name = "FILE.tvreg")]
+        snapshot: Option<PathBuf>,
+        /// Trusted public key for --snapshot (repeatable); default: the project's key.
+        #[arg(long, value_name = "PUBKEY", requires = "snapshot")]
+        trust: Vec<String>,
+    },
+    /// Make a minisign key pair for signing registry snapshots: NAME.key (the secret key,
+    /// encrypted with TVCHECK_KEY_PASSWORD or --password-file; mode 0600) and NAME.pub.
+    /// Existing files are never overwritten.
+    Keygen {
+        /// Path and name of the two files, without extension.
+        #[arg(long, short = 'o', value_name = "NAME")]
+        output: PathBuf,
+        /// Write the secret key without a password (only onto an encrypted, offline medium).
+        #[arg(long)]
+        unencrypted: bool,
+        /// Read the password from the first line of this file instead of TVCHECK_KEY_PASSWORD.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Write a signed snapshot of the registry (.tvreg): the lossless TOML export, its
+    /// metadata and a minisign signature over both.
+    Publish {
+        /// Registry database; default: the embedded registry.
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// The secret key (from `registry keygen` or minisign -G).
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// Read the key's password from the first line of this file instead of
+        /// TVCHECK_KEY_PASSWORD.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Who publishes it (recorded, signed).
+        #[arg(long, value_name = "NAME")]
+        publisher: String,
+        /// Publication time, YYYY-MM-DDTHH:MM:SSZ; default: SOURCE_DATE_EPOCH, else now.
+        #[arg(long, value_name = "TIME")]
+        published_at: Option<String>,
+        /// The snapshot file to write (atomically).
+        #[arg(long, short = 'o', value_name = "FILE.tvreg")]
+        output: PathBuf,
+    },
+    /// Verify a signed snapshot (file or https:// URL) against trusted keys and import it into
+    /// a database as a new revision; an older snapshot than the last one pulled is refused.
+    Pull {
+        /// A snapshot file, or its https:// URL (http:// only from localhost).
+        #[arg(value_name = "SOURCE")]
+        source: String,
+        /// The registry database to write (created if needed).
+        #[arg(long, env = "TVCHECK_DB", value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// A trusted publisher's public key: minisign .pub file or key line (repeatable).
+        #[arg(long, value_name = "PUBKEY", required = true)]
+        trust: Vec<String>,
+        /// Accept a snapshot older than the last one pulled (recorded in the history).
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// Give up a download that has not finished after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+        timeout: f64,
+        /// The largest snapshot accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = tvcheck::registry::snapshot::SIZE_LIMIT)]
+        max_size: u64,
+        /// Who is importing (default: the OS user).
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
     },
 }
 

@@ -153,6 +153,9 @@ fn guard_outputs(
         protected.extend(database_files(db));
     }
     protected.extend(config.and_then(|c| Protected::new("the configuration file", c)));
+    if let Some(s) = args.snapshot.registry_snapshot.as_deref() {
+        protected.extend(Protected::new("the registry snapshot", s));
+    }
     tvcheck::source::guard_named_outputs(&files, &protected)?;
     super::registry::remove_temporaries_on_signals();
     Ok(())
@@ -186,20 +189,28 @@ fn run_merged(
     // The matcher's word lists and the IEEE tables are read on first use; read them on the
     // other core while this one loads the registry.
     tvcheck::matcher::warm_up_in_background();
-    let registry = Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?;
+    let registry = match args.snapshot.registry_snapshot.as_deref() {
+        Some(file) => super::snapshot::registry_for_check(file, &args.snapshot.trust)?,
+        None => Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?,
+    };
     if let Some(max) = args.max_registry_age {
         let today = Date::from_days(super::run_time()?.div_euclid(86_400));
-        let age = registry
-            .last_change
-            .as_deref()
+        // A snapshot's age is its publication's: the publisher vouches for it as of then.
+        let last = match &registry.snapshot {
+            Some(s) => Some(&s.published_at),
+            None => registry.last_change.as_ref(),
+        };
+        let age = last
+            .map(String::as_str)
             .and_then(|t| super::registry::age_days(t, today));
         if age.is_none_or(|a| a > i64::from(max)) {
             return Err(tvcheck::Error::new(
                 tvcheck::ErrorKind::Registry,
                 format!(
-                    "the registry ({}) was last changed {}, more than --max-registry-age {max} days ago",
+                    "the registry ({}) was {} {}, more than --max-registry-age {max} days ago",
                     registry.source,
-                    match (&registry.last_change, age) {
+                    if registry.snapshot.is_some() { "published" } else { "last changed" },
+                    match (last, age) {
                         (Some(t), Some(a)) => format!("on {} ({a} days ago)", &t[..t.len().min(10)]),
                         _ => "at an unknown time".to_string(),
                     }

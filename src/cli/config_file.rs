@@ -315,7 +315,10 @@ pub fn apply(mut a: CheckArgs) -> anyhow::Result<(CheckArgs, Option<Loaded>)> {
     take!(input_format, opt);
     take!(max_unidentified, opt);
     take!(unidentified_out, opt);
-    take!(db, opt);
+    // A registry snapshot named on the command line replaces the file's registry database.
+    if a.snapshot.registry_snapshot.is_none() {
+        take!(db, opt);
+    }
     take!(max_registry_age, opt);
     take!(procurement);
     take!(strict);

@@ -9,6 +9,7 @@ mod explain;
 mod merge;
 mod policy;
 mod registry;
+mod snapshot;
 mod verify;
 
 use std::ffi::OsString;

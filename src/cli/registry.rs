@@ -1,5 +1,6 @@
 //! `tvcheck registry ...`: import, retire, delist, list, show, history, status, diff, export
-//! and verify.
+//! and verify (signed snapshots: keygen, publish, pull and `verify --snapshot` are in
+//! `snapshot.rs`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,7 +52,51 @@ pub fn run(cmd: RegistryCommand) -> anyhow::Result<ExitStatus> {
             format,
         } => diff_cmd(&dbs, from, to, db.as_deref(), format),
         RegistryCommand::Export { db, format, output } => export(db.as_deref(), format, output),
-        RegistryCommand::Verify { db } => verify(db.as_deref()),
+        RegistryCommand::Verify {
+            snapshot: Some(file),
+            trust,
+            ..
+        } => super::snapshot::verify(&file, &trust),
+        RegistryCommand::Verify { db, .. } => verify(db.as_deref()),
+        RegistryCommand::Keygen {
+            output,
+            unencrypted,
+            password_file,
+        } => super::snapshot::keygen(&output, unencrypted, password_file.as_deref()),
+        RegistryCommand::Publish {
+            db,
+            key,
+            password_file,
+            publisher,
+            published_at,
+            output,
+        } => super::snapshot::publish(super::snapshot::PublishArgs {
+            db,
+            key,
+            password_file,
+            publisher,
+            published_at,
+            output,
+        }),
+        RegistryCommand::Pull {
+            source,
+            db,
+            trust,
+            allow_downgrade,
+            timeout,
+            max_size,
+            actor,
+            format,
+        } => super::snapshot::pull(super::snapshot::PullArgs {
+            source,
+            db,
+            trust,
+            allow_downgrade,
+            timeout,
+            max_size,
+            actor,
+            format,
+        }),
     }
 }
 
@@ -418,7 +463,7 @@ pub fn age_days(timestamp: &str, today: Date) -> Option<i64> {
     Some(d.days_until(today))
 }
 
-fn print_changes(
+pub(super) fn print_changes(
     changes: &[Change],
     from: &str,
     to: &str,

@@ -31,6 +31,14 @@ struct RecordedTool {
 struct RecordedRegistry {
     source: String,
     sha256: String,
+    /// Present when the check used a signed snapshot (`check --registry-snapshot`).
+    #[serde(default)]
+    snapshot: Option<RecordedSnapshot>,
+}
+
+#[derive(Deserialize)]
+struct RecordedSnapshot {
+    sha256: String,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +150,21 @@ pub fn run(report: PathBuf, db: Option<PathBuf>) -> anyhow::Result<ExitStatus> {
                 "this build's embedded registry has sha256 {}",
                 reg.digest
             ))
+        }
+    } else if let (Some(snap), None) = (&rec.registry.snapshot, &db) {
+        // The snapshot file's signed part, as `check --registry-snapshot` recorded it.
+        match tvcheck::source::read_regular_file(
+            Path::new(&rec.registry.source),
+            tvcheck::registry::snapshot::SIZE_LIMIT,
+            "registry snapshot",
+            ErrorKind::Registry,
+        ) {
+            Ok(bytes) => match tvcheck::registry::snapshot::signed_digest(&bytes) {
+                Some(d) if d == snap.sha256 => State::Same,
+                Some(d) => State::Changed(format!("its snapshot sha256 is now {d}")),
+                None => State::Changed("it is no longer a registry snapshot".into()),
+            },
+            Err(e) => State::Missing(e.to_string()),
         }
     } else {
         let path = db.unwrap_or_else(|| rec.registry.source.clone().into());

@@ -1,11 +1,13 @@
-//! The registry of manufacturers: where it comes from (a SQLite file or the embedded curated
-//! data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
+//! The registry of manufacturers: where it comes from (a SQLite file, a signed snapshot or the
+//! embedded curated data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
 
 pub mod diff;
 pub mod export;
 pub mod fcc;
+pub mod fetch;
 pub mod import;
 pub mod model;
+pub mod snapshot;
 pub mod store;
 
 use std::path::Path;
@@ -56,6 +58,8 @@ pub struct Registry {
     /// Whether the content was verified against its change log ([`Store::verify_current`]);
     /// the embedded registry, compiled into the binary, counts as verified.
     pub verified: bool,
+    /// The signed snapshot it was read from (`check --registry-snapshot`), if any.
+    pub snapshot: Option<snapshot::SnapshotInfo>,
 }
 
 impl Registry {
@@ -81,6 +85,7 @@ impl Registry {
             data,
             source: "embedded".to_string(),
             verified: true,
+            snapshot: None,
         })
     }
 
@@ -163,6 +168,7 @@ impl Registry {
             // The embedded store is built in memory from the compiled-in files; a file's
             // store is verified by `open_with`, which says so.
             verified: store.is_in_memory(),
+            snapshot: None,
         })
     }
 
@@ -199,6 +205,7 @@ impl Registry {
             data,
             source: format!("{}@{rev}", self.source),
             verified: self.verified,
+            snapshot: None,
         })
     }
 

@@ -200,6 +200,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             escape(super::table::UNVERIFIED)
         )?;
     }
+    if let Some(snap) = &report.registry.snapshot {
+        writeln!(
+            out,
+            "<p class=\"sub\">{}</p>",
+            escape(&super::table::snapshot_line(snap))
+        )?;
+    }
     provenance(report, out)?;
     writeln!(out, "</header>")?;
     summary(report, out)?;
@@ -931,6 +938,7 @@ pub(crate) mod tests {
                 revision: 1,
                 last_change: None,
                 verified: true,
+                snapshot: None,
             },
             procurement: false,
             policies: vec![PolicySummary {

@@ -145,6 +145,11 @@ pub struct RegistryInfo {
     /// only with `--no-verify-registry`; the embedded registry is compiled in and counts as
     /// verified).
     pub verified: bool,
+    /// The signed snapshot the registry was read from (`check --registry-snapshot`): its
+    /// digest, revision, publisher, publication time and signing key. Absent otherwise, and in
+    /// reports written before snapshots existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<crate::registry::snapshot::SnapshotInfo>,
 }
 
 /// Counts of verdicts.

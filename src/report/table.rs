@@ -58,6 +58,18 @@ fn size(t: &mut Table, style: Style) {
     }
 }
 
+/// The line that says which signed snapshot the registry came from.
+pub(crate) fn snapshot_line(s: &crate::registry::snapshot::SnapshotInfo) -> String {
+    format!(
+        "registry snapshot: revision {} published {} by {}, signed with key {} (snapshot sha256 {})",
+        s.revision,
+        V(&s.published_at),
+        V(&s.publisher),
+        V(&s.signer),
+        &s.sha256[..12.min(s.sha256.len())]
+    )
+}
+
 /// Writes `report` as plain text tables (no colour; for files and pipes).
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     render_styled(report, out, Style::default())
@@ -76,6 +88,9 @@ pub fn render_styled(report: &Report, out: &mut dyn Write, style: Style) -> std:
     )?;
     if !report.registry.verified {
         writeln!(out, "{UNVERIFIED}")?;
+    }
+    if let Some(snap) = &report.registry.snapshot {
+        writeln!(out, "{}", snapshot_line(snap))?;
     }
     for i in &report.inputs {
         writeln!(

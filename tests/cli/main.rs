@@ -36,6 +36,7 @@ mod registry_fcc;
 mod registry_history;
 mod registry_trust;
 mod registry_views;
+mod snapshot;
 mod streaming;
 mod terminal;
 mod text_fail_closed;
