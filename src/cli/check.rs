@@ -181,144 +181,36 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     Ok(status)
 }
 
-/// [`run`] with the configuration file's settings merged in.
+/// Everything a check needs, resolved once from the merged settings: the registry, the
+/// renderings, the library's configuration, the policies, waivers and baseline.
+struct Plan {
+    registry: Registry,
+    outputs: Vec<OutputSpec>,
+    formats: Vec<report::Format>,
+    /// The reports findings are streamed into, when every rendering can take them that way.
+    streamed: Option<report::stream::Streamed>,
+    cfg: CheckConfig,
+    policies: Vec<tvcheck::policy::Policy>,
+    waivers: Option<tvcheck::policy::waiver::Waivers>,
+    baseline: Option<tvcheck::report::baseline::Baseline>,
+}
+
+/// [`run`] with the configuration file's settings merged in: resolve, check, render, and the
+/// exit status.
 fn run_merged(
     args: CheckArgs,
     config: Option<super::config_file::Loaded>,
 ) -> anyhow::Result<ExitStatus> {
-    // The matcher's word lists and the IEEE tables are read on first use; read them on the
-    // other core while this one loads the registry.
-    tvcheck::matcher::warm_up_in_background();
-    let registry = match args.snapshot.registry_snapshot.as_deref() {
-        Some(file) => super::snapshot::registry_for_check(file, &args.snapshot.trust)?,
-        None => Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?,
-    };
-    if let Some(max) = args.max_registry_age {
-        let today = Date::from_days(super::run_time()?.div_euclid(86_400));
-        // A snapshot's age is its publication's: the publisher vouches for it as of then.
-        let last = match &registry.snapshot {
-            Some(s) => Some(&s.published_at),
-            None => registry.last_change.as_ref(),
-        };
-        let age = last
-            .map(String::as_str)
-            .and_then(|t| super::registry::age_days(t, today));
-        if age.is_none_or(|a| a > i64::from(max)) {
-            return Err(tvcheck::Error::new(
-                tvcheck::ErrorKind::Registry,
-                format!(
-                    "the registry ({}) was {} {}, more than --max-registry-age {max} days ago",
-                    registry.source,
-                    if registry.snapshot.is_some() { "published" } else { "last changed" },
-                    match (last, age) {
-                        (Some(t), Some(a)) => format!("on {} ({a} days ago)", &t[..t.len().min(10)]),
-                        _ => "at an unknown time".to_string(),
-                    }
-                ),
-            )
-            .hint("import the current designating lists (see \"Maintaining the registry\" in the README), or allow an older registry")
-            .into());
-        }
-    }
-    let outputs = if args.outputs.is_empty() {
-        vec![OutputSpec {
-            format: None,
-            path: None,
-        }]
-    } else {
-        args.outputs.clone()
-    };
-    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
-        return Err(tvcheck::Error::new(
-            tvcheck::ErrorKind::Usage,
-            "more than one report is sent to standard output",
-        )
-        .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
-        .into());
-    }
-    guard_outputs(&args, &outputs, config.as_ref().map(|c| c.path.as_path()))?;
-    let formats: Vec<report::Format> = outputs
-        .iter()
-        .map(|o| output_format(o, args.format))
-        .collect::<Result<_, _>>()?;
-    // Findings are streamed (constant memory) when every rendering can take them that way
-    // and nothing needs them all at once afterwards.
-    let mut streamed = if args.since_registry.is_none()
-        && formats.iter().all(|f| report::stream::streamable(*f))
-    {
-        let mut s = report::stream::Streamed::new();
-        for (o, format) in outputs.iter().zip(&formats) {
-            match &o.path {
-                Some(path) => s.file(*format, path)?,
-                None => s.stdout_styled(*format, stdout_table_style()),
-            }
-        }
-        s.config(config.as_ref().map(|c| c.info.clone()));
-        Some(s)
-    } else {
-        None
-    };
-    let cfg = CheckConfig {
-        paths: args.paths.clone(),
-        read: ReadOptions {
-            csv: CsvOptions {
-                delimiter: args.delimiter,
-                columns: args.columns.clone(),
-            },
-            sheet: args.sheet.clone(),
-            input_format: args.input_format,
-            encoding: args.encoding,
-        },
-        as_of: args.as_of.unwrap_or_else(Date::today_utc),
-        all: args.all || args.since_registry.is_some(),
-        show_ok: args.all,
-        fail_on: match args.fail_on {
-            FailOn::Violation => Some(Verdict::Violation),
-            FailOn::Review => Some(Verdict::Review),
-            FailOn::Never => None,
-        },
-        date_format: args.date_format,
-        rows_per_group: args.rows_per_group,
-        // One core goes to reading (and one thread renders, a light load): the others judge.
-        jobs: args.jobs.map_or_else(
-            || {
-                std::thread::available_parallelism()
-                    .map_or(1, |n| n.get().saturating_sub(1))
-                    .max(1)
-            },
-            usize::from,
-        ),
-        procurement: args.procurement,
-        generated_at: super::run_time()?,
-        group_by_dir: args.group_by == Some(GroupBy::Dir),
-        matching: tvcheck::matcher::MatchOptions {
-            fuzzy: !args.strict,
-            min_score: args
-                .min_score
-                .unwrap_or(tvcheck::matcher::MatchOptions::DEFAULT.min_score),
-        },
-    };
-    let mut policies = Vec::with_capacity(args.policies.len());
-    for spec in &args.policies {
-        let p = tvcheck::policy::load(spec, &registry)?;
-        if policies
-            .iter()
-            .any(|q: &tvcheck::policy::Policy| q.id == p.id)
-        {
-            continue;
-        }
-        policies.push(p);
-    }
-    let waivers = args
-        .waivers
-        .as_deref()
-        .map(tvcheck::policy::waiver::Waivers::load)
-        .transpose()?;
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(tvcheck::report::baseline::Baseline::load)
-        .transpose()?;
+    let Plan {
+        registry,
+        outputs,
+        formats,
+        mut streamed,
+        cfg,
+        policies,
+        waivers,
+        baseline,
+    } = plan(&args, config.as_ref())?;
     let bar = progress_bar(args.quiet);
     let mut on_progress = |p: Progress<'_>| {
         if let Some(bar) = &bar {
@@ -341,8 +233,7 @@ fn run_merged(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let report = report?;
-    let mut report = report;
+    let mut report = report?;
     report.tool.config = config.map(|c| c.info);
     if let Some(spec) = &args.since_registry {
         report.since = Some(since(
@@ -375,6 +266,169 @@ fn run_merged(
             return Err(e);
         }
     }
+    warn_unread(&report, args.allow_incomplete, args.quiet);
+    Ok(exit_status(&report, &args))
+}
+
+/// Resolves the merged settings: opens the registry (and checks its age), the renderings and
+/// their guard, the library's configuration, the policies, waivers and baseline.
+fn plan(args: &CheckArgs, config: Option<&super::config_file::Loaded>) -> anyhow::Result<Plan> {
+    // The matcher's word lists and the IEEE tables are read on first use; read them on the
+    // other core while this one loads the registry.
+    tvcheck::matcher::warm_up_in_background();
+    let registry = match args.snapshot.registry_snapshot.as_deref() {
+        Some(file) => super::snapshot::registry_for_check(file, &args.snapshot.trust)?,
+        None => Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?,
+    };
+    check_registry_age(args, &registry)?;
+    let outputs = if args.outputs.is_empty() {
+        vec![OutputSpec {
+            format: None,
+            path: None,
+        }]
+    } else {
+        args.outputs.clone()
+    };
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(tvcheck::Error::new(
+            tvcheck::ErrorKind::Usage,
+            "more than one report is sent to standard output",
+        )
+        .hint("give all but one of the -o renderings a file, e.g. -o json=report.json")
+        .into());
+    }
+    guard_outputs(args, &outputs, config.map(|c| c.path.as_path()))?;
+    let formats: Vec<report::Format> = outputs
+        .iter()
+        .map(|o| output_format(o, args.format))
+        .collect::<Result<_, _>>()?;
+    // Findings are streamed (constant memory) when every rendering can take them that way
+    // and nothing needs them all at once afterwards.
+    let streamed = if args.since_registry.is_none()
+        && formats.iter().all(|f| report::stream::streamable(*f))
+    {
+        let mut s = report::stream::Streamed::new();
+        for (o, format) in outputs.iter().zip(&formats) {
+            match &o.path {
+                Some(path) => s.file(*format, path)?,
+                None => s.stdout_styled(*format, stdout_table_style()),
+            }
+        }
+        s.config(config.map(|c| c.info.clone()));
+        Some(s)
+    } else {
+        None
+    };
+    let cfg = check_config(args)?;
+    let mut policies = Vec::with_capacity(args.policies.len());
+    for spec in &args.policies {
+        let p = tvcheck::policy::load(spec, &registry)?;
+        if policies
+            .iter()
+            .any(|q: &tvcheck::policy::Policy| q.id == p.id)
+        {
+            continue;
+        }
+        policies.push(p);
+    }
+    let waivers = args
+        .waivers
+        .as_deref()
+        .map(tvcheck::policy::waiver::Waivers::load)
+        .transpose()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(tvcheck::report::baseline::Baseline::load)
+        .transpose()?;
+    Ok(Plan {
+        registry,
+        outputs,
+        formats,
+        streamed,
+        cfg,
+        policies,
+        waivers,
+        baseline,
+    })
+}
+
+/// `--max-registry-age`: a registry last changed (a snapshot: published) longer ago is an
+/// error.
+fn check_registry_age(args: &CheckArgs, registry: &Registry) -> anyhow::Result<()> {
+    if let Some(max) = args.max_registry_age {
+        let today = Date::from_days(super::run_time()?.div_euclid(86_400));
+        // A snapshot's age is its publication's: the publisher vouches for it as of then.
+        let last = match &registry.snapshot {
+            Some(s) => Some(&s.published_at),
+            None => registry.last_change.as_ref(),
+        };
+        let age = last
+            .map(String::as_str)
+            .and_then(|t| super::registry::age_days(t, today));
+        if age.is_none_or(|a| a > i64::from(max)) {
+            return Err(tvcheck::Error::new(
+                tvcheck::ErrorKind::Registry,
+                format!(
+                    "the registry ({}) was {} {}, more than --max-registry-age {max} days ago",
+                    registry.source,
+                    if registry.snapshot.is_some() { "published" } else { "last changed" },
+                    match (last, age) {
+                        (Some(t), Some(a)) => format!("on {} ({a} days ago)", &t[..t.len().min(10)]),
+                        _ => "at an unknown time".to_string(),
+                    }
+                ),
+            )
+            .hint("import the current designating lists (see \"Maintaining the registry\" in the README), or allow an older registry")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The library's configuration of the run, from the merged settings.
+fn check_config(args: &CheckArgs) -> anyhow::Result<CheckConfig> {
+    Ok(CheckConfig {
+        paths: args.paths.clone(),
+        read: ReadOptions {
+            csv: CsvOptions {
+                delimiter: args.delimiter,
+                columns: args.columns.clone(),
+            },
+            sheet: args.sheet.clone(),
+            input_format: args.input_format,
+            encoding: args.encoding,
+        },
+        as_of: args.as_of.unwrap_or_else(Date::today_utc),
+        all: args.all || args.since_registry.is_some(),
+        show_ok: args.all,
+        fail_on: match args.fail_on {
+            FailOn::Violation => Some(Verdict::Violation),
+            FailOn::Review => Some(Verdict::Review),
+            FailOn::Never => None,
+        },
+        date_format: args.date_format,
+        rows_per_group: args.rows_per_group,
+        // One core goes to reading (and one thread renders, a light load): the others judge.
+        jobs: args.jobs.map_or_else(
+            || {
+                std::thread::available_parallelism()
+                    .map_or(1, |n| n.get().saturating_sub(1))
+                    .max(1)
+            },
+            usize::from,
+        ),
+        procurement: args.procurement,
+        generated_at: super::run_time()?,
+        group_by_dir: args.group_by == Some(GroupBy::Dir),
+        matching: tvcheck::matcher::MatchOptions::from_flags(args.strict, args.min_score),
+    })
+}
+
+/// The exit status of a finished run: 2 when it could not read everything (fail closed), 1
+/// for findings at or above `--fail-on` (or too many unidentified items, said on standard
+/// error), else 0.
+fn exit_status(report: &report::Report, args: &CheckArgs) -> ExitStatus {
     // Only findings that are not in the baseline count; waived findings never do.
     let gate = report.gate;
     let mut failed = match args.fail_on {
@@ -382,7 +436,6 @@ fn run_merged(
         FailOn::Review => gate.violations > 0 || gate.reviews > 0,
         FailOn::Never => false,
     };
-    warn_unread(&report, args.allow_incomplete, args.quiet);
     if let Some(max) = args.max_unidentified {
         let s = &report.summary;
         let pct = if s.items == 0 {
@@ -403,15 +456,13 @@ fn run_merged(
         }
     }
     // Fail closed: a run that could not read everything is never "compliant".
-    Ok(
-        if report.status == report::RunStatus::Incomplete && !args.allow_incomplete {
-            ExitStatus::Error
-        } else if failed {
-            ExitStatus::Findings
-        } else {
-            ExitStatus::Success
-        },
-    )
+    if report.status == report::RunStatus::Incomplete && !args.allow_incomplete {
+        ExitStatus::Error
+    } else if failed {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    }
 }
 
 /// Writes the registry skeleton of the unidentified items (`--unidentified-out`) atomically,

@@ -34,10 +34,7 @@ fn grade(c: &tvcheck::matcher::Candidate) -> String {
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let registry = Registry::open_or_embedded(args.db.as_deref())?;
     let as_of = args.as_of.unwrap_or_else(Date::today_utc);
-    let opts = MatchOptions {
-        fuzzy: !args.strict,
-        min_score: args.min_score.unwrap_or(MatchOptions::DEFAULT.min_score),
-    };
+    let opts = MatchOptions::from_flags(args.strict, args.min_score);
     let mut policies = Vec::new();
     for spec in &args.policies {
         policies.push(tvcheck::policy::load(spec, &registry)?);

@@ -324,6 +324,14 @@ impl MatchOptions {
         fuzzy: true,
         min_score: 0.6,
     };
+
+    /// The options of `--strict` and `--min-score` (the default score when not given).
+    pub fn from_flags(strict: bool, min_score: Option<f64>) -> MatchOptions {
+        MatchOptions {
+            fuzzy: !strict,
+            min_score: min_score.unwrap_or(MatchOptions::DEFAULT.min_score),
+        }
+    }
 }
 
 struct NameRec {
