@@ -640,7 +640,7 @@ fn junit_counts_and_escapes() {
     let env = fixture();
     let xml = render(&env, "junit");
     assert!(xml.starts_with(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"8\" failures=\"1\" errors=\"0\" skipped=\"1\">"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tvcheck\" tests=\"8\" failures=\"1\" errors=\"0\">"
     ));
     assert!(xml.contains("<testsuite name=\"de-5g\" tests=\"3\" failures=\"0\""));
     assert!(xml.contains("<testsuite name=\"lt-5g\" tests=\"5\" failures=\"1\""));

@@ -20,6 +20,7 @@ mod gating;
 mod identification;
 mod inventory;
 mod inventory_sources;
+mod junit_schema;
 mod law_grid;
 mod matching_eval;
 mod merge;
