@@ -170,10 +170,45 @@ fn the_html_report_filters_and_sorts_in_a_browser() {
             assert!(!r.dom.contains("<div class=\"group\">"), "{}", r.dom);
         }
     }
-    // Sorting by deadline, latest first: the de-5g rows (2026-12-31) before the lt-5g ones.
-    let sorted = dump(&chromium, &profile, &page, "#policy=&sort=-deadline");
-    assert!(sorted
-        .dom
-        .contains("<th aria-sort=\"descending\"><button type=\"button\" class=\"sort\" data-key=\"deadline\">"));
+    // Sorting (within each group): the group without a registry entry holds P4 (line 5) and
+    // P5 (line 6), in report order; sorted by location descending, line 6 comes first.
+    let at = |dom: &str, line: &str| {
+        dom.find(&format!("data-sort=\"inv.csv 000000000{line}\""))
+            .unwrap_or_else(|| panic!("no row for line {line}"))
+    };
+    assert!(at(&all.dom, "5") < at(&all.dom, "6"));
+    let sorted = dump(&chromium, &profile, &page, "#sort=-location");
+    assert!(
+        at(&sorted.dom, "6") < at(&sorted.dom, "5"),
+        "{}",
+        sorted.dom
+    );
+    assert!(sorted.dom.contains(
+        "<th aria-sort=\"descending\"><button type=\"button\" class=\"sort\" data-key=\"location\">"
+    ));
     assert_eq!(sorted.visible_rows().len(), 6);
+    assert!(!sorted.log.contains("CONSOLE"), "{}", sorted.log);
+}
+
+/// Without scripting the page is whole: every row is there, none hidden, no control added.
+#[test]
+fn the_html_report_reads_the_same_without_scripting() {
+    let env = Env::new();
+    env.file("inv.csv", INVENTORY);
+    let out = env.run(&[
+        "check",
+        "inv.csv",
+        "--policy",
+        "lt-5g",
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "html",
+    ]);
+    out.code(1);
+    let html = &out.stdout;
+    assert_eq!(html.matches("<tr class=\"finding\"").count(), 4, "{html}");
+    assert!(!html.contains(" hidden"), "{html}");
+    assert!(!html.contains("id=\"filters\""));
+    assert!(!html.contains("<noscript"));
 }
