@@ -362,9 +362,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     };
     // When the run fails (exit 2) the errors on standard error are the message.
     if !args.quiet && status != ExitStatus::Error && outputs.iter().all(|o| o.path.is_some()) {
-        let why = if incomplete {
-            ": the run is incomplete".to_string()
-        } else if failed {
+        let why = if failed {
             let gate = report.gate;
             let mut what = Vec::new();
             if gate.violations > 0 {
