@@ -267,7 +267,7 @@ fn run_merged(
         }
     }
     warn_unread(&report, args.allow_incomplete, args.quiet);
-    Ok(exit_status(&report, &args))
+    Ok(exit_status(&report, &args, &outputs, &formats))
 }
 
 /// Resolves the merged settings: opens the registry (and checks its age), the renderings and
@@ -427,8 +427,14 @@ fn check_config(args: &CheckArgs) -> anyhow::Result<CheckConfig> {
 
 /// The exit status of a finished run: 2 when it could not read everything (fail closed), 1
 /// for findings at or above `--fail-on` (or too many unidentified items, said on standard
-/// error), else 0.
-fn exit_status(report: &report::Report, args: &CheckArgs) -> ExitStatus {
+/// error), else 0. When every report went to a file, standard error gets the one-screen
+/// summary with the verdict.
+fn exit_status(
+    report: &report::Report,
+    args: &CheckArgs,
+    outputs: &[OutputSpec],
+    formats: &[report::Format],
+) -> ExitStatus {
     // Only findings that are not in the baseline count; waived findings never do.
     let gate = report.gate;
     let mut failed = match args.fail_on {
@@ -456,13 +462,47 @@ fn exit_status(report: &report::Report, args: &CheckArgs) -> ExitStatus {
         }
     }
     // Fail closed: a run that could not read everything is never "compliant".
-    if report.status == report::RunStatus::Incomplete && !args.allow_incomplete {
+    let incomplete = report.status == report::RunStatus::Incomplete && !args.allow_incomplete;
+    let status = if incomplete {
         ExitStatus::Error
     } else if failed {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
+    };
+    // When the run fails (exit 2) the errors on standard error are the message.
+    if !args.quiet && status != ExitStatus::Error && outputs.iter().all(|o| o.path.is_some()) {
+        let why = if failed {
+            let gate = report.gate;
+            let mut what = Vec::new();
+            if gate.violations > 0 {
+                what.push(report::table::plural(
+                    gate.violations,
+                    "violation",
+                    "violations",
+                ));
+            }
+            if args.fail_on == FailOn::Review && gate.reviews > 0 {
+                what.push(report::table::plural(gate.reviews, "review", "reviews"));
+            }
+            if what.is_empty() {
+                ": more unidentified items than --max-unidentified allows".to_string()
+            } else {
+                format!(
+                    ": {} at or above --fail-on {}",
+                    what.join(" and "),
+                    match args.fail_on {
+                        FailOn::Review => "review",
+                        _ => "violation",
+                    }
+                )
+            }
+        } else {
+            String::new()
+        };
+        print_summary(report, outputs, formats, status, &why);
     }
+    status
 }
 
 /// Writes the registry skeleton of the unidentified items (`--unidentified-out`) atomically,
@@ -553,15 +593,76 @@ fn warn_unread(report: &report::Report, allow_incomplete: bool, quiet: bool) {
     );
 }
 
-/// Renders the finished report in every requested format, to its file or standard output.
-/// How a table on standard output is drawn: coloured on a terminal unless `NO_COLOR` is set.
+/// How a table on standard output is drawn: coloured only on a terminal, never when
+/// `NO_COLOR` is set (to anything but the empty string) or `TERM` is `dumb`; fitted to
+/// `COLUMNS` when it is set, else to the terminal's width, else (a pipe or a file) to the fixed
+/// [`report::table::DEFAULT_WIDTH`].
 fn stdout_table_style() -> report::table::Style {
-    let tty = std::io::stdout().is_terminal();
+    let stdout = std::io::stdout();
+    let tty = stdout.is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let width = report::table::columns_env().or_else(|| {
+        if tty {
+            terminal_size::terminal_size_of(&stdout)
+                .map(|(w, _)| w.0)
+                .filter(|&w| w > 0)
+        } else {
+            None
+        }
+    });
     report::table::Style {
-        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: tty && !no_color,
         tty,
-        width: None,
+        width,
     }
+}
+
+/// The one-screen summary for a run whose reports all went to files: the counts, the verdict
+/// (the exit status and why) and where each report went. On standard error, where tvcheck's
+/// other notes go, so that standard output stays empty; `--quiet` leaves it out, and a run
+/// that fails (exit 2) says why in its errors instead.
+fn print_summary(
+    report: &report::Report,
+    outputs: &[OutputSpec],
+    formats: &[report::Format],
+    status: ExitStatus,
+    why: &str,
+) {
+    let stderr = std::io::stderr();
+    let width = report::table::columns_env().or_else(|| {
+        stderr
+            .is_terminal()
+            .then(|| terminal_size::terminal_size_of(&stderr).map(|(w, _)| w.0))
+            .flatten()
+    });
+    let style = report::table::Style {
+        width,
+        ..Default::default()
+    };
+    let mut text = Vec::new();
+    let _ = report::table::render_summary(report, &mut text, style);
+    let verdict = match status {
+        ExitStatus::Success => format!("verdict: pass (exit 0){why}"),
+        ExitStatus::Findings => format!("verdict: fail (exit 1){why}"),
+        ExitStatus::Error => format!("verdict: error (exit 2){why}"),
+    };
+    let mut lines = vec![verdict];
+    for (o, f) in outputs.iter().zip(formats) {
+        if let Some(path) = &o.path {
+            lines.push(format!(
+                "report: {} -> {}",
+                f.name(),
+                Visible(&tvcheck::error::display_path(path))
+            ));
+        }
+    }
+    let w = report::table::prose_width(style);
+    for line in lines {
+        text.extend_from_slice(report::fit::wrap_line(&line, w).as_bytes());
+        text.push(b'\n');
+    }
+    let _ = stderr.lock().write_all(&text);
 }
 
 /// The format of one rendering: its own (`FORMAT=FILE`), else `--format`, else for a file the

@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod csv;
 pub mod dictionary;
+pub mod fit;
 pub mod groups;
 pub mod html;
 pub mod json;

@@ -425,13 +425,13 @@ fn table_shows_location_entry_policy_deadline_and_reason() {
     }
     assert!(
         out.stdout
-            .contains("inv.csv: 1 items, 0 violations, 1 reviews, 0 waived, 0 ok, 0 unidentified"),
+            .contains("inv.csv: 1 item, 0 violations, 1 review, 0 waived, 0 ok, 0 unidentified"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("policy de-5g: 0 violations, 1 reviews, 0 waived, 0 ok"),
+            .contains("policy de-5g: 0 violations, 1 review, 0 waived, 0 ok"),
         "{}",
         out.stdout
     );
@@ -469,13 +469,13 @@ fn several_renderings_from_one_run() {
         "t.txt",
     ]);
     out.code(1);
-    assert!(out.stdout.contains("total: 1 items"), "{}", out.stdout);
+    assert!(out.stdout.contains("total: 1 item in"), "{}", out.stdout);
     let r: serde_json::Value = crate::support::read_report(&env.path("r.json"));
     assert_eq!(r["summary"]["violations"], 1);
     // A bare file takes --format (table by default).
     assert!(std::fs::read_to_string(env.path("t.txt"))
         .unwrap()
-        .contains("total: 1 items"));
+        .contains("total: 1 item in"));
     env.run(&["check", "inv.csv", "-o", "json", "-o", "table"])
         .error(&["more than one report is sent to standard output"]);
     env.run(&["check", "inv.csv", "-o", "yaml=r.yaml"]).code(2);

@@ -196,7 +196,7 @@ fn a_report_file_takes_its_format_from_its_extension() {
         1
     );
     assert!(read("r.html").starts_with("<!DOCTYPE html>"));
-    assert!(read("r.txt").contains("total: 1 items"));
+    assert!(read("r.txt").contains("total: 1 item in 1 file"));
     // An extension that names no format is an error, never a silent table; --format or
     // FORMAT=FILE decides.
     run(&["-o", "r.dat"]).error(&["cannot tell the report format of 'r.dat' from its extension"]);

@@ -290,3 +290,29 @@ pub fn json_lines(text: &str, what: &str) -> serde_json::Value {
     check_report(&whole, what);
     whole
 }
+
+/// Finds an external program the tests drive (`xmllint`, `chromium`) on `PATH`, trying each
+/// name in turn. When none is found the caller skips, saying so on stderr, unless
+/// `TVCHECK_EXTERNAL_TOOLS=require` (set by `.ci/run`, which installs them): then missing is a
+/// failure, so CI never passes without running the check.
+#[track_caller]
+pub fn external_tool(names: &[&str], package: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in names {
+        for dir in std::env::split_paths(&path) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    let required = std::env::var("TVCHECK_EXTERNAL_TOOLS").is_ok_and(|v| v == "require");
+    assert!(
+        !required,
+        "TVCHECK_EXTERNAL_TOOLS=require but none of {names:?} is on PATH (Debian package {package})"
+    );
+    eprintln!(
+        "SKIPPED: none of {names:?} is on PATH (install Debian's {package}, as .ci/run does, to run this check)"
+    );
+    None
+}

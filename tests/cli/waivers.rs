@@ -95,7 +95,7 @@ fn valid_expired_and_unused_waivers() {
     out.code(1);
     assert!(
         out.stdout
-            .contains("waiver W-2025-003 expired on 2026-03-31 (1 findings no longer waived)"),
+            .contains("waiver W-2025-003 expired on 2026-03-31 (1 finding no longer waived)"),
         "{}",
         out.stdout
     );
