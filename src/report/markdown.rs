@@ -137,6 +137,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(out, "> **{}**", escape(super::table::UNVERIFIED))?;
     }
+    if let Some(snap) = &r.snapshot {
+        writeln!(out)?;
+        writeln!(out, "{}", escape(&super::table::snapshot_line(snap)))?;
+    }
     writeln!(out)?;
     if let Some(text) = report.incomplete_text() {
         writeln!(out, "**{}**", escape(&text))?;

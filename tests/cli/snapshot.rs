@@ -553,6 +553,19 @@ fn check_against_a_snapshot_is_check_against_its_database() {
         "{}",
         table.stdout
     );
+    // So does the Markdown report.
+    let mut markdown = snap[..snap.len() - 2].to_vec();
+    markdown.extend(["--format", "markdown"]);
+    let md = run(&env, &markdown);
+    md.code(1);
+    assert!(
+        md.stdout.contains(&format!(
+            "registry snapshot: revision 1 published {T1} by Test Regulator, signed with key {}",
+            key_id(&env, "reg.pub")
+        )),
+        "{}",
+        md.stdout
+    );
     // `report verify` finds the snapshot file the report names, and sees it change.
     let mut to_file = snap.to_vec();
     to_file.extend(["-o", "json=snap-report.json"]);

@@ -1,0 +1,10 @@
+//! Shared nouns of the pipeline: an inventory [`Item`] (`item.rs`), the canonical inventory
+//! [`Field`]s with their header synonyms (`field.rs`) and a [`Verdict`] (`verdict.rs`).
+
+mod field;
+mod item;
+mod verdict;
+
+pub use field::{normalize_header, Field};
+pub use item::Item;
+pub use verdict::Verdict;
