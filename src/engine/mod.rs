@@ -485,9 +485,8 @@ impl<'r> Evaluator<'r> {
         }
         let verdict = per_policy.iter().copied().max().unwrap_or(Verdict::Ok);
         let note = if findings.is_empty() {
-            identity
-                .as_ref()
-                .and_then(|(id, ..)| self.no_longer_note(id))
+            // The identity is the best candidate's entity (found by index, not by id).
+            best.and_then(|c| self.no_longer_note(self.vendor(c.vendor)))
                 .or_else(|| {
                     let c = best?;
                     (self.tier(c.vendor) == Tier::Ieee).then(|| self.ieee_note(c))
@@ -524,9 +523,8 @@ impl<'r> Evaluator<'r> {
 
     /// Why an identified entity no longer counts on the as-of date: it was retired, or every
     /// listing of it (and of its controllers) has ended; `None` otherwise.
-    fn no_longer_note(&self, id: &str) -> Option<String> {
+    fn no_longer_note(&self, v: &Vendor) -> Option<String> {
         let as_of = self.timing.as_of;
-        let v = self.registry.vendor(id)?;
         if let Some(r) = v.retired_on.filter(|r| *r <= as_of) {
             return Some(format!(
                 "identified as {}, retired from the registry on {r}{}: it no longer applies",
