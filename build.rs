@@ -20,7 +20,7 @@ fn embed(dir: &str, const_name: &str, out: &mut String) {
         })
         .unwrap_or_default();
     files.sort();
-    let _ = writeln!(out, "pub const {const_name}: &[(&str, &str)] = &[");
+    let _ = writeln!(out, "pub(crate) const {const_name}: &[(&str, &str)] = &[");
     for name in files {
         let path = root.join(&name);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -48,7 +48,7 @@ pub fn territory(id: &str) -> Option<&'static Territory> {
 
 /// The territory an inventory value names (the whole value, or one of its parts separated by
 /// `;` or `,`), compared case-insensitively with its names.
-pub fn territory_in(value: &str) -> Option<&'static Territory> {
+pub(crate) fn territory_in(value: &str) -> Option<&'static Territory> {
     value.split([';', ',']).map(str::trim).find_map(|part| {
         let part = part.to_lowercase();
         territories_table()
@@ -156,7 +156,7 @@ pub fn group(id: &str) -> Option<&'static Group> {
 
 impl Group {
     /// Whether `country` was a member on `date`.
-    pub fn is_member(&self, country: &str, date: Date) -> bool {
+    pub(crate) fn is_member(&self, country: &str, date: Date) -> bool {
         self.members
             .iter()
             .any(|m| m.country == country && m.joined <= date && m.left.is_none_or(|l| date < l))
@@ -178,12 +178,12 @@ fn table() -> &'static HashMap<&'static str, &'static str> {
 }
 
 /// Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (uppercase).
-pub fn is_alpha2(code: &str) -> bool {
+pub(crate) fn is_alpha2(code: &str) -> bool {
     table().contains_key(code)
 }
 
 /// The alpha-2 code of an English short name (case-insensitive), e.g. `China` → `CN`.
-pub fn code_for_name(name: &str) -> Option<&'static str> {
+pub(crate) fn code_for_name(name: &str) -> Option<&'static str> {
     let n = name.trim();
     table()
         .iter()
@@ -214,7 +214,7 @@ const COMMON_NAMES: [(&str, &str); 16] = [
 /// The alpha-2 code of one country as an inventory writes it: an alpha-2 code (any case), an
 /// English short name (`China`), or a common form that is not one (`USA`, `UK`, `Taiwan`,
 /// `Vietnam`, `South Korea`, `Russia`, `PRC`, `Iran`).
-pub fn code_for_inventory(s: &str) -> Option<&'static str> {
+pub(crate) fn code_for_inventory(s: &str) -> Option<&'static str> {
     let t = s.trim();
     if t.len() == 2 {
         if let Some((code, _)) = table().get_key_value(t.to_ascii_uppercase().as_str()) {
@@ -234,7 +234,7 @@ pub fn code_for_inventory(s: &str) -> Option<&'static str> {
 /// `/` ("CN; VN", "Mexico / USA": design, manufacturing and assembly may happen in different
 /// countries). A name that itself holds a comma ("Korea, Republic of") is read whole first.
 /// `Err` gives the first part that is not a country tvcheck knows; an empty value names none.
-pub fn parse_list(s: &str) -> Result<Vec<&'static str>, String> {
+pub(crate) fn parse_list(s: &str) -> Result<Vec<&'static str>, String> {
     if let Some(c) = code_for_inventory(s) {
         return Ok(vec![c]);
     }

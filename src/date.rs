@@ -84,7 +84,7 @@ impl Date {
 
     /// The same calendar day `years` later: the end of a period "within N years" counted from
     /// `self` (a 29 February start ends on 28 February of a common year).
-    pub fn plus_years(self, years: u32) -> Date {
+    pub(crate) fn plus_years(self, years: u32) -> Date {
         let year = self
             .year
             .saturating_add(i32::try_from(years).unwrap_or(i32::MAX));
@@ -106,7 +106,7 @@ impl Date {
     }
 
     /// Converts a TOML date value.
-    pub fn from_toml(d: &toml::value::Date) -> Option<Date> {
+    pub(crate) fn from_toml(d: &toml::value::Date) -> Option<Date> {
         Date::new(i32::from(d.year), d.month, d.day)
     }
 }

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Whether `c` is shown escaped (see the module documentation).
-pub fn is_escaped(c: char) -> bool {
+pub(crate) fn is_escaped(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -35,7 +35,7 @@ pub fn is_escaped(c: char) -> bool {
 }
 
 /// Whether `s` holds a character that is shown escaped.
-pub fn needs_escape(s: &str) -> bool {
+pub(crate) fn needs_escape(s: &str) -> bool {
     // Fast path: printable ASCII (one vectorisable pass) holds no escaped character.
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return false;
@@ -105,7 +105,7 @@ impl fmt::Display for Visible<'_> {
 /// Writes a fragment of a JSON string (serde_json has escaped the C0 controls, `"` and `\`)
 /// with every other [`is_escaped`] character as a `\uXXXX` escape (all of them are in the
 /// Basic Multilingual Plane).
-pub fn write_json_fragment<W: ?Sized + std::io::Write>(
+pub(crate) fn write_json_fragment<W: ?Sized + std::io::Write>(
     w: &mut W,
     fragment: &str,
 ) -> std::io::Result<()> {
@@ -194,7 +194,7 @@ impl serde_json::ser::Formatter for JsonCompact {
 
 /// `serde_json::to_writer` (one line), with DEL, C1 and bidirectional characters as `\u`
 /// escapes.
-pub fn json_to_writer_compact<W: std::io::Write, T: serde::Serialize + ?Sized>(
+pub(crate) fn json_to_writer_compact<W: std::io::Write, T: serde::Serialize + ?Sized>(
     w: W,
     value: &T,
 ) -> serde_json::Result<()> {
@@ -215,7 +215,9 @@ pub fn json_to_writer_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
 }
 
 /// `serde_json::to_vec_pretty`, with DEL, C1 and bidirectional characters as `\u` escapes.
-pub fn json_to_vec_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+pub(crate) fn json_to_vec_pretty<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> serde_json::Result<Vec<u8>> {
     let mut v = Vec::with_capacity(128);
     json_to_writer_pretty(&mut v, value)?;
     Ok(v)

@@ -154,7 +154,7 @@ pub fn read(written: &str, order: Option<DateOrder>) -> Reading {
 /// 1 is 1900-01-01, and 60 is the 29 February 1900 that Excel counts but that never was
 /// (`None`), so from 61 on a serial is one day more than the days since 1899-12-31. A fraction
 /// (the time of day) is dropped. `None` below 1 or after 9999-12-31 (2958465).
-pub fn excel_serial(serial: f64) -> Option<Date> {
+pub(crate) fn excel_serial(serial: f64) -> Option<Date> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -170,17 +170,17 @@ pub fn excel_serial(serial: f64) -> Option<Date> {
 /// The smallest number a workbook's install-date column reads as a serial day number
 /// (1927-05-18): a smaller number is more likely a year (`2019`) than a date, and is kept as
 /// written (with a warning).
-pub const EXCEL_SERIAL_MIN: f64 = 10_000.0;
+pub(crate) const EXCEL_SERIAL_MIN: f64 = 10_000.0;
 
 /// The name of the column an item's install date came from (`installed` when the reader did
 /// not say).
-pub fn column_of(item: &Item) -> &str {
+pub(crate) fn column_of(item: &Item) -> &str {
     item.installed_column.as_deref().unwrap_or("installed")
 }
 
 /// The key under which an item's other columns keep the written form of a date that was
 /// read in another form than `YYYY-MM-DD`.
-pub fn as_written_key(column: &str) -> Arc<str> {
+pub(crate) fn as_written_key(column: &str) -> Arc<str> {
     Arc::from(format!("{column} as written"))
 }
 

@@ -5,7 +5,7 @@
 //! renders it. [`check`] drives the pipeline; the `tvcheck` binary is a thin shell over it.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 // The library never writes to the terminal: what it has to say goes back to its caller (the
 // binary's `cli` module prints). CI's clippy run (`-D warnings`) enforces it.
 #![deny(clippy::print_stdout, clippy::print_stderr)]

@@ -18,7 +18,7 @@ impl Mac {
     }
 
     /// An OUI prefix alone (24 bits), usable for prefix lookup only.
-    pub fn oui(octets: [u8; 3]) -> Mac {
+    pub(crate) fn oui(octets: [u8; 3]) -> Mac {
         Mac {
             octets: [octets[0], octets[1], octets[2], 0, 0, 0],
             len: 3,
@@ -26,24 +26,25 @@ impl Mac {
     }
 
     /// The octets known: six, or three for an OUI prefix alone.
-    pub fn octets(&self) -> &[u8] {
+    pub(crate) fn octets(&self) -> &[u8] {
         &self.octets[..usize::from(self.len)]
     }
 
+    #[cfg(test)]
     /// Whether only the OUI prefix (24 bits) is known.
-    pub fn is_prefix_only(&self) -> bool {
+    pub(crate) fn is_prefix_only(&self) -> bool {
         self.len < 6
     }
 
     /// Whether the U/L bit (0x02 of the first octet) is set: a locally administered address,
     /// typically randomised or assigned by software, which says nothing about the maker.
-    pub fn is_locally_administered(&self) -> bool {
+    pub(crate) fn is_locally_administered(&self) -> bool {
         self.octets[0] & 0x02 != 0
     }
 
     /// Whether the I/G bit (0x01 of the first octet) is set: a group (multicast or broadcast)
     /// address, not one of a device.
-    pub fn is_multicast(&self) -> bool {
+    pub(crate) fn is_multicast(&self) -> bool {
         self.octets[0] & 0x01 != 0
     }
 
@@ -158,7 +159,7 @@ fn expected_width(sep: char) -> &'static str {
 /// `286E.D412.3456` (Cisco), `286ed4123456`; any case, surrounding whitespace ignored; with `:`
 /// or `-`, a group may have one digit (`0:1b:63:84:45:e6`, as some systems print it). An OUI
 /// prefix alone (`28:6E:D4`, `28-6E-D4`, `286ED4`) gives a prefix-only [`Mac`].
-pub fn parse_mac(s: &str) -> Result<Mac, MacError> {
+pub(crate) fn parse_mac(s: &str) -> Result<Mac, MacError> {
     let t = s.trim();
     if t.is_empty() {
         return Err(MacError::Empty);

@@ -51,7 +51,7 @@ pub struct CheckConfig {
     pub jobs: usize,
 }
 
-pub use crate::report::SKIPPED_ROWS_SHOWN;
+pub(crate) use crate::report::SKIPPED_ROWS_SHOWN;
 
 /// What a long run reports while it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

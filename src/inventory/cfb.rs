@@ -11,7 +11,7 @@
 
 /// The most cells a sheet may expand to (an `.ods` sheet with repeated rows and columns
 /// included); the workbook reader holds every format to it.
-pub const MAX_CELLS: u64 = 20_000_000;
+pub(crate) const MAX_CELLS: u64 = 20_000_000;
 
 /// End of a sector chain.
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;

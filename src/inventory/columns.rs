@@ -44,7 +44,7 @@ impl ColumnOverride {
 
 /// Which column index holds which field; the rest are extra columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColumnMap {
+pub(crate) struct ColumnMap {
     /// For each canonical field, the index of its column.
     pub fields: BTreeMap<Field, usize>,
     /// Indices of the columns that map to no field.
@@ -56,14 +56,14 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     /// The column index of `field`.
-    pub fn get(&self, field: Field) -> Option<usize> {
+    pub(crate) fn get(&self, field: Field) -> Option<usize> {
         self.fields.get(&field).copied()
     }
 }
 
 /// Why headers could not be mapped.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MapError {
+pub(crate) enum MapError {
     /// No column maps to vendor.
     NoVendor {
         /// The headers found.
@@ -98,7 +98,7 @@ pub enum MapError {
 
 impl MapError {
     /// A plain-words message and hint for this error.
-    pub fn describe(&self) -> (String, String) {
+    pub(crate) fn describe(&self) -> (String, String) {
         match self {
             MapError::NoVendor { found } => (
                 format!("no vendor column: the headers are {}", quote_list(found)),
@@ -152,7 +152,7 @@ fn quote_list(items: &[String]) -> String {
 }
 
 /// Maps headers to fields, applying overrides first and synonyms after.
-pub fn map_headers(
+pub(crate) fn map_headers(
     headers: &[String],
     overrides: &[ColumnOverride],
 ) -> Result<ColumnMap, MapError> {

@@ -25,10 +25,10 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// How much of the file's start decides its encoding.
 const DETECT_BYTES: usize = 1024 * 1024;
 /// The longest field read: a longer one makes its record an unread part.
-pub const FIELD_LIMIT: usize = 1024 * 1024;
+pub(crate) const FIELD_LIMIT: usize = 1024 * 1024;
 /// The longest record read (all its fields and delimiters): a longer one is an unread part,
 /// refused before it is buffered whole, so memory stays bounded whatever the file holds.
-pub const RECORD_LIMIT: u64 = 4 * 1024 * 1024;
+pub(crate) const RECORD_LIMIT: u64 = 4 * 1024 * 1024;
 /// How many repeated header rows are named one by one in the input's provenance.
 const HEADER_NOTES: u64 = 20;
 
@@ -456,7 +456,7 @@ fn err(path: &Path, line: u64, msg: impl Into<String>) -> Error {
 }
 
 /// Chooses the delimiter from the header line: the most frequent of `,` `;` tab outside quotes.
-pub fn sniff_delimiter(header: &[u8]) -> u8 {
+pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut in_quotes = false;
     for &b in header {
@@ -952,7 +952,7 @@ impl CsvReader {
 }
 
 /// The warning of a quantity that is not a whole number, kept as written.
-pub fn quantity_warning(column: &str, value: &str) -> String {
+pub(crate) fn quantity_warning(column: &str, value: &str) -> String {
     format!("column '{column}': quantity '{value}' is not a whole number; the record is kept and the value carried as written")
 }
 
@@ -966,7 +966,7 @@ fn unbalanced(path: &Path, open_line: u64) -> Error {
 }
 
 /// Parses a unit count: digits, optionally with `_`, `'` or thin-space thousands separators.
-pub fn parse_quantity(s: &str) -> Option<u64> {
+pub(crate) fn parse_quantity(s: &str) -> Option<u64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().ok();

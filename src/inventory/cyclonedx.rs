@@ -53,12 +53,12 @@ use crate::model::{Field, Item};
 use crate::source::lines::LineIndex;
 
 /// Whether a parsed JSON document is a CycloneDX BOM.
-pub fn is_cyclonedx(v: &Value) -> bool {
+pub(crate) fn is_cyclonedx(v: &Value) -> bool {
     v.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX")
 }
 
 /// CycloneDX component types (1.6) that are not equipment.
-pub const NOT_EQUIPMENT: [&str; 12] = [
+pub(crate) const NOT_EQUIPMENT: [&str; 12] = [
     "application",
     "framework",
     "library",

@@ -50,7 +50,7 @@ pub struct Choice {
 impl Choice {
     /// Whether the bytes go to the parser as they are (UTF-8, with or without a UTF-8
     /// byte-order mark): no decoding, the fast path.
-    pub fn is_utf8(&self) -> bool {
+    pub(crate) fn is_utf8(&self) -> bool {
         self.encoding == UTF_8
     }
 
@@ -92,7 +92,7 @@ pub enum Refusal {
 /// ASCII text in UTF-16 has a NUL in every other byte: at least 80% of the even or of the odd
 /// bytes of the sample are NULs (and the sample holds at least 8 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Utf16Nuls {
+pub(crate) struct Utf16Nuls {
     /// How many bytes from the start are looked at.
     pub sample: usize,
     /// The other half must also be mostly text: at most 20% of it NULs. Without this, a run
@@ -104,13 +104,13 @@ impl Utf16Nuls {
     /// Telling a file's format apart ([`super::sniff`]): the first 4,096 bytes, whatever
     /// the other half holds. A file this calls UTF-16 and the decoder does not is refused
     /// as binary data by the reader.
-    pub const FORMAT: Utf16Nuls = Utf16Nuls {
+    pub(crate) const FORMAT: Utf16Nuls = Utf16Nuls {
         sample: 4096,
         other_half_text: false,
     };
     /// Choosing the encoding to decode in ([`choose`]): the first 256 bytes, the other half
     /// mostly text.
-    pub const ENCODING: Utf16Nuls = Utf16Nuls {
+    pub(crate) const ENCODING: Utf16Nuls = Utf16Nuls {
         sample: 256,
         other_half_text: true,
     };
@@ -119,7 +119,7 @@ impl Utf16Nuls {
 /// Whether `head` looks like UTF-16 text without a byte-order mark, as `test` tells it:
 /// `Some(little_endian)` (little-endian when the odd bytes hold more NULs: 'v' 0 'e' 0 ...).
 /// The one UTF-16 detection of the inventory readers.
-pub fn utf16_without_bom(head: &[u8], test: Utf16Nuls) -> Option<bool> {
+pub(crate) fn utf16_without_bom(head: &[u8], test: Utf16Nuls) -> Option<bool> {
     let sample = &head[..head.len().min(test.sample)];
     let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
     let nul_odd = sample
@@ -192,7 +192,7 @@ pub fn choose(
 /// Decodes `bytes` (a whole file) in `encoding`, a byte-order mark of that encoding removed,
 /// and returns the text with the byte offsets (in the text) where bytes not valid in the
 /// encoding were replaced by U+FFFD.
-pub fn decode_whole(bytes: &[u8], choice: &Choice) -> (String, Vec<usize>) {
+pub(crate) fn decode_whole(bytes: &[u8], choice: &Choice) -> (String, Vec<usize>) {
     let mut decoder = decoder_for(choice);
     let mut out = String::with_capacity(
         decoder
@@ -230,7 +230,7 @@ const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
 /// A reader that decodes its inner reader's bytes to UTF-8, replacing bytes not valid in the
 /// encoding by U+FFFD and remembering where (offsets in its own output), so that the record
 /// holding them can be refused rather than read with a character made up.
-pub struct DecodingReader<R> {
+pub(crate) struct DecodingReader<R> {
     inner: R,
     decoder: Decoder,
     input: Box<[u8]>,
@@ -248,7 +248,7 @@ pub struct DecodingReader<R> {
 
 impl<R: Read> DecodingReader<R> {
     /// Decodes `inner` as `choice` says.
-    pub fn new(inner: R, choice: &Choice) -> DecodingReader<R> {
+    pub(crate) fn new(inner: R, choice: &Choice) -> DecodingReader<R> {
         DecodingReader {
             inner,
             decoder: decoder_for(choice),
@@ -266,13 +266,13 @@ impl<R: Read> DecodingReader<R> {
     }
 
     /// The inner reader.
-    pub fn get_ref(&self) -> &R {
+    pub(crate) fn get_ref(&self) -> &R {
         &self.inner
     }
 
     /// Whether output bytes before `end` include a replaced (malformed) sequence; forgets the
     /// places before `end`.
-    pub fn malformed_before(&mut self, end: u64) -> bool {
+    pub(crate) fn malformed_before(&mut self, end: u64) -> bool {
         let mut any = false;
         while let Some(&p) = self.malformed.front() {
             if p >= end {

@@ -43,7 +43,7 @@ pub enum Format {
 }
 
 /// File extensions picked up from folders, for messages.
-pub const EXTENSIONS: &str =
+pub(crate) const EXTENSIONS: &str =
     ".csv, .tsv, .toml, .json, .jsonl, .ndjson, .xlsx, .xlsm, .xls, .ods or .xml (nmap)";
 
 impl Format {
@@ -115,7 +115,7 @@ impl Format {
     }
 
     /// A spreadsheet workbook (read through calamine).
-    pub fn is_workbook(self) -> bool {
+    pub(crate) fn is_workbook(self) -> bool {
         matches!(self, Format::Xlsx | Format::Xls | Format::Ods)
     }
 
@@ -139,7 +139,7 @@ impl Format {
     /// cannot tell: a `.json` file that declares `"bomFormat": "CycloneDX"` is a CycloneDX
     /// BOM. Never fails: a file that cannot be read keeps its extension's format, and the
     /// reader reports the problem.
-    pub fn refine(self, path: &Path) -> Format {
+    pub(crate) fn refine(self, path: &Path) -> Format {
         if self != Format::Json {
             return self;
         }
@@ -231,7 +231,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>> {
 /// Like [`discover`], with a format forced (`--input-format`) for the files named on the
 /// command line: those are read in that format whatever their extension. Files found by
 /// walking a folder are always recognised by extension and content.
-pub fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Input>> {
+pub(crate) fn discover_with(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Input>> {
     discover_all(paths, forced).map(|d| d.inputs)
 }
 

@@ -34,7 +34,7 @@ use crate::source::lines::LineIndex;
 
 /// One element of an inventory: an object with its members in file order, or something else.
 #[derive(Debug)]
-pub enum Element {
+pub(crate) enum Element {
     /// An object: (key, value) in file order, duplicates kept.
     Object(Vec<(String, Value)>),
     /// Not an object: what it is ("a string", "an array", ...).
@@ -91,7 +91,10 @@ impl<'de> Deserialize<'de> for Element {
 
 /// A member's value as text. Mapped fields take strings and numbers (`null` is empty); other
 /// members also take booleans, and arrays or objects as compact JSON.
-pub fn value_text(v: &Value, mapped: bool) -> std::result::Result<Option<String>, &'static str> {
+pub(crate) fn value_text(
+    v: &Value,
+    mapped: bool,
+) -> std::result::Result<Option<String>, &'static str> {
     Ok(match v {
         Value::Null => None,
         Value::String(s) => non_empty(s),
@@ -108,7 +111,7 @@ pub fn value_text(v: &Value, mapped: bool) -> std::result::Result<Option<String>
 }
 
 /// Rewords a header-mapping error for JSON keys.
-pub fn describe_keys(e: &MapError) -> (String, String) {
+pub(crate) fn describe_keys(e: &MapError) -> (String, String) {
     let (msg, hint) = e.describe();
     let msg = msg
         .replace("headers", "keys")
@@ -232,7 +235,7 @@ fn object_item(
 /// Refuses a text in which some object holds a key twice: JSON readers disagree on which of
 /// the two values counts (serde_json takes the last, others the first), so the file cannot
 /// be trusted. `base_line` is the line `text` starts on (JSON Lines).
-pub fn check_duplicate_keys(path: &Path, text: &str, base_line: u64) -> Result<()> {
+pub(crate) fn check_duplicate_keys(path: &Path, text: &str, base_line: u64) -> Result<()> {
     let Some(d) = jsonpos::duplicate_key(text) else {
         return Ok(());
     };
@@ -252,7 +255,7 @@ pub fn check_duplicate_keys(path: &Path, text: &str, base_line: u64) -> Result<(
 }
 
 /// What a whole-file JSON read produced.
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// The items in file order, and the parts that could not be read or judged
     /// ([`ErrorKind::Row`] errors, in their place: a CycloneDX component without a known type).
     pub items: Vec<Result<Item>>,
@@ -262,7 +265,7 @@ pub struct Parsed {
 
 /// Reads a `.json` file: an array of item objects, or a CycloneDX BOM. `expect` is the format
 /// asked for (a forced `cyclonedx` refuses plain arrays).
-pub fn parse_file(
+pub(crate) fn parse_file(
     path: &Path,
     file: &Arc<str>,
     text: &str,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 /// One step of a path into a JSON document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// A member of an object.
     Key(String),
     /// An element of an array (0-based).
@@ -18,7 +18,7 @@ pub enum Seg {
 }
 
 /// Byte offsets of the values whose path `want` accepts.
-pub type Offsets = HashMap<Vec<Seg>, usize>;
+pub(crate) type Offsets = HashMap<Vec<Seg>, usize>;
 
 /// Deepest nesting followed (serde_json refuses deeper documents anyway).
 const MAX_DEPTH: usize = 256;
@@ -35,7 +35,7 @@ struct Scanner<'a, F> {
 
 /// A key that appears twice in one object.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(crate) struct DuplicateKey {
     /// The key, unescaped.
     pub key: String,
     /// Byte offset of the first occurrence's opening quote.
@@ -46,7 +46,7 @@ pub struct DuplicateKey {
 
 /// The first key that appears twice in one object of `text` (a text serde_json accepted), in
 /// any object at any depth. Keys are compared unescaped (`"na\u006de"` is `"name"`).
-pub fn duplicate_key(text: &str) -> Option<DuplicateKey> {
+pub(crate) fn duplicate_key(text: &str) -> Option<DuplicateKey> {
     let mut s = Scanner {
         b: text.as_bytes(),
         pos: 0,
@@ -61,7 +61,7 @@ pub fn duplicate_key(text: &str) -> Option<DuplicateKey> {
 }
 
 /// Scans `text` and returns the start offsets of the values whose path `want` accepts.
-pub fn offsets(text: &str, want: impl FnMut(&[Seg]) -> bool) -> Offsets {
+pub(crate) fn offsets(text: &str, want: impl FnMut(&[Seg]) -> bool) -> Offsets {
     let mut s = Scanner {
         b: text.as_bytes(),
         pos: 0,
@@ -227,7 +227,7 @@ pub fn message(e: &serde_json::Error) -> String {
 }
 
 /// What a JSON value is, for messages.
-pub fn kind_of(v: &serde_json::Value) -> &'static str {
+pub(crate) fn kind_of(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "a boolean",

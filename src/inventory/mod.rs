@@ -27,9 +27,8 @@ use crate::model::Item;
 
 pub use self::columns::ColumnOverride;
 pub use self::csv::CsvOptions;
-pub use self::discover::{
-    discover, discover_all, discover_with, Discovered, Format, Input, Skipped,
-};
+pub(crate) use self::discover::Skipped;
+pub use self::discover::{discover, discover_all, Format, Input};
 
 use self::sniff::Content;
 use crate::error::{Error, ErrorKind, Location};
@@ -53,7 +52,7 @@ pub struct ReadOptions {
 
 /// The largest JSON or CycloneDX inventory read (they are parsed whole); JSON Lines are
 /// streamed and not limited as a whole.
-pub const JSON_MAX_BYTES: u64 = 256 << 20;
+pub(crate) const JSON_MAX_BYTES: u64 = 256 << 20;
 
 /// How an input was read, besides its items: what a report's input provenance shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -334,6 +333,7 @@ fn read_whole(path: &std::path::Path) -> Result<(Vec<u8>, (String, u64))> {
 
 #[cfg(test)]
 mod tests {
+    use super::discover::discover_with;
     use super::*;
     use std::path::{Path, PathBuf};
 

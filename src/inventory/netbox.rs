@@ -48,7 +48,7 @@ const DEVICE_HEADERS: &[&str] = &[
 /// Whether normalised headers are those of NetBox's device export: `Manufacturer`, `Type`
 /// (or `Device type`) and at least three more of its columns, and no model or `asset_id`
 /// column of the usual names (NetBox has none: an inventory that has one is read as usual).
-pub fn is_device_export(norm: &[String]) -> bool {
+pub(crate) fn is_device_export(norm: &[String]) -> bool {
     let has = |n: &str| norm.iter().any(|h| h == n);
     has("manufacturer")
         && (has("type") || has("device_type"))
@@ -58,7 +58,7 @@ pub fn is_device_export(norm: &[String]) -> bool {
 }
 
 /// The NetBox columns of each field, in order of preference (normalised headers).
-pub fn csv_columns() -> &'static [(Field, &'static [&'static str])] {
+pub(crate) fn csv_columns() -> &'static [(Field, &'static [&'static str])] {
     &[
         (Field::Vendor, &["manufacturer"]),
         (Field::Model, &["type", "device_type"]),
@@ -70,7 +70,7 @@ pub fn csv_columns() -> &'static [(Field, &'static [&'static str])] {
 
 /// Whether a JSON document is a page of NetBox's device list: an object with a `count` and a
 /// `results` array whose objects carry a `device_type` object.
-pub fn is_device_list(v: &Value) -> bool {
+pub(crate) fn is_device_list(v: &Value) -> bool {
     let Value::Object(m) = v else { return false };
     let results = match m.get("results") {
         Some(Value::Array(r)) => r,

@@ -34,7 +34,7 @@ pub struct Scan {
 
 /// Whether the first bytes of a file are those of an nmap XML scan: XML whose root element
 /// is `<nmaprun`.
-pub fn looks_nmap(head: &[u8]) -> bool {
+pub(crate) fn looks_nmap(head: &[u8]) -> bool {
     let body = head
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
         .unwrap_or(head);

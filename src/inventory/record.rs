@@ -9,7 +9,7 @@ use crate::model::{Field, Item};
 
 /// The warning for a quantity that is not a whole number: `what` names where it was read
 /// (`column 'Qty'`, `key 'qty'`, `property 'cdx:device:quantity'`).
-pub fn quantity_warning(what: &str, value: &str) -> String {
+pub(crate) fn quantity_warning(what: &str, value: &str) -> String {
     format!(
         "{what}: quantity '{}' is not a whole number; the record is kept and the value carried as written",
         crate::error::one_line(value)
@@ -20,7 +20,7 @@ pub fn quantity_warning(what: &str, value: &str) -> String {
 /// quantity that is not a whole number keeps the record: `quantity` stays `None`, the value
 /// is carried in `extra` under its header and a warning names the column; `noun` says what a
 /// column is called in the format ("column", "key").
-pub fn build_item(
+pub(crate) fn build_item(
     file: &Arc<str>,
     line: u64,
     headers: &[Arc<str>],
@@ -81,7 +81,7 @@ pub fn build_item(
 
 /// A number as an identifier would be written: whole numbers without a fraction or
 /// exponent (`12.0` → `12`, `1e3` → `1000`), others in their shortest exact form.
-pub fn number_text(f: f64) -> String {
+pub(crate) fn number_text(f: f64) -> String {
     if f == 0.0 {
         // Also -0.0.
         return "0".to_string();
@@ -91,7 +91,7 @@ pub fn number_text(f: f64) -> String {
 }
 
 /// Trims a value; `None` when nothing is left.
-pub fn non_empty(s: &str) -> Option<String> {
+pub(crate) fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
 }

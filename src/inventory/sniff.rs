@@ -8,7 +8,7 @@ use std::path::Path;
 use super::decode::{utf16_without_bom, Utf16Nuls};
 
 /// How many bytes are looked at.
-pub const HEAD_BYTES: u64 = 64 * 1024;
+pub(crate) const HEAD_BYTES: u64 = 64 * 1024;
 
 /// What the first bytes of a file say it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub enum ZipKind {
 }
 
 /// Reads at most [`HEAD_BYTES`] from the start of `path`.
-pub fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(4096);
     std::fs::File::open(path)?
         .take(HEAD_BYTES)
@@ -62,10 +62,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 const ENCRYPTION_INFO_UTF16: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0i\0o\0n\0I\0n\0f\0o\0";
 
 /// The magic number of OLE compound files.
-pub const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Classifies a file by its first bytes.
-pub fn sniff(head: &[u8]) -> Content {
+pub(crate) fn sniff(head: &[u8]) -> Content {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         let kind = if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
             ZipKind::Ods
@@ -106,7 +106,7 @@ pub fn sniff(head: &[u8]) -> Content {
 }
 
 /// Whether a JSON text's first bytes declare a CycloneDX BOM (`"bomFormat": "CycloneDX"`).
-pub fn looks_cyclonedx(head: &[u8]) -> bool {
+pub(crate) fn looks_cyclonedx(head: &[u8]) -> bool {
     let Some(p) = head.windows(11).position(|w| w == b"\"bomFormat\"") else {
         return false;
     };

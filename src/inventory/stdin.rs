@@ -19,10 +19,10 @@ use crate::error::{Error, ErrorKind, Location, Result};
 pub const NAME: &str = "-";
 
 /// The largest standard input read (it is held in memory and spooled to a temporary file).
-pub const STDIN_MAX_BYTES: u64 = 256 << 20;
+pub(crate) const STDIN_MAX_BYTES: u64 = 256 << 20;
 
 /// Whether a path given on the command line stands for standard input.
-pub fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == NAME
 }
 
@@ -36,7 +36,7 @@ pub fn bytes() -> Result<Arc<[u8]>> {
 }
 
 /// Reads an inventory from `r`, refusing one that is empty or too large.
-pub fn read_from(r: impl Read) -> Result<Arc<[u8]>> {
+pub(crate) fn read_from(r: impl Read) -> Result<Arc<[u8]>> {
     let mut buf = Vec::new();
     r.take(STDIN_MAX_BYTES + 1)
         .read_to_end(&mut buf)
@@ -75,7 +75,7 @@ pub fn read_from(r: impl Read) -> Result<Arc<[u8]>> {
 /// JSON Lines by a first line that is a whole object with more after it, other JSON by its
 /// `{` or `[`, and CSV by a first line holding a comma, semicolon or tab. `None` when none of
 /// these fits.
-pub fn sniff_format(bytes: &[u8]) -> Option<Format> {
+pub(crate) fn sniff_format(bytes: &[u8]) -> Option<Format> {
     let head = &bytes[..bytes.len().min(sniff::HEAD_BYTES as usize)];
     match sniff::sniff(head) {
         Content::Zip(ZipKind::Xlsx) => Some(Format::Xlsx),
@@ -122,7 +122,7 @@ pub fn sniff_format(bytes: &[u8]) -> Option<Format> {
 }
 
 /// The error for a standard input whose format cannot be told.
-pub fn unknown_format() -> Error {
+pub(crate) fn unknown_format() -> Error {
     Error::at(
         ErrorKind::Inventory,
         Location::file(NAME),
@@ -132,7 +132,7 @@ pub fn unknown_format() -> Error {
 }
 
 /// Writes `bytes` to a temporary file for a reader, named with `format`'s extension.
-pub fn spool(bytes: &[u8], format: Format) -> Result<tempfile::TempPath> {
+pub(crate) fn spool(bytes: &[u8], format: Format) -> Result<tempfile::TempPath> {
     let fail = |e: std::io::Error| {
         Error::io(
             ErrorKind::Inventory,
@@ -152,7 +152,7 @@ pub fn spool(bytes: &[u8], format: Format) -> Result<tempfile::TempPath> {
 }
 
 /// Shows an error about the temporary file `spooled` as one about standard input.
-pub fn rename_error(mut e: Error, spooled: &str) -> Error {
+pub(crate) fn rename_error(mut e: Error, spooled: &str) -> Error {
     if let Some(loc) = e.location.as_mut() {
         if loc.path == spooled {
             loc.path = NAME.to_string();

@@ -28,7 +28,7 @@ struct RawInventory {
 }
 
 /// The largest TOML inventory read (it is read whole).
-pub const TOML_LIMIT: u64 = 256 * 1024 * 1024;
+pub(crate) const TOML_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// A parsed TOML inventory, handed out one item at a time.
 pub struct TomlReader {

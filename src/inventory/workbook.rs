@@ -76,14 +76,14 @@ use crate::model::normalize_header;
 use crate::model::{Field, Item};
 
 /// How many rows from the top of a sheet are searched for the header row.
-pub const HEADER_SEARCH_ROWS: usize = 20;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 type Book = Sheets<Cursor<Vec<u8>>>;
 
 /// A sheet's non-empty cells, row by row, each row's cells by column (0-based absolute
 /// positions), in order; and the cells holding a formula without a computed value.
 #[derive(Debug, Default)]
-pub struct Grid {
+pub(crate) struct Grid {
     rows: Vec<(u32, Vec<(u32, Data)>)>,
     /// Cells whose formula has no cached value (row, column), sorted; their rows are in
     /// `rows` (with no cells when nothing else is on the row).
@@ -91,8 +91,9 @@ pub struct Grid {
 }
 
 impl Grid {
+    #[cfg(test)]
     /// From cells in any order (empty ones are dropped).
-    pub fn from_cells(cells: Vec<((u32, u32), Data)>) -> Grid {
+    pub(crate) fn from_cells(cells: Vec<((u32, u32), Data)>) -> Grid {
         Grid::build(cells, &SheetExtras::default()).unwrap_or_default()
     }
 
@@ -101,7 +102,7 @@ impl Grid {
     /// every row the range spans, in the range's first column, where that cell is empty (a
     /// value stored under a merge, which a spreadsheet program hides, is still read). `None`
     /// when the merged ranges would take the sheet past [`MAX_BOOK_CELLS`] cells.
-    pub fn build(mut cells: Vec<((u32, u32), Data)>, extras: &SheetExtras) -> Option<Grid> {
+    pub(crate) fn build(mut cells: Vec<((u32, u32), Data)>, extras: &SheetExtras) -> Option<Grid> {
         cells.retain(|(_, d)| !matches!(d, Data::Empty));
         cells.sort_by_key(|&(pos, _)| pos);
         let mut uncached = extras.uncached.clone();
@@ -156,7 +157,7 @@ impl Grid {
     }
 
     /// From a calamine range.
-    pub fn from_range(range: &Range<Data>, extras: &SheetExtras) -> Option<Grid> {
+    pub(crate) fn from_range(range: &Range<Data>, extras: &SheetExtras) -> Option<Grid> {
         let (r0, c0) = range.start().unwrap_or((0, 0));
         Grid::build(
             range
@@ -168,7 +169,7 @@ impl Grid {
     }
 
     /// Non-empty cells.
-    pub fn cells(&self) -> u64 {
+    pub(crate) fn cells(&self) -> u64 {
         self.rows.iter().map(|(_, c)| c.len() as u64).sum()
     }
 
@@ -247,7 +248,7 @@ pub struct WorkbookReader {
 }
 
 /// How a sheet name is written in a cell reference: quoted unless it is a plain word.
-pub fn sheet_ref(name: &str) -> String {
+pub(crate) fn sheet_ref(name: &str) -> String {
     if !name.is_empty()
         && name
             .chars()
@@ -260,7 +261,7 @@ pub fn sheet_ref(name: &str) -> String {
 }
 
 /// The column letters of a 0-based column index (0 → A, 26 → AA).
-pub fn column_letters(mut col: u32) -> String {
+pub(crate) fn column_letters(mut col: u32) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'A' + (col % 26) as u8);
@@ -312,7 +313,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// A cell's value as text.
-pub fn cell_text(d: &Data) -> Option<String> {
+pub(crate) fn cell_text(d: &Data) -> Option<String> {
     match d {
         Data::Empty => None,
         Data::String(s) => non_empty(s),
@@ -1013,17 +1014,6 @@ impl WorkbookReader {
         })
     }
 
-    /// The names of the sheets that will be read, in order (before reading starts).
-    pub fn sheet_names(&self) -> Vec<String> {
-        self.parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Sheet(plan, _) => Some(plan.name.to_string()),
-                Part::Unread(_) => None,
-            })
-            .collect()
-    }
-
     /// What the file turned out to be.
     pub fn format(&self) -> Format {
         self.format
@@ -1233,22 +1223,22 @@ fn header_again(
 // ---------------------------------------------------------------- bounded inflation
 
 /// The most an `.xlsx` worksheet part (`xl/worksheets/*.xml`) may inflate to.
-pub const MAX_SHEET_XML: u64 = 256 << 20;
+pub(crate) const MAX_SHEET_XML: u64 = 256 << 20;
 
 /// The most an `.xlsx` shared-strings part (`xl/sharedStrings.xml`) may inflate to: the
 /// parser keeps every string in memory.
-pub const MAX_SHARED_STRINGS: u64 = 64 << 20;
+pub(crate) const MAX_SHARED_STRINGS: u64 = 64 << 20;
 
 /// The most any other part the parser reads (`xl/workbook.xml`, `xl/styles.xml`, their
 /// relationships) may inflate to.
-pub const MAX_PART: u64 = 64 << 20;
+pub(crate) const MAX_PART: u64 = 64 << 20;
 
 /// The most an `.ods` `content.xml` (every sheet of the workbook) may inflate to.
-pub const MAX_ODS_CONTENT: u64 = 512 << 20;
+pub(crate) const MAX_ODS_CONTENT: u64 = 512 << 20;
 
 /// The most non-empty cells kept from the sheets read, over the whole workbook (the cells of
 /// merged ranges counted once per row they are applied to).
-pub const MAX_BOOK_CELLS: u64 = 10_000_000;
+pub(crate) const MAX_BOOK_CELLS: u64 = 10_000_000;
 
 /// A size in words: `1.5 GiB`, `256 MiB`, `12 KiB`, `900 bytes`.
 pub fn size_text(n: u64) -> String {
@@ -1579,7 +1569,7 @@ fn prepare_xlsx(path: &Path, bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<XlsxSheet>,
 /// What a sheet's own part says beyond its values: merged ranges and formulas without a
 /// computed value.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct SheetExtras {
+pub(crate) struct SheetExtras {
     /// Merged ranges: (first row, first column, last row, last column), 0-based.
     pub merges: Vec<(u32, u32, u32, u32)>,
     /// Cells holding a formula without a cached value (row, column), 0-based.

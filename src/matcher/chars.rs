@@ -117,7 +117,7 @@ pub fn describe(mappings: &[CharMapping]) -> String {
 
 /// `s` transliterated to Latin letters, when it holds letters of another script (and so reads
 /// differently); `None` for Latin text.
-pub fn transliterate(s: &str) -> Option<String> {
+pub(crate) fn transliterate(s: &str) -> Option<String> {
     if !s
         .chars()
         .any(|c| c.is_alphabetic() && !c.is_ascii() && c.script() != Script::Latin)
@@ -145,7 +145,7 @@ pub fn is_default_ignorable(c: char) -> bool {
 }
 
 /// `s` without its default-ignorable code points, and the code points removed (in order).
-pub fn strip_ignorables(s: &str) -> (Cow<'_, str>, Vec<CharMapping>) {
+pub(crate) fn strip_ignorables(s: &str) -> (Cow<'_, str>, Vec<CharMapping>) {
     if s.is_ascii() || !s.chars().any(is_default_ignorable) {
         return (Cow::Borrowed(s), Vec::new());
     }
@@ -165,14 +165,14 @@ pub fn strip_ignorables(s: &str) -> (Cow<'_, str>, Vec<CharMapping>) {
 
 /// Whether `c` is an explicit bidi formatting character that changes the order of what
 /// follows: LRE, RLE, PDF, LRO, RLO (U+202A..U+202E) and LRI, RLI, FSI, PDI (U+2066..U+2069).
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The order in which a left-to-right display shows `s`, when `s` holds explicit bidi
 /// controls and that order differs from the stored one (controls and other invisible code
 /// points removed from both); `None` otherwise.
-pub fn visual_order(s: &str) -> Option<String> {
+pub(crate) fn visual_order(s: &str) -> Option<String> {
     if s.is_ascii() || !s.chars().any(is_bidi_control) {
         return None;
     }
@@ -191,7 +191,7 @@ pub fn visual_order(s: &str) -> Option<String> {
 /// script, for characters that are not letters, and for letters whose look-alike is a digit
 /// or something other than one ASCII letter (Cyrillic `З` looks like `3`: not mapped, so
 /// model numbers are never changed).
-pub fn latin_lookalike(c: char) -> Option<char> {
+pub(crate) fn latin_lookalike(c: char) -> Option<char> {
     if c.is_ascii() || !c.is_alphabetic() || c.script() == Script::Latin {
         return None;
     }
@@ -288,7 +288,7 @@ pub fn lookalike_form(s: &str) -> Option<(String, Vec<CharMapping>, bool)> {
 /// word: the form in which registry names written in other scripts are indexed, so that a
 /// string spelling one with some Latin letters ("Kaсперский") is recognised. `None` when
 /// nothing changes.
-pub fn lookalike_all(s: &str) -> Option<(String, Vec<CharMapping>)> {
+pub(crate) fn lookalike_all(s: &str) -> Option<(String, Vec<CharMapping>)> {
     if s.is_ascii() {
         return None;
     }
@@ -308,7 +308,7 @@ pub fn lookalike_all(s: &str) -> Option<(String, Vec<CharMapping>)> {
 
 /// The letters of words that mix scripts which are not of the word's main script (the one most
 /// of its letters are written in): what disguises a name written in another script.
-pub fn foreign_letters(s: &str) -> Vec<CharMapping> {
+pub(crate) fn foreign_letters(s: &str) -> Vec<CharMapping> {
     let mut out = Vec::new();
     if s.is_ascii() {
         return out;

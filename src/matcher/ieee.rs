@@ -10,7 +10,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-pub use crate::mac::{parse_mac, Mac, MacError};
+pub(crate) use crate::mac::parse_mac;
+pub use crate::mac::Mac;
 
 use crate::date::Date;
 
@@ -396,7 +397,7 @@ pub enum MacLookup {
 
 impl MacLookup {
     /// The (first) real assignment found, if any.
-    pub fn assignment(&self) -> Option<&'static Assignment> {
+    pub(crate) fn assignment(&self) -> Option<&'static Assignment> {
         match self {
             MacLookup::Found(list) => list.first(),
             _ => None,
@@ -542,7 +543,7 @@ fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
 
 /// The organisations whose normalised name (`matcher::normalize::normalize`) or compact name
 /// (`normalize::tokens(..).concat()`) is `key`: most assignments first, then lowest index.
-pub fn find_orgs_by_key(key: &str) -> impl Iterator<Item = u32> + 'static {
+pub(crate) fn find_orgs_by_key(key: &str) -> impl Iterator<Item = u32> + 'static {
     let index = name_index_table();
     let (start, len) = index.run(key);
     index
@@ -625,8 +626,9 @@ pub struct SnapshotInfo {
 }
 
 impl SnapshotInfo {
+    #[cfg(test)]
     /// All rows.
-    pub fn total_rows(&self) -> usize {
+    pub(crate) fn total_rows(&self) -> usize {
         self.rows.iter().map(|(_, n)| n).sum()
     }
 }

@@ -62,7 +62,7 @@ pub enum MatchKind {
 impl MatchKind {
     /// Evidence from the device itself rather than a name: a model pattern, a MAC block, an
     /// FCC grantee code.
-    pub fn is_device_evidence(self) -> bool {
+    pub(crate) fn is_device_evidence(self) -> bool {
         matches!(self, MatchKind::Model | MatchKind::Mac | MatchKind::FccId)
     }
 
@@ -110,7 +110,7 @@ pub struct Candidate {
 impl Candidate {
     /// Whether this evidence stands on its own (an exact name, alias, model pattern or block,
     /// not fuzzy and not only for review): such candidates come first.
-    pub fn stands_alone(&self) -> bool {
+    pub(crate) fn stands_alone(&self) -> bool {
         self.kind != MatchKind::Fuzzy && self.review.is_none()
     }
 }
@@ -163,7 +163,7 @@ pub struct MatchResult {
 
 /// What the vendor string alone says: the part of a [`MatchResult`] that depends only on it.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct VendorMatch {
+pub(crate) struct VendorMatch {
     /// The normalised vendor string.
     pub normalized: Rc<str>,
     /// Entities the vendor string names, best first.
@@ -175,7 +175,7 @@ pub struct VendorMatch {
 impl VendorMatch {
     /// The whole result, given the candidates of the model field ([`Matcher::match_model`]),
     /// decided per entity ([`decide`]).
-    pub fn with_model(&self, by_model: &Rc<[Candidate]>, family: &Family) -> MatchResult {
+    pub(crate) fn with_model(&self, by_model: &Rc<[Candidate]>, family: &Family) -> MatchResult {
         let by_model = if self.by_vendor_words.is_empty() {
             Rc::clone(by_model)
         } else if by_model.is_empty() {
@@ -208,7 +208,7 @@ pub struct Family {
 impl Family {
     /// Whether `a` and `b` are one entity or one controls the other (directly or through
     /// parents).
-    pub fn related(&self, a: usize, b: usize) -> bool {
+    pub(crate) fn related(&self, a: usize, b: usize) -> bool {
         let up = |mut x: usize, target: usize| {
             for _ in 0..16 {
                 if x == target {
@@ -234,7 +234,7 @@ impl Family {
 /// - A model match against a vendor field that clearly names another company (a name or alias
 ///   match, not of the same group) is only for review: "DS-7720B" by "Dell EMC".
 /// - A blank, generic or unknown vendor leaves a model match as it is.
-pub fn decide(
+pub(crate) fn decide(
     by_vendor: &Rc<[Candidate]>,
     by_model: Rc<[Candidate]>,
     family: &Family,
@@ -287,7 +287,7 @@ impl MatchResult {
     /// Every candidate, strongest evidence first: exact name, alias and model matches that
     /// stand on their own, then the rest (fuzzy, or only for review), vendor field before
     /// model field within each group.
-    pub fn ranked(&self) -> Vec<&Candidate> {
+    pub(crate) fn ranked(&self) -> Vec<&Candidate> {
         let all = || self.by_vendor.iter().chain(self.by_model.iter());
         all()
             .filter(|c| c.stands_alone())
@@ -296,7 +296,7 @@ impl MatchResult {
     }
 
     /// The strongest candidate ([`MatchResult::ranked`]'s first), without building the list.
-    pub fn best(&self) -> Option<&Candidate> {
+    pub(crate) fn best(&self) -> Option<&Candidate> {
         let mut all = self.by_vendor.iter().chain(self.by_model.iter());
         all.clone()
             .find(|c| c.stands_alone())
@@ -320,7 +320,7 @@ pub struct MatchOptions {
 
 impl MatchOptions {
     /// The default: fuzzy matching on, minimum score 0.6.
-    pub const DEFAULT: MatchOptions = MatchOptions {
+    pub(crate) const DEFAULT: MatchOptions = MatchOptions {
         fuzzy: true,
         min_score: 0.6,
     };
@@ -383,7 +383,7 @@ thread_local! {
 }
 
 /// Restricted Damerau-Levenshtein (optimal string alignment) distance.
-pub fn osa_distance(a: &str, b: &str) -> usize {
+pub(crate) fn osa_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (n, m) = (a.len(), b.len());
@@ -470,7 +470,7 @@ const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// Whether a normalised vendor string is a placeholder ([`PLACEHOLDERS`]).
-pub fn is_placeholder(normalized: &str) -> bool {
+pub(crate) fn is_placeholder(normalized: &str) -> bool {
     PLACEHOLDERS.contains(&normalized)
 }
 
@@ -543,12 +543,6 @@ impl Matcher {
     /// Indexes `data` with default options.
     pub fn new(data: &RegistryData) -> Result<Matcher> {
         Matcher::build(data, |_| true, MatchOptions::DEFAULT)
-    }
-
-    /// Indexes the entries of `data` for which `keep` holds (e.g. those not retired on the
-    /// as-of date); candidates still refer to indices in `data.vendors`.
-    pub fn new_filtered(data: &RegistryData, keep: impl Fn(&Vendor) -> bool) -> Result<Matcher> {
-        Matcher::build(data, keep, MatchOptions::DEFAULT)
     }
 
     /// Indexes with explicit options.
@@ -1030,7 +1024,7 @@ impl Matcher {
     /// was disguised; one found only through a reading of words written wholly in another
     /// script (no word mixing scripts, no bidi override) must be exact, not fuzzy, so that
     /// genuine names in other scripts are not corrected into listed ones.
-    pub fn match_vendor(&self, vendor: &str) -> VendorMatch {
+    pub(crate) fn match_vendor(&self, vendor: &str) -> VendorMatch {
         let (normalized, mut by_vendor) = self.vendor_candidates(vendor);
         if is_placeholder(&normalized) {
             // "Generic", "OEM", "Unknown": the field names nobody.
@@ -1228,7 +1222,7 @@ impl Matcher {
     /// registered to, as the registry entity that organisation is (curated or user entries
     /// first) or as the IEEE-tier entity; or, when it says nothing, why in plain words
     /// (locally administered, a group address, a private or unassigned block, not a MAC).
-    pub fn match_mac(&self, mac: &str) -> (Vec<Candidate>, Option<String>) {
+    pub(crate) fn match_mac(&self, mac: &str) -> (Vec<Candidate>, Option<String>) {
         use ieee::{lookup, parse_mac, MacLookup};
         let parsed = match parse_mac(mac) {
             Ok(m) => m,
@@ -1299,7 +1293,7 @@ impl Matcher {
 
     /// What an item's FCC ID says about its maker: the registry entities its grantee code
     /// (the first 3 or 5 characters) is recorded for; or, when it says nothing, why.
-    pub fn match_fcc_id(&self, fcc_id: &str) -> (Vec<Candidate>, Option<String>) {
+    pub(crate) fn match_fcc_id(&self, fcc_id: &str) -> (Vec<Candidate>, Option<String>) {
         let Some(code) = crate::registry::grantee_code(fcc_id) else {
             return (
                 Vec::new(),
@@ -1415,7 +1409,7 @@ impl Matcher {
 
     /// Entities whose model patterns match the model field: the whole field, then each of its
     /// words.
-    pub fn match_model(&self, model: Option<&str>) -> Vec<Candidate> {
+    pub(crate) fn match_model(&self, model: Option<&str>) -> Vec<Candidate> {
         let model_words = model
             .map(str::trim)
             .filter(|m| !m.is_empty())
@@ -1460,7 +1454,7 @@ impl Matcher {
 
     /// The entities whose names a free-text field (a description) holds, as evidence for
     /// review only ([`Matcher::names_in_text`]).
-    pub fn match_text(&self, field: &str, text: &str) -> Vec<Candidate> {
+    pub(crate) fn match_text(&self, field: &str, text: &str) -> Vec<Candidate> {
         let mut out = Vec::new();
         self.names_in_text(field, text, &mut out);
         out

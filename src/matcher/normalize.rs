@@ -113,7 +113,7 @@ const CJK_LEGAL_SUFFIXES: &[&str] = &[
 ];
 
 /// Whether `token` (normalised) is a legal-form word.
-pub fn is_legal_form(token: &str) -> bool {
+pub(crate) fn is_legal_form(token: &str) -> bool {
     LEGAL_FORMS.contains(&token)
 }
 
@@ -155,7 +155,7 @@ fn split_camel(s: &str) -> String {
 
 /// Removes diacritics from Latin letters (é → e, Š → S) by canonical decomposition; letters of
 /// other scripts (Cyrillic й, CJK) are kept as they are.
-pub fn fold_diacritics(s: &str) -> String {
+pub(crate) fn fold_diacritics(s: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -177,7 +177,7 @@ pub fn fold_diacritics(s: &str) -> String {
 }
 
 /// Whether a token is written in a script without spaces between words (CJK).
-pub fn is_cjk(token: &str) -> bool {
+pub(crate) fn is_cjk(token: &str) -> bool {
     token.chars().any(|c| {
         matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
     })
@@ -189,7 +189,7 @@ pub fn tokens(name: &str) -> Vec<String> {
 }
 
 /// The comparable tokens of a name, camel-case words kept whole ("HiSilicon" is one word).
-pub fn tokens_unsplit(name: &str) -> Vec<String> {
+pub(crate) fn tokens_unsplit(name: &str) -> Vec<String> {
     tokens_with(name, false)
 }
 
@@ -247,7 +247,7 @@ fn tokens_with(name: &str, camel: bool) -> Vec<String> {
 }
 
 /// A looser comparison key that keeps legal forms: NFKC, lowercase, letters and digits only.
-pub fn loose(name: &str) -> String {
+pub(crate) fn loose(name: &str) -> String {
     super::chars::strip_ignorables(name)
         .0
         .nfkc()

@@ -36,7 +36,7 @@ impl Tier {
     }
 
     /// What a country from this tier means, in plain words.
-    pub fn country_meaning(self) -> &'static str {
+    pub(crate) fn country_meaning(self) -> &'static str {
         match self {
             Tier::Curated | Tier::User => "country of registration",
             Tier::Ieee => {
@@ -57,7 +57,7 @@ pub fn entity(data: &RegistryData, idx: usize) -> &Vendor {
 
 /// The tier of the entity at `idx` in a registry whose source is `source` (`embedded` for the
 /// curated registry compiled in).
-pub fn tier_of(data: &RegistryData, source: &str, idx: usize) -> Tier {
+pub(crate) fn tier_of(data: &RegistryData, source: &str, idx: usize) -> Tier {
     if idx >= data.vendors.len() {
         Tier::Ieee
     } else if source == "embedded" {
@@ -72,7 +72,7 @@ static NONE: OnceLock<Vendor> = OnceLock::new();
 /// Organisation `org` of the IEEE listing as a registry entity: id `ieee:` and the prefix of
 /// its first block, its registered name, the country of its registered address, weak
 /// confidence, the listing as source. Made once, on first use.
-pub fn ieee_vendor(org: usize) -> &'static Vendor {
+pub(crate) fn ieee_vendor(org: usize) -> &'static Vendor {
     static MADE: OnceLock<Box<[OnceLock<Box<Vendor>>]>> = OnceLock::new();
     let made = MADE.get_or_init(|| (0..ieee::orgs().len()).map(|_| OnceLock::new()).collect());
     let Some(slot) = made.get(org) else {
@@ -109,7 +109,7 @@ pub fn ieee_vendor(org: usize) -> &'static Vendor {
 }
 
 /// A prefix written with dashes between octets, as the IEEE does ("28-6E-D4", "70-B3-D5-9").
-pub fn dashed(prefix: &str) -> String {
+pub(crate) fn dashed(prefix: &str) -> String {
     let mut out = String::with_capacity(prefix.len() + prefix.len() / 2);
     for (i, c) in prefix.chars().enumerate() {
         if i > 0 && i % 2 == 0 {

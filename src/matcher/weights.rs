@@ -21,7 +21,7 @@ const PLACES: &str = include_str!("../../data/places.txt");
 const PINYIN: &str = include_str!("../../data/pinyin-syllables.txt");
 
 /// A word used by at least this many differently named companies is generic.
-pub const GENERIC_SPREAD: u32 = 10;
+pub(crate) const GENERIC_SPREAD: u32 = 10;
 
 /// Organisation names in the background list (`data/company-words.README.md`).
 const NAMES: u32 = 29_581;
@@ -63,7 +63,7 @@ pub fn warm_up() {
 }
 
 /// In how many organisation names of the background list the word occurs.
-pub fn document_frequency(token: &str) -> u32 {
+pub(crate) fn document_frequency(token: &str) -> u32 {
     table().words.get(token).map_or(0, |w| w.0)
 }
 
@@ -131,14 +131,14 @@ pub fn is_place(token: &str) -> bool {
 /// Whether a word occurs in the names of real organisations (the background list): such a
 /// word is a word in its own right, never corrected as a misspelling of a registry word
 /// ("ubicom" is not a typo of "unicom").
-pub fn is_attested(token: &str) -> bool {
+pub(crate) fn is_attested(token: &str) -> bool {
     document_frequency(token) > 0
 }
 
 /// Whether a word reads as two or more Hanyu Pinyin syllables ("huawei" = hua-wei, "dahuan" =
 /// da-huan): a romanised Chinese name. Two such words one letter apart are two names, not a
 /// name and its misspelling.
-pub fn is_pinyin(token: &str) -> bool {
+pub(crate) fn is_pinyin(token: &str) -> bool {
     static SET: OnceLock<std::collections::HashSet<&'static str, ahash::RandomState>> =
         OnceLock::new();
     let set = SET.get_or_init(|| {

@@ -151,7 +151,7 @@ impl fmt::Display for Field {
 }
 
 /// Normalises a header for comparison: trimmed, lowercase, separators as `_`.
-pub fn normalize_header(h: &str) -> String {
+pub(crate) fn normalize_header(h: &str) -> String {
     let mut out = String::with_capacity(h.len());
     for c in h.trim().trim_start_matches('\u{feff}').chars() {
         match c {

@@ -65,7 +65,7 @@ impl Item {
     /// An item of `file` at `line` whose canonical fields come from `get`, asked in a fixed
     /// order (the first error wins; the vendor is empty when the record has none). The readers
     /// differ only in how they get a field's text, the quantity and the other columns.
-    pub fn from_fields<E>(
+    pub(crate) fn from_fields<E>(
         file: &Arc<str>,
         line: u64,
         quantity: Option<u64>,
@@ -101,7 +101,7 @@ impl Item {
 
     /// Warns about a device identifier that cannot be read (a MAC address in no known
     /// notation): it gives no evidence, and the report says so at the item's place.
-    pub fn check_identifiers(&mut self) {
+    pub(crate) fn check_identifiers(&mut self) {
         if let Some(mac) = self.mac.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
             if let Err(e) = crate::mac::parse_mac(mac) {
                 self.warnings.push(format!(

@@ -5,6 +5,7 @@ mod field;
 mod item;
 mod verdict;
 
-pub use field::{normalize_header, Field};
+pub(crate) use field::normalize_header;
+pub use field::Field;
 pub use item::Item;
 pub use verdict::Verdict;

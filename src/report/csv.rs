@@ -126,7 +126,7 @@ fn score(s: f64) -> String {
 }
 
 /// Prefixes `'` to a cell that a spreadsheet would take for a formula (OWASP "CSV injection").
-pub fn neutralise(cell: &str) -> String {
+pub(crate) fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),

@@ -13,7 +13,7 @@ use crate::registry::{Confidence, ListDef, Listing, Registry, Scope, Vendor};
 
 /// The registry entries and lists a report's findings refer to, by id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Dictionary {
+pub(crate) struct Dictionary {
     /// Every entry a finding names (`entry`, the ids of its evidence `chain`, the entities of
     /// its `listings`), by id.
     pub entries: BTreeMap<String, EntryInfo>,
@@ -107,14 +107,14 @@ pub struct ListInfo {
 /// The ids the findings of a run refer to, noted as the findings are rendered (bounded by
 /// the registry: at most every entry and list once).
 #[derive(Default)]
-pub struct Referenced {
+pub(crate) struct Referenced {
     entries: HashSet<Box<str>, ahash::RandomState>,
     lists: HashSet<Box<str>, ahash::RandomState>,
 }
 
 impl Referenced {
     /// Notes the entries and lists `row` refers to.
-    pub fn note(&mut self, row: &Row<'_>) {
+    pub(crate) fn note(&mut self, row: &Row<'_>) {
         let mut entry = |id: &str| {
             if !self.entries.contains(id) {
                 self.entries.insert(id.into());
@@ -138,7 +138,7 @@ impl Referenced {
 
     /// The dictionary of the noted ids, resolved in `registry` (an id it does not hold, such
     /// as an organisation of the IEEE tier, is looked up there).
-    pub fn resolve(&self, registry: &Registry) -> Dictionary {
+    pub(crate) fn resolve(&self, registry: &Registry) -> Dictionary {
         let user = registry.source != "embedded";
         let mut d = Dictionary::default();
         for id in &self.entries {

@@ -193,7 +193,7 @@ pub fn wrap_line(line: &str, w: usize) -> String {
 
 /// A writer that wraps every line longer than its width at spaces ([`wrap_line`]), except the
 /// lines of tables (drawn with box characters, fitted already), which pass unchanged.
-pub struct Wrapping<'a> {
+pub(crate) struct Wrapping<'a> {
     out: &'a mut dyn std::io::Write,
     width: usize,
     line: Vec<u8>,
@@ -201,7 +201,7 @@ pub struct Wrapping<'a> {
 
 impl<'a> Wrapping<'a> {
     /// Wraps what is written to `out` at `width` columns.
-    pub fn new(out: &'a mut dyn std::io::Write, width: usize) -> Wrapping<'a> {
+    pub(crate) fn new(out: &'a mut dyn std::io::Write, width: usize) -> Wrapping<'a> {
         Wrapping {
             out,
             width,
@@ -223,7 +223,7 @@ impl<'a> Wrapping<'a> {
     }
 
     /// Writes what is left of an unfinished last line.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
         if !self.line.is_empty() {
             self.emit()?;
         }
@@ -263,7 +263,7 @@ pub struct Fitted {
 
 impl Fitted {
     /// The headers of the columns left out.
-    pub fn left_out(&self, columns: &[Column]) -> Vec<&'static str> {
+    pub(crate) fn left_out(&self, columns: &[Column]) -> Vec<&'static str> {
         (0..columns.len())
             .filter(|i| !self.kept.contains(i))
             .map(|i| columns[i].header)
@@ -368,7 +368,7 @@ pub fn fit(columns: &[Column], rows: &[Vec<String>], total: usize) -> Fitted {
 /// The first clause of a reason: up to its first `; `, `: ` or ` [` outside a quoted value
 /// (`vendor 'a; b'`) and outside parentheses (`(list-a since D; list-b since E)`), with `…` when something was left out, and ` [weakly confirmed]` kept
 /// when the reason says so. The full text is in `explain` and the file formats.
-pub fn first_clause(reason: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn first_clause(reason: &str) -> std::borrow::Cow<'_, str> {
     let b = reason.as_bytes();
     let mut quoted = false;
     let mut depth = 0usize;

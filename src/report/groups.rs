@@ -11,10 +11,10 @@ use crate::model::Verdict;
 pub const ROWS_PER_GROUP: usize = 10;
 
 /// Groups tracked: the findings of further (entry, rule) pairs are only counted.
-pub const GROUPS_TRACKED: usize = 2_000;
+pub(crate) const GROUPS_TRACKED: usize = 2_000;
 
 /// Rows kept in all, whatever the number of groups and rows per group.
-pub const ROWS_KEPT: usize = 20_000;
+pub(crate) const ROWS_KEPT: usize = 20_000;
 
 /// Findings grouped by (entry, policy, rule), each group with its verdict counts and its
 /// first rows in input order.
@@ -85,7 +85,7 @@ impl FindingGroup {
     }
 
     /// The worst verdict in the group.
-    pub fn worst(&self) -> Verdict {
+    pub(crate) fn worst(&self) -> Verdict {
         if self.violations > 0 {
             Verdict::Violation
         } else if self.reviews > 0 {
@@ -98,7 +98,7 @@ impl FindingGroup {
     }
 
     /// "huawei (Huawei Technologies Co., Ltd.)", or "no registry entry".
-    pub fn entry_text(&self) -> String {
+    pub(crate) fn entry_text(&self) -> String {
         match (&self.entry, &self.entry_name) {
             (Some(id), Some(name)) => format!("{id} ({name})"),
             (Some(id), None) => id.clone(),
@@ -107,7 +107,7 @@ impl FindingGroup {
     }
 
     /// "lt-5g/non-member-manufacturer", or "-" (ok items listed with `--all`).
-    pub fn rule_text(&self) -> String {
+    pub(crate) fn rule_text(&self) -> String {
         match (&self.policy, &self.rule) {
             (Some(p), Some(r)) => format!("{p}/{r}"),
             _ => "-".to_string(),
@@ -184,7 +184,7 @@ impl FindingGroups {
 
     /// Items with findings per vendor label, by worst verdict ([violation, review, waived,
     /// ok]), in label order.
-    pub fn vendor_items(&self) -> Vec<(String, [u64; 4])> {
+    pub(crate) fn vendor_items(&self) -> Vec<(String, [u64; 4])> {
         let mut v: Vec<(String, [u64; 4])> =
             self.vendors.iter().map(|(k, c)| (k.clone(), *c)).collect();
         if let Some((_, _, _, label, verdict)) = &self.pending {
@@ -254,7 +254,7 @@ impl FindingGroups {
     }
 
     /// Whether any ok item is listed (`--all`).
-    pub fn lists_ok(&self) -> bool {
+    pub(crate) fn lists_ok(&self) -> bool {
         self.groups.iter().any(|g| g.ok > 0)
     }
 
@@ -282,7 +282,7 @@ impl FindingGroups {
 
     /// What the rows leave out and how to get it, in one sentence; `None` when every finding
     /// is shown.
-    pub fn hidden_text(&self) -> Option<String> {
+    pub(crate) fn hidden_text(&self) -> Option<String> {
         let hidden = self.hidden();
         (hidden > 0).then(|| {
             format!(

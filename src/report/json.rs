@@ -80,7 +80,7 @@ pub fn head(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// [`head`], with `tool` in place of the report's own `tool` member when given.
-pub fn head_as(
+pub(crate) fn head_as(
     report: &Report,
     tool: Option<&ToolInfo>,
     out: &mut dyn Write,
@@ -145,7 +145,7 @@ fn tail_of(report: &Report) -> Tail<'_> {
 }
 
 /// Writes `report` as JSON Lines: one finding per line, then [`lines_tail`].
-pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = Vec::new();
     for f in &report.findings {
         buf.clear();
@@ -158,12 +158,12 @@ pub fn render_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()>
 
 /// The last line of a JSON Lines report: every member of the JSON report but `findings`, as
 /// one object (it is told from a finding by its `tool` member).
-pub fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn lines_tail(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     lines_tail_as(report, None, out)
 }
 
 /// [`lines_tail`], with `tool` in place of the report's own `tool` member when given.
-pub fn lines_tail_as(
+pub(crate) fn lines_tail_as(
     report: &Report,
     tool: Option<&ToolInfo>,
     out: &mut dyn Write,

@@ -123,7 +123,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// A JUnit document put together as findings come: [`Writer::start`], a [`Writer::case`]
 /// per finding, then [`Writer::finish`].
 #[derive(Debug)]
-pub struct Writer {
+pub(crate) struct Writer {
     suites: Vec<Suite>,
     /// What fails the run (`--fail-on`, the baseline): exactly those findings are failures.
     gate: super::Gate,
@@ -131,7 +131,7 @@ pub struct Writer {
 
 impl Writer {
     /// One suite per policy of `report`.
-    pub fn start(report: &Report) -> Writer {
+    pub(crate) fn start(report: &Report) -> Writer {
         Writer {
             suites: report
                 .policies
@@ -157,7 +157,7 @@ impl Writer {
 
     /// Writes one finding's test case into its policy's suite (nothing for an ok item listed
     /// with `--all`: it is counted in the suite's last case).
-    pub fn case(&mut self, f: &Row<'_>) -> std::io::Result<()> {
+    pub(crate) fn case(&mut self, f: &Row<'_>) -> std::io::Result<()> {
         let Some(policy) = f.policy.as_deref() else {
             return Ok(());
         };
@@ -235,7 +235,7 @@ impl Writer {
 
     /// Writes the document: the totals, a suite of what could not be read, then each policy's
     /// suite with its test cases and its items without findings.
-    pub fn finish(mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn finish(mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for s in &mut self.suites {
             if let Some(p) = report.policies.iter().find(|p| p.id == s.id) {
                 s.ok = p.counts.ok;

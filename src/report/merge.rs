@@ -35,7 +35,7 @@ pub fn read(path: &Path) -> Result<Report> {
 }
 
 /// Calls `each` with the text of every finding of the report at `path`, in order.
-pub fn for_each_finding(
+pub(crate) fn for_each_finding(
     path: &Path,
     each: &mut dyn FnMut(&serde_json::value::RawValue) -> std::io::Result<()>,
 ) -> Result<()> {

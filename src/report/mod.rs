@@ -220,7 +220,7 @@ impl Counts {
 
     /// The identification coverage in words, the same in every format: "87.5 % of items
     /// identified (7 of 8)".
-    pub fn coverage_text(&self) -> String {
+    pub(crate) fn coverage_text(&self) -> String {
         let share = |n: u64| {
             if self.items == 0 {
                 0.0
@@ -245,7 +245,7 @@ impl Counts {
     }
 
     /// Counts one item with this verdict.
-    pub fn add_verdict(&mut self, v: Verdict) {
+    pub(crate) fn add_verdict(&mut self, v: Verdict) {
         self.items += 1;
         match v {
             Verdict::Violation => self.violations += 1,
@@ -282,18 +282,18 @@ fn serialize_summary<S: serde::Serializer>(
 }
 
 /// How many skipped rows (and warnings) a report lists (all are counted).
-pub const SKIPPED_ROWS_SHOWN: usize = 1000;
+pub(crate) const SKIPPED_ROWS_SHOWN: usize = 1000;
 
 /// Distinct vendor strings tracked for the unidentified items: past this many, the items of
 /// new strings are only counted (`untracked_items`), so memory stays bounded.
-pub const UNIDENTIFIED_TRACKED: usize = 10_000;
+pub(crate) const UNIDENTIFIED_TRACKED: usize = 10_000;
 
 /// Places (file:line) kept per unidentified vendor string.
-pub const UNIDENTIFIED_PLACES: usize = 5;
+pub(crate) const UNIDENTIFIED_PLACES: usize = 5;
 
 /// Unidentified vendor strings the human-readable formats list (the JSON report and the
 /// registry skeleton have every tracked one).
-pub const UNIDENTIFIED_SHOWN: usize = 25;
+pub(crate) const UNIDENTIFIED_SHOWN: usize = 25;
 
 /// One vendor string that the registry could not identify, with its items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,7 +321,7 @@ pub struct Unidentified {
 impl Unidentified {
     /// The human-readable line about what a listing of the first `shown` strings leaves out;
     /// `None` when nothing is left out.
-    pub fn rest_text(&self, shown: usize) -> Option<String> {
+    pub(crate) fn rest_text(&self, shown: usize) -> Option<String> {
         let rest = self.vendors.get(shown..).unwrap_or(&[]);
         let rest_items: u64 = rest.iter().map(|v| v.items).sum();
         if rest_items + self.untracked_items == 0 {
@@ -354,7 +354,7 @@ impl Unidentified {
 /// Counts unidentified items per vendor string while a check runs (bounded: see
 /// [`UNIDENTIFIED_TRACKED`]).
 #[derive(Default)]
-pub struct UnidentifiedTally {
+pub(crate) struct UnidentifiedTally {
     by_vendor: std::collections::HashMap<Box<str>, (u64, Vec<String>), ahash::RandomState>,
     untracked_items: u64,
 }
@@ -362,7 +362,7 @@ pub struct UnidentifiedTally {
 impl UnidentifiedTally {
     /// Counts one unidentified item with this vendor string; `place` is asked for only while
     /// the string has fewer than [`UNIDENTIFIED_PLACES`] places.
-    pub fn add(&mut self, vendor: &str, place: impl FnOnce() -> String) {
+    pub(crate) fn add(&mut self, vendor: &str, place: impl FnOnce() -> String) {
         if let Some((n, places)) = self.by_vendor.get_mut(vendor) {
             *n += 1;
             if places.len() < UNIDENTIFIED_PLACES {
@@ -376,7 +376,7 @@ impl UnidentifiedTally {
     }
 
     /// The groups, most items first, ties by the string.
-    pub fn finish(self) -> Unidentified {
+    pub(crate) fn finish(self) -> Unidentified {
         let mut vendors: Vec<UnidentifiedVendor> = self
             .by_vendor
             .into_iter()
@@ -495,7 +495,7 @@ impl ItemDigest {
     }
 
     /// Lowercase hexadecimal.
-    pub fn hex(&self) -> String {
+    pub(crate) fn hex(&self) -> String {
         crate::source::digest::hex(&self.0)
     }
 }
@@ -613,7 +613,7 @@ pub struct Row<'a> {
 }
 
 /// A row kept after its item is gone.
-pub type FindingRow = Row<'static>;
+pub(crate) type FindingRow = Row<'static>;
 
 /// What tied an item to a registry entry.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -1182,17 +1182,12 @@ impl Report {
             what.join(" and ")
         ))
     }
-
-    /// Whether any item is a violation.
-    pub fn has_violations(&self) -> bool {
-        self.summary.violations > 0
-    }
 }
 
 /// Time to a deadline in words, the same in every format: "213 days left", "1 day left",
 /// "last day today" (a deadline is the last day on which the item may still be present),
 /// "passed 1 day ago", "passed 152 days ago"; empty when unknown.
-pub fn days_left_text(days: Option<i64>) -> String {
+pub(crate) fn days_left_text(days: Option<i64>) -> String {
     match days {
         Some(1) => "1 day left".to_string(),
         Some(n) if n > 0 => format!("{n} days left"),
@@ -1205,7 +1200,7 @@ pub fn days_left_text(days: Option<i64>) -> String {
 
 /// A finding's deadline with the time to it: "2026-12-31 (213 days left)"; `None` without a
 /// deadline.
-pub fn deadline_text(f: &FindingRow) -> Option<String> {
+pub(crate) fn deadline_text(f: &FindingRow) -> Option<String> {
     let d = f.deadline?;
     Some(match f.days_left {
         Some(_) => format!("{d} ({})", days_left_text(f.days_left)),

@@ -116,8 +116,9 @@ impl Spill {
         }
     }
 
+    #[cfg(test)]
     /// Whether it moved to a temporary file.
-    pub fn spilled(&self) -> bool {
+    pub(crate) fn spilled(&self) -> bool {
         self.file.is_some()
     }
 
@@ -446,12 +447,12 @@ enum PreparedKind {
 
 impl Prepared {
     /// Whether persisting writes into a FIFO or device (which cannot be undone or renamed).
-    pub fn is_direct(&self) -> bool {
+    pub(crate) fn is_direct(&self) -> bool {
         matches!(self.kind, PreparedKind::Direct(..))
     }
 
     /// Renames the file into place (a FIFO or device: writes what was held back).
-    pub fn persist(self) -> Result<()> {
+    pub(crate) fn persist(self) -> Result<()> {
         let path = self.path;
         match self.kind {
             PreparedKind::Temp(tmp, target, listed) => {

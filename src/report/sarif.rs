@@ -190,7 +190,7 @@ struct RunProperties<'a> {
 /// Percent-encodes a report path as a URI reference: backslashes become `/`, and every byte
 /// outside the unreserved set (letters, digits, `-._~`) and `/` is encoded, spaces as `%20`.
 /// An absolute path becomes a `file://` URI (keeping a drive letter's `:`).
-pub fn path_uri(path: &str) -> (String, Option<&'static str>) {
+pub(crate) fn path_uri(path: &str) -> (String, Option<&'static str>) {
     let p = path.replace('\\', "/");
     let absolute = p.starts_with('/') || p.as_bytes().get(1) == Some(&b':');
     let mut uri = String::with_capacity(p.len() + 8);
@@ -213,7 +213,7 @@ pub fn path_uri(path: &str) -> (String, Option<&'static str>) {
 }
 
 /// The `tvcheck/v1` fingerprint of a finding.
-pub fn fingerprint(f: &Row<'_>) -> String {
+pub(crate) fn fingerprint(f: &Row<'_>) -> String {
     let mut h = Sha256::new();
     h.update(f.policy.as_deref().unwrap_or("").as_bytes());
     h.update(b"/");
@@ -283,7 +283,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// A SARIF log written as it goes: [`Writer::start`], a [`Writer::result`] per finding, then
 /// [`Writer::finish`].
 #[derive(Debug)]
-pub struct Writer {
+pub(crate) struct Writer {
     /// Each rule's index in the driver's `rules`, by (policy, rule).
     index: BTreeMap<(String, String), usize>,
     /// A baseline is in use: results say whether they are new.
@@ -294,7 +294,7 @@ pub struct Writer {
 
 impl Writer {
     /// Writes the log up to the opening of the run's `results`.
-    pub fn start(report: &Report, out: &mut dyn Write) -> std::io::Result<Writer> {
+    pub(crate) fn start(report: &Report, out: &mut dyn Write) -> std::io::Result<Writer> {
         let mut index = BTreeMap::new();
         for p in &report.policies {
             for r in &p.rules {
@@ -315,7 +315,7 @@ impl Writer {
 
     /// Appends one finding's result, on a line of its own, to `buf` (nothing for an ok item
     /// listed with `--all`).
-    pub fn result(&mut self, f: &Row<'_>, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    pub(crate) fn result(&mut self, f: &Row<'_>, buf: &mut Vec<u8>) -> std::io::Result<()> {
         let (Some(policy), Some(rule)) = (f.policy.as_deref(), f.rule.as_deref()) else {
             return Ok(());
         };
@@ -388,7 +388,7 @@ impl Writer {
 
     /// Closes the results and writes the rest of the run: the rules, the artifacts (each input
     /// with its SHA-256), the invocation with what could not be read, the properties.
-    pub fn finish(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn finish(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let mut rules = Vec::new();
         for p in &report.policies {
             for r in &p.rules {

@@ -187,7 +187,7 @@ impl Streamed {
     }
 
     /// Like [`Streamed::new`], holding standard-output reports in memory up to `limit` bytes.
-    pub fn with_memory_limit(limit: usize) -> Streamed {
+    pub(crate) fn with_memory_limit(limit: usize) -> Streamed {
         Streamed {
             sinks: Vec::new(),
             limit,
@@ -303,8 +303,9 @@ impl Streamed {
         Ok(())
     }
 
+    #[cfg(test)]
     /// Whether a standard-output report moved to a temporary file.
-    pub fn spilled(&self) -> bool {
+    pub(crate) fn spilled(&self) -> bool {
         self.sinks
             .iter()
             .any(|s| matches!(&s.target, Target::Stdout(sp) if sp.spilled()))

@@ -32,7 +32,7 @@ pub const DEFAULT_WIDTH: u16 = 160;
 
 /// The width to fit to: the style's, else `COLUMNS`, else [`DEFAULT_WIDTH`]; at least
 /// [`MIN_WIDTH`].
-pub fn width_of(style: Style) -> u16 {
+pub(crate) fn width_of(style: Style) -> u16 {
     style
         .width
         .or_else(columns_env)
@@ -58,7 +58,7 @@ pub fn columns_env() -> Option<u16> {
 }
 
 /// The narrowest width tables are fitted to (a smaller `COLUMNS` is raised to it).
-pub const MIN_WIDTH: u16 = 40;
+pub(crate) const MIN_WIDTH: u16 = 40;
 
 /// The text, with control characters visible ([`crate::escape`]), or `-` when absent or empty.
 fn or_dash(s: Option<&str>) -> String {
@@ -82,7 +82,7 @@ fn verdicts_text(c: &Counts) -> String {
 }
 
 /// The line every human-readable report shows when the registry was not verified.
-pub const UNVERIFIED: &str = "warning: the registry was not verified against its change log (--no-verify-registry): its content may have been changed outside tvcheck";
+pub(crate) const UNVERIFIED: &str = "warning: the registry was not verified against its change log (--no-verify-registry): its content may have been changed outside tvcheck";
 
 /// The findings table's columns; the optional ones are left out, lowest rank first, on a
 /// narrow terminal.

@@ -37,7 +37,7 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// Lowercase hexadecimal of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {

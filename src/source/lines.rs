@@ -3,27 +3,27 @@
 
 /// The start of every line of a text, for turning byte offsets into lines and columns in
 /// logarithmic time.
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
-    pub fn new(text: &'a str) -> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
     }
 
     /// The 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> u64 {
+    pub(crate) fn line(&self, offset: usize) -> u64 {
         self.starts.partition_point(|&s| s <= offset) as u64
     }
 
     /// The 1-based line and column (in characters) of a byte offset, as
     /// [`crate::error::line_col`] gives them.
-    pub fn line_col(&self, offset: usize) -> (u64, u64) {
+    pub(crate) fn line_col(&self, offset: usize) -> (u64, u64) {
         let offset = offset.min(self.text.len());
         let line = self.line(offset);
         let start = self
@@ -40,7 +40,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The byte offset of a 1-based line and a 1-based *byte* column (as serde_json counts).
-    pub fn offset(&self, line: usize, byte_col: usize) -> usize {
+    pub(crate) fn offset(&self, line: usize, byte_col: usize) -> usize {
         let start = self
             .starts
             .get(line.saturating_sub(1))

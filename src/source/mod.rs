@@ -20,13 +20,13 @@ use std::path::{Path, PathBuf};
 use crate::error::{display_path, line_col, Error, ErrorKind, Location, Result};
 
 /// Size limit of a policy file.
-pub const POLICY_LIMIT: u64 = 16 << 20;
+pub(crate) const POLICY_LIMIT: u64 = 16 << 20;
 /// Size limit of a waivers file.
-pub const WAIVERS_LIMIT: u64 = 16 << 20;
+pub(crate) const WAIVERS_LIMIT: u64 = 16 << 20;
 /// Size limit of a JSON report read back (`--baseline`, `--since-registry`, `report verify`).
 pub const REPORT_LIMIT: u64 = 1 << 30;
 /// Size limit of a registry import file.
-pub const IMPORT_LIMIT: u64 = 256 << 20;
+pub(crate) const IMPORT_LIMIT: u64 = 256 << 20;
 
 /// A size in words: `16 MiB`, `1 GiB`, `512 bytes`.
 pub fn size_text(bytes: u64) -> String {
@@ -129,7 +129,7 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str, kind: ErrorKind) -
 
 /// Opens a regular file of at most `limit` bytes for streamed reading (never blocking on a
 /// FIFO), after the same checks as [`read_regular_file`].
-pub fn open_regular_file(
+pub(crate) fn open_regular_file(
     path: &Path,
     limit: u64,
     what: &str,
@@ -190,7 +190,7 @@ impl FileId {
     /// links), or, for a path where nothing is yet, its folder's canonical path joined with its
     /// name (following a dangling link to where it points). `None` when the folder does not
     /// exist (writing will fail anyway).
-    pub fn of_output(path: &Path) -> Option<FileId> {
+    pub(crate) fn of_output(path: &Path) -> Option<FileId> {
         if let Some(id) = FileId::of(path) {
             return Some(id);
         }

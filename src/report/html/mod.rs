@@ -39,7 +39,7 @@ const STYLE: &str = include_str!("style.css");
 /// The page's one script: sorting and filtering of the findings. It writes no markup from
 /// the report (it reads `data-*` attributes and sets `hidden`), and the page reads the same
 /// without it.
-pub const SCRIPT: &str = include_str!("script.js");
+pub(crate) const SCRIPT: &str = include_str!("script.js");
 
 /// Escapes text for HTML content and attribute values: the five markup characters become
 /// entities, and line breaks, other control characters and bidirectional controls are written
