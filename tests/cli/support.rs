@@ -112,9 +112,19 @@ impl Out {
 
     /// Asserts an error exit (2) whose stderr is exactly `error: {want}` on one line.
     #[track_caller]
+    /// A validation problem of a policy, waivers or registry import file carries its code
+    /// (`error[TV0102]: {want}`).
     pub fn error_exactly(&self, want: &str) -> &Out {
         self.code(2);
-        assert_eq!(self.stderr, format!("error: {want}\n"));
+        let line = self.stderr.as_str();
+        let rest = match line.strip_prefix("error: ") {
+            Some(rest) => rest,
+            None => {
+                assert!(is_coded_error(line), "stderr: {line}");
+                &line[15..]
+            }
+        };
+        assert_eq!(rest, format!("{want}\n"), "stderr: {line}");
         self
     }
 

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::validate::{check_grantee_code, is_placeholder, is_slug, placeholder_err};
-use super::{reg_err, ImportFile, Spots};
+use super::validate::{check_grantee_code, coded, is_placeholder, is_slug, placeholder_err};
+use super::{ImportFile, Spots};
 use crate::date::Date;
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{code, Diagnostics, Error, ErrorKind, Location, Result};
 use crate::registry::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 
 /// The columns a vendor row uses, and so all the columns of a registry CSV without a `kind`
@@ -288,9 +288,9 @@ impl Row<'_> {
         }
     }
 
-    /// An error about the cell of `col`.
-    fn err(&self, col: &str, msg: impl Into<String>) -> Error {
-        reg_err(self.cell_loc(col), msg)
+    /// An error with its code about the cell of `col`.
+    fn err(&self, code: &'static str, col: &str, msg: impl Into<String>) -> Error {
+        coded(code, self.cell_loc(col), msg)
     }
 
     /// The trimmed cell of `col` as written (empty without that column).
@@ -313,7 +313,11 @@ impl Row<'_> {
             "true" | "yes" => Ok(true),
             "false" | "no" => Ok(false),
             other => Err(self
-                .err(col, format!("'{other}' in '{col}' is not true or false"))
+                .err(
+                    code::REGISTRY_VALUE,
+                    col,
+                    format!("'{other}' in '{col}' is not true or false"),
+                )
                 .hint("write true or false")),
         }
     }
@@ -329,6 +333,7 @@ impl Row<'_> {
     fn required(&self, kind: RowKind, id: &str, col: &str) -> Result<String> {
         self.opt(col).ok_or_else(|| {
             self.err(
+                code::REGISTRY_EMPTY,
                 col,
                 format!("{} '{id}' has an empty '{col}'", kind.as_str()),
             )
@@ -348,6 +353,7 @@ impl Row<'_> {
     fn multi(&self, col: &str) -> Result<Vec<String>> {
         split_multi(self.value(col)).map_err(|bad| {
             self.err(
+                code::REGISTRY_CSV_CELL,
                 col,
                 format!("bad escape '{bad}' in '{col}': a backslash must be followed by \\ or |"),
             )
@@ -360,9 +366,20 @@ impl Row<'_> {
         match self.value(col) {
             "" => Ok(None),
             v => v.parse().map(Some).map_err(|e: crate::date::DateError| {
-                self.err(col, format!("'{col}': {e}"))
+                self.err(code::REGISTRY_DATE, col, format!("'{col}': {e}"))
                     .hint("write a calendar date as YYYY-MM-DD, e.g. 2021-03-12")
             }),
+        }
+    }
+
+    /// A date cell, `None` when empty, `Some(None)` when bad (the problem recorded).
+    fn opt_date(&self, d: &mut Diagnostics, col: &str) -> Option<Option<Date>> {
+        match self.date(col) {
+            Ok(v) => v.map(Some),
+            Err(e) => {
+                d.push(e);
+                Some(None)
+            }
         }
     }
 
@@ -371,6 +388,7 @@ impl Row<'_> {
             "" => Ok(Confidence::Confirmed),
             c => Confidence::parse(c).ok_or_else(|| {
                 self.err(
+                    code::REGISTRY_VALUE,
                     "confidence",
                     format!("confidence '{c}' is not 'confirmed' or 'weak'"),
                 )
@@ -385,7 +403,11 @@ impl Row<'_> {
             Ok(s.to_string())
         } else {
             Err(self
-                .err(col, format!("'{s}' is not a valid {what} id"))
+                .err(
+                    code::REGISTRY_ID,
+                    col,
+                    format!("'{s}' is not a valid {what} id"),
+                )
                 .hint("use lowercase letters, digits and single hyphens"))
         }
     }
@@ -397,6 +419,7 @@ impl Row<'_> {
         if k.is_empty() {
             return Err(self
                 .err(
+                    code::REGISTRY_CSV_CELL,
                     "kind",
                     "the row has an empty 'kind': say list, vendor or listing",
                 )
@@ -404,6 +427,7 @@ impl Row<'_> {
         }
         RowKind::parse(k).ok_or_else(|| {
             self.err(
+                code::REGISTRY_CSV_CELL,
                 "kind",
                 format!("kind '{k}' is not 'list', 'vendor' or 'listing'"),
             )
@@ -411,15 +435,17 @@ impl Row<'_> {
         })
     }
 
-    /// Checks that the cells that do not apply to the row's kind are empty.
-    fn only(&self, kind: RowKind) -> Result<()> {
+    /// Checks that the cells that do not apply to the row's kind are empty, recording each
+    /// one that is not.
+    fn only(&self, d: &mut Diagnostics, kind: RowKind) {
         for (i, h) in self.headers.iter().enumerate() {
             if h == "kind" || kind.columns().contains(&h.as_str()) {
                 continue;
             }
             if !self.rec.get(i).unwrap_or("").trim().is_empty() {
-                return Err(self
-                    .err(
+                d.push(
+                    self.err(
+                        code::REGISTRY_CSV_CELL,
                         h,
                         format!("the '{h}' cell of a {} row must be empty", kind.as_str()),
                     )
@@ -427,10 +453,10 @@ impl Row<'_> {
                         "a {} row uses the columns {}",
                         kind.as_str(),
                         kind.columns().join(",")
-                    )));
+                    )),
+                );
             }
         }
-        Ok(())
     }
 }
 
@@ -443,19 +469,54 @@ struct CsvContent {
 }
 
 impl CsvContent {
-    fn list_row(&mut self, row: &Row) -> Result<()> {
+    /// A `list` row, its problems recorded; added when it has none.
+    fn list_row(&mut self, d: &mut Diagnostics, row: &Row) {
+        let before = d.len();
         let kind = RowKind::List;
-        let id = row.slug("id", "list")?;
-        let title = row.required(kind, &id, "title")?;
-        let jurisdiction = row.required(kind, &id, "jurisdiction")?;
-        if jurisdiction != "EU" && !crate::countries::is_alpha2(&jurisdiction) {
-            return Err(row.err(
+        let id = d.ok(row.slug("id", "list"));
+        let shown = id.clone().unwrap_or_else(|| row.value("id").to_string());
+        let title = d.ok(row.required(kind, &shown, "title"));
+        let jurisdiction = d.ok(row.required(kind, &shown, "jurisdiction"));
+        if let Some(j) = jurisdiction
+            .as_deref()
+            .filter(|j| *j != "EU" && !crate::countries::is_alpha2(j))
+        {
+            d.push(row.err(
+                code::REGISTRY_COUNTRY,
                 "jurisdiction",
-                format!("jurisdiction '{jurisdiction}' is not an ISO 3166-1 alpha-2 code or EU"),
+                format!("jurisdiction '{j}' is not an ISO 3166-1 alpha-2 code or EU"),
             ));
         }
-        let basis = row.required(kind, &id, "basis")?;
-        let source = row.required(kind, &id, "source")?;
+        let basis = d.ok(row.required(kind, &shown, "basis"));
+        let source = d.ok(row.required(kind, &shown, "source"));
+        let confidence = d.ok(row.confidence());
+        let binding = d.ok(row.flag("binding", true));
+        let reaches_affiliates = d.ok(row.flag("reaches_affiliates", false));
+        if d.len() > before {
+            return;
+        }
+        let (
+            Some(id),
+            Some(title),
+            Some(jurisdiction),
+            Some(basis),
+            Some(source),
+            Some(confidence),
+            Some(binding),
+            Some(reaches_affiliates),
+        ) = (
+            id,
+            title,
+            jurisdiction,
+            basis,
+            source,
+            confidence,
+            binding,
+            reaches_affiliates,
+        )
+        else {
+            return;
+        };
         self.data.lists.push(ListDef {
             id,
             title,
@@ -463,91 +524,133 @@ impl CsvContent {
             authority: row.opt("authority"),
             basis,
             source,
-            confidence: row.confidence()?,
+            confidence,
             notes: row.opt("notes"),
-            binding: row.flag("binding", true)?,
-            reaches_affiliates: row.flag("reaches_affiliates", false)?,
+            binding,
+            reaches_affiliates,
         });
         self.spots.lists.push(row.loc());
-        Ok(())
     }
 
-    fn vendor_row(&mut self, row: &Row) -> Result<()> {
-        let id = row.slug("id", "vendor")?;
+    /// A `vendor` row (every row of a file without a `kind` column), its problems recorded;
+    /// added when it has none.
+    #[allow(clippy::too_many_lines)]
+    fn vendor_row(&mut self, d: &mut Diagnostics, row: &Row) {
+        let before = d.len();
+        let id = d.ok(row.slug("id", "vendor"));
+        let shown = id.clone().unwrap_or_else(|| row.value("id").to_string());
         let name = row.value("name").to_string();
         if name.is_empty() {
-            return Err(row.err("name", format!("vendor '{id}' has an empty name")));
+            d.push(row.err(
+                code::REGISTRY_EMPTY,
+                "name",
+                format!("vendor '{shown}' has an empty name"),
+            ));
         }
         let country = match row.value("country") {
             "" => None,
             c if crate::countries::is_alpha2(c) => Some(c.to_string()),
-            c if is_placeholder(c) => return Err(placeholder_err(row.cell_loc("country"), c)),
+            c if is_placeholder(c) => {
+                d.push(placeholder_err(row.cell_loc("country"), c));
+                None
+            }
             c => {
-                return Err(row
-                    .err(
+                d.push(
+                    row.err(
+                        code::REGISTRY_COUNTRY,
                         "country",
                         format!("'{c}' is not an ISO 3166-1 alpha-2 country code"),
                     )
-                    .hint("use the two-letter uppercase code, e.g. CN"))
+                    .hint("use the two-letter uppercase code, e.g. CN"),
+                );
+                None
             }
         };
         let parent = match row.value("parent") {
             "" => None,
             p if is_slug(p) => Some(p.to_string()),
-            p => return Err(row.err("parent", format!("parent '{p}' is not a valid vendor id"))),
+            p => {
+                d.push(row.err(
+                    code::REGISTRY_ID,
+                    "parent",
+                    format!("parent '{p}' is not a valid vendor id"),
+                ));
+                None
+            }
         };
-        let parent_since = row.date("parent_since")?;
-        let parent_until = row.date("parent_until")?;
-        if parent.is_none() && (parent_since.is_some() || parent_until.is_some()) {
+        let has_parent = !row.value("parent").is_empty();
+        let parent_since = row.opt_date(d, "parent_since");
+        let parent_until = row.opt_date(d, "parent_until");
+        if !has_parent && (parent_since.is_some() || parent_until.is_some()) {
             let col = if parent_since.is_some() {
                 "parent_since"
             } else {
                 "parent_until"
             };
-            return Err(row.err(col, format!("vendor '{id}' has parent dates but no parent")));
+            d.push(row.err(
+                code::REGISTRY_CONFLICT,
+                col,
+                format!("vendor '{shown}' has parent dates but no parent"),
+            ));
         }
-        if let (Some(s), Some(u)) = (parent_since, parent_until) {
+        if let (Some(Some(s)), Some(Some(u))) = (parent_since, parent_until) {
             if s >= u {
-                return Err(row.err(
+                d.push(row.err(
+                    code::REGISTRY_CONFLICT,
                     "parent_until",
-                    format!("vendor '{id}': parent_since {s} is not before parent_until {u}"),
+                    format!("vendor '{shown}': parent_since {s} is not before parent_until {u}"),
                 ));
             }
         }
         let mut model_patterns = Vec::new();
-        for p in row.multi("model_patterns")? {
+        for p in d.ok(row.multi("model_patterns")).unwrap_or_default() {
             if globset::GlobBuilder::new(&p).build().is_err() {
-                return Err(row.err(
+                d.push(row.err(
+                    code::REGISTRY_PATTERN,
                     "model_patterns",
                     format!("model pattern '{p}' is not a valid glob"),
                 ));
+                continue;
             }
             model_patterns.push(p);
         }
-        let mut listings = Vec::new();
+        let mut listings: Vec<Listing> = Vec::new();
         let mut listing_spots = Vec::new();
-        for entry in row.multi("lists")? {
+        for entry in d.ok(row.multi("lists")).unwrap_or_default() {
             let Some((list, date)) = entry.split_once('@') else {
-                return Err(row.err(
+                d.push(row.err(
+                    code::REGISTRY_CSV_CELL,
                     "lists",
                     format!("'{entry}' in 'lists' is not of the form LIST@YYYY-MM-DD"),
                 ));
+                continue;
             };
             let list = list.trim().to_string();
             if !is_slug(&list) {
-                return Err(row.err("lists", format!("'{list}' is not a valid list id")));
+                d.push(row.err(
+                    code::REGISTRY_ID,
+                    "lists",
+                    format!("'{list}' is not a valid list id"),
+                ));
+                continue;
             }
-            let listed_on: Date = date
-                .parse()
-                .map_err(|e| row.err("lists", format!("in 'lists': {e}")))?;
+            let listed_on: Date = match date.parse() {
+                Ok(on) => on,
+                Err(e) => {
+                    d.push(row.err(code::REGISTRY_DATE, "lists", format!("in 'lists': {e}")));
+                    continue;
+                }
+            };
             if listings
                 .iter()
-                .any(|l: &Listing| l.list == list && l.listed_on == listed_on)
+                .any(|l| l.list == list && l.listed_on == listed_on)
             {
-                return Err(row.err(
+                d.push(row.err(
+                    code::REGISTRY_DUPLICATE,
                     "lists",
-                    format!("vendor '{id}' is listed on '{list}' on {listed_on} twice"),
+                    format!("vendor '{shown}' is listed on '{list}' on {listed_on} twice"),
                 ));
+                continue;
             }
             listings.push(Listing {
                 list,
@@ -565,18 +668,44 @@ impl CsvContent {
             listing_spots.push(row.loc());
         }
         let mut fcc_grantee_codes = Vec::new();
-        for c in row.multi("fcc_grantee_codes")? {
-            fcc_grantee_codes
-                .push(check_grantee_code(&c).map_err(|e| e.at(row.cell_loc("fcc_grantee_codes")))?);
+        for c in d.ok(row.multi("fcc_grantee_codes")).unwrap_or_default() {
+            match check_grantee_code(&c) {
+                Ok(c) => fcc_grantee_codes.push(c),
+                Err(e) => d.push(e.at(row.cell_loc("fcc_grantee_codes"))),
+            }
         }
-        let retired_on = row.date("retired_on")?;
+        let retired_on = row.opt_date(d, "retired_on");
         let retired_reason = row.opt("retired_reason");
         if retired_on.is_some() && retired_reason.is_none() {
-            return Err(row.err(
+            d.push(row.err(
+                code::REGISTRY_EMPTY,
                 "retired_on",
-                format!("vendor '{id}' is retired without a 'retired_reason'"),
+                format!("vendor '{shown}' is retired without a 'retired_reason'"),
             ));
         }
+        let aliases = d.ok(row.multi("aliases"));
+        let mut affiliates = Vec::new();
+        for a in d.ok(row.multi("affiliates")).unwrap_or_default() {
+            if is_slug(&a) {
+                affiliates.push(a);
+            } else {
+                d.push(row.err(
+                    code::REGISTRY_ID,
+                    "affiliates",
+                    format!("affiliate '{a}' is not a valid vendor id"),
+                ));
+            }
+        }
+        let confidence = d.ok(row.confidence());
+        let sources = d.ok(row.multi("sources"));
+        if d.len() > before {
+            return;
+        }
+        let (Some(id), Some(aliases), Some(confidence), Some(sources)) =
+            (id, aliases, confidence, sources)
+        else {
+            return;
+        };
         self.spots.vendors.push(row.loc());
         self.spots.parents.push(if parent.is_some() {
             row.cell_loc("parent")
@@ -593,84 +722,115 @@ impl CsvContent {
             id,
             name,
             country,
-            aliases: row.multi("aliases")?,
+            aliases,
             model_patterns,
             fcc_grantee_codes,
-            affiliates: {
-                let mut out = Vec::new();
-                for a in row.multi("affiliates")? {
-                    if !is_slug(&a) {
-                        return Err(row.err(
-                            "affiliates",
-                            format!("affiliate '{a}' is not a valid vendor id"),
-                        ));
-                    }
-                    out.push(a);
-                }
-                out
-            },
+            affiliates,
             parent,
-            parent_since,
-            parent_until,
-            confidence: row.confidence()?,
-            sources: row.multi("sources")?,
+            parent_since: parent_since.flatten(),
+            parent_until: parent_until.flatten(),
+            confidence,
+            sources,
             notes: row.opt("notes"),
             listings,
-            retired_on,
+            retired_on: retired_on.flatten(),
             retired_reason,
         });
-        Ok(())
     }
 
-    fn listing_row(&mut self, row: &Row) -> Result<()> {
-        let vendor = row.slug("vendor", "vendor")?;
-        let list = row.slug("list", "list")?;
-        let listed_on = row.date("listed_on")?.ok_or_else(|| {
-            row.err(
-                "listed_on",
-                format!("the listing of '{vendor}' on '{list}' has an empty 'listed_on'"),
-            )
-            .hint("write the date the listing starts as YYYY-MM-DD")
-        })?;
-        let scope = match row.value("scope") {
-            "" => Scope::All,
-            s => Scope::parse(s).ok_or_else(|| {
-                row.err(
-                    "scope",
-                    format!("scope '{s}' is not 'all' or 'purpose-limited'"),
-                )
-                .hint("leave it empty for all, or write purpose-limited and name the purposes")
-            })?,
+    /// A `listing` row, its problems recorded; kept for its vendor when it has none.
+    fn listing_row(&mut self, d: &mut Diagnostics, row: &Row) {
+        let before = d.len();
+        let vendor = d.ok(row.slug("vendor", "vendor"));
+        let list = d.ok(row.slug("list", "list"));
+        let listed_on = match row.date("listed_on") {
+            Ok(Some(on)) => Some(on),
+            Ok(None) => {
+                d.push(
+                    row.err(
+                        code::REGISTRY_EMPTY,
+                        "listed_on",
+                        format!(
+                            "the listing of '{}' on '{}' has an empty 'listed_on'",
+                            row.value("vendor"),
+                            row.value("list")
+                        ),
+                    )
+                    .hint("write the date the listing starts as YYYY-MM-DD"),
+                );
+                None
+            }
+            Err(e) => {
+                d.push(e);
+                None
+            }
         };
-        let purposes = row.multi("purposes")?;
-        if scope == Scope::All && !purposes.is_empty() {
-            return Err(row.err(
+        let scope = match row.value("scope") {
+            "" => Some(Scope::All),
+            s => {
+                let scope = Scope::parse(s);
+                if scope.is_none() {
+                    d.push(
+                        row.err(
+                            code::REGISTRY_VALUE,
+                            "scope",
+                            format!("scope '{s}' is not 'all' or 'purpose-limited'"),
+                        )
+                        .hint("leave it empty for all, or write purpose-limited and name the purposes"),
+                    );
+                }
+                scope
+            }
+        };
+        let purposes = d.ok(row.multi("purposes"));
+        let some_purposes = purposes.as_ref().is_some_and(|p| !p.is_empty());
+        if scope == Some(Scope::All) && some_purposes {
+            d.push(row.err(
+                code::REGISTRY_CONFLICT,
                 "purposes",
                 "'purposes' only applies to scope purpose-limited",
             ));
         }
-        if scope == Scope::PurposeLimited && purposes.is_empty() {
-            return Err(row.err(
+        if scope == Some(Scope::PurposeLimited) && purposes.as_ref().is_some_and(Vec::is_empty) {
+            d.push(row.err(
+                code::REGISTRY_EMPTY,
                 "purposes",
                 "a purpose-limited listing must name its 'purposes'",
             ));
         }
-        let delisted_on = row.date("delisted_on")?;
+        let delisted_on = row.opt_date(d, "delisted_on");
         let delisted_reason = row.opt("delisted_reason");
-        if let Some(d) = delisted_on {
-            if d <= listed_on {
-                return Err(row.err(
+        if let Some(Some(dl)) = delisted_on {
+            if let Some(on) = listed_on.filter(|&on| dl <= on) {
+                d.push(row.err(
+                    code::REGISTRY_CONFLICT,
                     "delisted_on",
-                    format!("delisted_on {d} is not after listed_on {listed_on}"),
+                    format!("delisted_on {dl} is not after listed_on {on}"),
                 ));
             }
             if delisted_reason.is_none() {
-                return Err(row.err(
+                d.push(row.err(
+                    code::REGISTRY_EMPTY,
                     "delisted_on",
                     "a delisted listing needs a 'delisted_reason'",
                 ));
             }
         }
+        let confidence = d.ok(row.confidence());
+        if d.len() > before {
+            return;
+        }
+        let (
+            Some(vendor),
+            Some(list),
+            Some(listed_on),
+            Some(scope),
+            Some(purposes),
+            Some(confidence),
+        ) = (vendor, list, listed_on, scope, purposes, confidence)
+        else {
+            return;
+        };
         self.pending.push(PendingListing {
             vendor,
             listing: Listing {
@@ -680,15 +840,14 @@ impl CsvContent {
                 listed_on,
                 scope,
                 purposes,
-                confidence: row.confidence()?,
+                confidence,
                 notes: row.opt("notes"),
-                delisted_on,
+                delisted_on: delisted_on.flatten(),
                 delisted_reason,
             },
             location: row.cell_loc("list"),
             vendor_location: row.cell_loc("vendor"),
         });
-        Ok(())
     }
 }
 
@@ -699,7 +858,8 @@ pub(super) fn attach(v: &mut Vendor, spots: &mut Vec<Location>, p: PendingListin
         .iter()
         .any(|x| x.list == l.list && x.listed_on == l.listed_on)
     {
-        return Err(reg_err(
+        return Err(coded(
+            code::REGISTRY_DUPLICATE,
             p.location,
             format!(
                 "vendor '{}' is listed on '{}' on {} twice",
@@ -731,7 +891,10 @@ fn columns_hint(long: bool) -> String {
 
 /// Parses a CSV registry import file. Without a `kind` column every row is a vendor
 /// (`id,name,country,aliases,model_patterns,parent,lists` and the optional vendor columns);
-/// with one, each row is a `list`, a `vendor` or a `listing` (see the README).
+/// with one, each row is a `list`, a `vendor` or a `listing` (see the README). Every problem of
+/// the header, or else of the rows, is reported (see [`Diagnostics`]); CSV that cannot be read
+/// as CSV stops the reading there.
+#[allow(clippy::too_many_lines)]
 pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     let text = crate::source::decode_utf8(path, bytes, ErrorKind::Registry)?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -740,7 +903,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| {
-            reg_err(
+            coded(
+                code::REGISTRY_CSV_SHAPE,
                 Location::line(path, 1),
                 format!("malformed CSV header: {e}"),
             )
@@ -749,6 +913,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let long = headers.iter().any(|h| h == "kind");
+    let mut d = Diagnostics::new(ErrorKind::Registry, path);
     for (i, h) in headers.iter().enumerate() {
         let h = h.as_str();
         let known = if long {
@@ -760,7 +925,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
             VENDOR_COLUMNS.contains(&h)
         };
         if !known {
-            let e = reg_err(
+            let e = coded(
+                code::REGISTRY_CSV_SHAPE,
                 Location::at(path, 1, i as u64 + 1),
                 format!("unknown column '{h}' in a registry CSV"),
             );
@@ -769,10 +935,11 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
             } else {
                 columns_hint(long)
             };
-            return Err(e.hint(hint));
+            d.push(e.hint(hint));
         }
         if headers[..i].iter().any(|x| x == h) {
-            return Err(reg_err(
+            d.push(coded(
+                code::REGISTRY_CSV_SHAPE,
                 Location::line(path, 1),
                 format!("the column '{h}' appears twice"),
             ));
@@ -781,17 +948,22 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     if !long {
         for required in ["id", "name"] {
             if !headers.iter().any(|h| h == required) {
-                return Err(reg_err(
-                    Location::line(path, 1),
-                    format!("the registry CSV has no '{required}' column"),
-                )
-                .hint(format!(
+                d.push(
+                    coded(
+                        code::REGISTRY_CSV_SHAPE,
+                        Location::line(path, 1),
+                        format!("the registry CSV has no '{required}' column"),
+                    )
+                    .hint(format!(
                     "the header is {}, or add a 'kind' column for list, vendor and listing rows",
                     VENDOR_COLUMNS[..7].join(",")
-                )));
+                )),
+                );
             }
         }
     }
+    // Rows are read only under a header that is right.
+    d.check()?;
     let mut lines = Lines {
         bytes: text.as_bytes(),
         pos: 0,
@@ -800,10 +972,19 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     let mut content = CsvContent::default();
     let mut rows = 0;
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            reg_err(Location::line(path, line), format!("malformed CSV: {e}"))
-        })?;
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                // The reader cannot be trusted past CSV it cannot read.
+                let line = e.position().map_or(0, csv::Position::line);
+                d.push(coded(
+                    code::REGISTRY_CSV_SHAPE,
+                    Location::line(path, line),
+                    format!("malformed CSV: {e}"),
+                ));
+                break;
+            }
+        };
         let (start, line) = lines.locate(rec.position().map_or(0, csv::Position::byte));
         let row = Row {
             path,
@@ -817,7 +998,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
             continue;
         }
         if rec.len() != headers.len() {
-            return Err(reg_err(
+            d.push(coded(
+                code::REGISTRY_CSV_SHAPE,
                 row.loc(),
                 format!(
                     "this row has {} fields but the header has {}",
@@ -825,20 +1007,33 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
                     headers.len()
                 ),
             ));
+            rows += 1;
+            continue;
         }
         rows += 1;
-        let kind = if long { row.kind()? } else { RowKind::Vendor };
+        let kind = if long {
+            match row.kind() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    d.push(e);
+                    continue;
+                }
+            }
+        } else {
+            RowKind::Vendor
+        };
         if long {
-            row.only(kind)?;
+            row.only(&mut d, kind);
         }
         match kind {
-            RowKind::List => content.list_row(&row)?,
-            RowKind::Vendor => content.vendor_row(&row)?,
-            RowKind::Listing => content.listing_row(&row)?,
+            RowKind::List => content.list_row(&mut d, &row),
+            RowKind::Vendor => content.vendor_row(&mut d, &row),
+            RowKind::Listing => content.listing_row(&mut d, &row),
         }
     }
-    if rows == 0 {
-        return Err(reg_err(
+    if rows == 0 && d.is_empty() {
+        d.push(coded(
+            code::REGISTRY_EMPTY_FILE,
             Location::file(path),
             "the registry CSV has a header but no rows",
         ));
@@ -858,11 +1053,13 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ImportFile> {
     for p in rows_pending {
         let i = index.get(&p.vendor).copied();
         match i.and_then(|i| Some((data.vendors.get_mut(i)?, spots.listings.get_mut(i)?))) {
-            Some((v, s)) => attach(v, s, p)?,
+            Some((v, s)) => {
+                d.ok(attach(v, s, p));
+            }
             None => pending.push(p),
         }
     }
-    Ok(ImportFile {
+    d.finish(ImportFile {
         path: crate::error::display_path(path),
         sha256: crate::source::digest::sha256_hex(bytes),
         data,

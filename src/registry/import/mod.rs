@@ -31,7 +31,7 @@ use std::path::Path;
 use self::csv::attach;
 use super::model::{RegistryData, Vendor};
 use crate::date::Date;
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{code, Diagnostics, Error, ErrorKind, Location, Result};
 
 pub use self::csv::{
     join_multi, parse_csv, protect_cell, split_multi, unprotect_cell, PendingListing,
@@ -105,7 +105,7 @@ pub fn read_import_file(path: &Path) -> Result<ImportFile> {
 }
 
 /// Attaches the listing rows of CSV files whose vendor row is in another file of the import.
-fn attach_pending(files: &[ImportFile]) -> Result<Vec<ImportFile>> {
+fn attach_pending(d: &mut Diagnostics, files: &[ImportFile]) -> Vec<ImportFile> {
     let mut out = files.to_vec();
     // (file, vendor) of each vendor id, the first file that defines it.
     let mut index: HashMap<String, (usize, usize)> = HashMap::new();
@@ -120,7 +120,8 @@ fn attach_pending(files: &[ImportFile]) -> Result<Vec<ImportFile>> {
             Some((f.data.vendors.get_mut(i)?, f.spots.listings.get_mut(i)?))
         });
         let Some((v, spots)) = target else {
-            return Err(reg_err(
+            d.push(validate::coded(
+                code::REGISTRY_REFERENCE,
                 p.vendor_location.clone(),
                 format!(
                     "a listing row for vendor '{}', which no vendor row of this import defines",
@@ -131,13 +132,14 @@ fn attach_pending(files: &[ImportFile]) -> Result<Vec<ImportFile>> {
                 "add a vendor row (kind vendor, id {}) to this file, or import the file that has it in the same command",
                 p.vendor
             )));
+            continue;
         };
-        attach(v, spots, p.clone())?;
+        d.ok(attach(v, spots, p.clone()));
     }
     for f in &mut out {
         f.pending.clear();
     }
-    Ok(out)
+    out
 }
 
 /// Updates an existing entry from an imported one. Identity facts are replaced; listings are
@@ -170,12 +172,17 @@ fn merge_vendor(x: &mut Vendor, v: &Vendor) {
 /// Merges import files over `existing` (later entries replace earlier ones with the same id)
 /// and checks the result: ids unique within the import, CSV listing rows attached to a vendor
 /// row of the import, parents and lists resolvable, every listing with a legal basis, each FCC
-/// grantee code on one entry, no parent cycles.
+/// grantee code on one entry, no parent cycles. Every problem of the import is reported (see
+/// [`Diagnostics`]).
 pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Result<RegistryData> {
-    validate::check_ids_unique(files)?;
+    let mut d = Diagnostics::for_files(
+        ErrorKind::Registry,
+        files.iter().map(|f| f.path.clone()).collect(),
+    );
+    validate::check_ids_unique(&mut d, files);
     let attached;
     let files = if files.iter().any(|f| !f.pending.is_empty()) {
-        attached = attach_pending(files)?;
+        attached = attach_pending(&mut d, files);
         attached.as_slice()
     } else {
         files
@@ -217,9 +224,14 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
             }
         }
     }
-    validate::check_references(&merged, files)?;
-    validate::check_grantee_codes_unique(&merged, files)?;
-    validate::check_parent_cycles(&merged, files)?;
+    let before = d.len();
+    validate::check_references(&mut d, &merged, files);
+    // A parent that names itself or nothing is reported as such, not as a cycle too.
+    if d.len() == before {
+        validate::check_parent_cycles(&mut d, &merged, files);
+    }
+    validate::check_grantee_codes_unique(&mut d, &merged, files);
+    d.finish(())?;
     merged.canonicalize();
     Ok(merged)
 }

@@ -6,8 +6,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{reg_err, ImportFile};
-use crate::error::{Error, Location, Result};
+use crate::error::{code, Diagnostics, Error, Location};
 use crate::registry::model::{ListDef, RegistryData};
+
+/// A registry error with its code.
+pub(super) fn coded(code: &'static str, loc: Location, msg: impl Into<String>) -> Error {
+    reg_err(loc, msg).with_code(code)
+}
 
 /// Whether `s` is a valid id: lowercase ASCII letters, digits and single hyphens.
 pub fn is_slug(s: &str) -> bool {
@@ -31,10 +36,11 @@ pub(super) fn is_placeholder(code: &str) -> bool {
 }
 
 /// The error for a country left as the skeleton's placeholder: what to fill in.
-pub(super) fn placeholder_err(loc: Location, code: &str) -> Error {
-    reg_err(
+pub(super) fn placeholder_err(loc: Location, value: &str) -> Error {
+    coded(
+        code::REGISTRY_PLACEHOLDER,
         loc,
-        format!("the country is still the placeholder '{code}' of a registry skeleton written by `tvcheck check --unidentified-out`"),
+        format!("the country is still the placeholder '{value}' of a registry skeleton written by `tvcheck check --unidentified-out`"),
     )
     .hint("fill in the ISO 3166-1 alpha-2 code of the country where the manufacturer is registered (e.g. CN, SE, US), or delete the line if it is not known, then import again; nothing was imported")
 }
@@ -47,7 +53,7 @@ pub(super) struct BadCode {
 
 impl BadCode {
     pub(super) fn at(self, loc: Location) -> Error {
-        reg_err(loc, self.message).hint(self.hint)
+        coded(code::REGISTRY_GRANTEE_CODE, loc, self.message).hint(self.hint)
     }
 }
 
@@ -75,76 +81,87 @@ pub(super) fn check_grantee_code(value: &str) -> std::result::Result<String, Bad
 }
 
 /// Checks that no vendor id and no list id is defined twice in the files of one import.
-pub(super) fn check_ids_unique(files: &[ImportFile]) -> Result<()> {
+pub(super) fn check_ids_unique(d: &mut Diagnostics, files: &[ImportFile]) {
     let mut seen_vendor: HashMap<&str, &Location> = HashMap::new();
     let mut seen_list: HashMap<&str, &Location> = HashMap::new();
     for f in files {
         for (v, loc) in f.data.vendors.iter().zip(&f.spots.vendors) {
             if let Some(first) = seen_vendor.insert(&v.id, loc) {
-                return Err(reg_err(
-                    loc.clone(),
-                    format!("vendor id '{}' is defined twice (first at {first})", v.id),
-                )
-                .hint("give each vendor a unique id, or merge the two entries"));
+                d.push(
+                    coded(
+                        code::REGISTRY_DUPLICATE,
+                        loc.clone(),
+                        format!("vendor id '{}' is defined twice (first at {first})", v.id),
+                    )
+                    .hint("give each vendor a unique id, or merge the two entries"),
+                );
             }
         }
         for (l, loc) in f.data.lists.iter().zip(&f.spots.lists) {
             if let Some(first) = seen_list.insert(&l.id, loc) {
-                return Err(reg_err(
+                d.push(coded(
+                    code::REGISTRY_DUPLICATE,
                     loc.clone(),
                     format!("list id '{}' is defined twice (first at {first})", l.id),
                 ));
             }
         }
     }
-    Ok(())
 }
 
 /// Checks the references of the imported entries against the merged content: parents and
 /// affiliates that exist (and are not the entry itself), listings with a legal basis.
-pub(super) fn check_references(merged: &RegistryData, files: &[ImportFile]) -> Result<()> {
+pub(super) fn check_references(d: &mut Diagnostics, merged: &RegistryData, files: &[ImportFile]) {
     let vendor_ids: HashSet<&str> = merged.vendors.iter().map(|v| v.id.as_str()).collect();
     let lists: HashMap<&str, &ListDef> = merged.lists.iter().map(|l| (l.id.as_str(), l)).collect();
     for f in files {
         for (i, v) in f.data.vendors.iter().enumerate() {
             if let Some(p) = &v.parent {
                 if p == &v.id {
-                    return Err(reg_err(
+                    d.push(coded(
+                        code::REGISTRY_REFERENCE,
                         f.spots.parents[i].clone(),
                         format!("vendor '{}' names itself as parent", v.id),
                     ));
                 }
                 if !vendor_ids.contains(p.as_str()) {
-                    return Err(reg_err(
-                        f.spots.parents[i].clone(),
-                        format!(
-                            "vendor '{}' names parent '{p}', which is not in the registry",
-                            v.id
-                        ),
-                    )
-                    .hint("import the parent's entry too (in the same run or before)"));
+                    d.push(
+                        coded(
+                            code::REGISTRY_REFERENCE,
+                            f.spots.parents[i].clone(),
+                            format!(
+                                "vendor '{}' names parent '{p}', which is not in the registry",
+                                v.id
+                            ),
+                        )
+                        .hint("import the parent's entry too (in the same run or before)"),
+                    );
                 }
             }
             for a in &v.affiliates {
                 if a == &v.id || !vendor_ids.contains(a.as_str()) {
-                    return Err(reg_err(
-                        f.spots.vendors[i].clone(),
-                        format!(
-                            "vendor '{}' names affiliate '{a}', which is {}",
-                            v.id,
-                            if a == &v.id {
-                                "itself"
-                            } else {
-                                "not in the registry"
-                            }
-                        ),
-                    )
-                    .hint("import the affiliate's entry too (in the same run or before)"));
+                    d.push(
+                        coded(
+                            code::REGISTRY_REFERENCE,
+                            f.spots.vendors[i].clone(),
+                            format!(
+                                "vendor '{}' names affiliate '{a}', which is {}",
+                                v.id,
+                                if a == &v.id {
+                                    "itself"
+                                } else {
+                                    "not in the registry"
+                                }
+                            ),
+                        )
+                        .hint("import the affiliate's entry too (in the same run or before)"),
+                    );
                 }
             }
             for (j, l) in v.listings.iter().enumerate() {
                 if l.basis.is_none() && !lists.contains_key(l.list.as_str()) {
-                    return Err(reg_err(
+                    d.push(coded(
+                        code::REGISTRY_REFERENCE,
                         f.spots.listings[i][j].clone(),
                         format!(
                             "the listing of '{}' on '{}' has no legal basis: the list is not defined and the listing gives no basis",
@@ -156,16 +173,16 @@ pub(super) fn check_references(merged: &RegistryData, files: &[ImportFile]) -> R
             }
         }
     }
-    Ok(())
 }
 
 /// Checks that no FCC grantee code belongs to two entries of the merged content; the error
 /// names where the import writes the code (an entry of the import against one of the import
 /// or one the registry already holds).
 pub(super) fn check_grantee_codes_unique(
+    d: &mut Diagnostics,
     merged: &RegistryData,
     files: &[ImportFile],
-) -> Result<()> {
+) {
     // code -> (entry, where the import writes it)
     let mut owner: HashMap<&str, (&str, Option<&Location>)> = HashMap::new();
     let clash = |code: &str, id: &str, other: &str, loc: Location, first: Option<&Location>| {
@@ -173,11 +190,12 @@ pub(super) fn check_grantee_codes_unique(
             || " (already in the registry)".to_string(),
             |l| format!(" (at {l})"),
         );
-        Err(reg_err(
+        coded(
+            code::REGISTRY_DUPLICATE,
             loc,
             format!("FCC grantee code '{code}' of vendor '{id}' already belongs to vendor '{other}'{first}"),
         )
-        .hint("a grantee code names one applicant: keep it on one entry (the applicant, or the entity that controls it) and remove it from the other; to move it, import both entries again in the same command"))
+        .hint("a grantee code names one applicant: keep it on one entry (the applicant, or the entity that controls it) and remove it from the other; to move it, import both entries again in the same command")
     };
     for f in files {
         for (i, v) in f.data.vendors.iter().enumerate() {
@@ -191,7 +209,7 @@ pub(super) fn check_grantee_codes_unique(
                 match owner.get(code.as_str()) {
                     Some(&(other, first)) if other != v.id => {
                         let here = loc.cloned().unwrap_or_else(|| Location::file(&f.path));
-                        return clash(code, &v.id, other, here, first);
+                        d.push(clash(code, &v.id, other, here, first));
                     }
                     _ => {
                         owner.insert(code, (&v.id, loc));
@@ -202,15 +220,23 @@ pub(super) fn check_grantee_codes_unique(
     }
     // Entries the import does not touch keep their codes: an imported code must not be one of
     // theirs. (Entries of the import are in `owner` with their new codes.)
-    for v in &merged.vendors {
+    let imported: HashSet<&str> = files
+        .iter()
+        .flat_map(|f| f.data.vendors.iter().map(|v| v.id.as_str()))
+        .collect();
+    for v in merged
+        .vendors
+        .iter()
+        .filter(|v| !imported.contains(v.id.as_str()))
+    {
         for code in &v.fcc_grantee_codes {
             match owner.get(code.as_str()) {
                 Some(&(other, Some(loc))) if other != v.id => {
-                    return clash(code, other, &v.id, loc.clone(), None);
+                    d.push(clash(code, other, &v.id, loc.clone(), None));
                 }
                 Some(&(other, None)) if other != v.id => {
                     let path = files.first().map_or("registry", |f| f.path.as_str());
-                    return clash(code, &v.id, other, Location::file(path), None);
+                    d.push(clash(code, &v.id, other, Location::file(path), None));
                 }
                 Some(_) => {}
                 None => {
@@ -219,11 +245,14 @@ pub(super) fn check_grantee_codes_unique(
             }
         }
     }
-    Ok(())
 }
 
 /// Checks that no imported entry is its own ancestor through its parent links.
-pub(super) fn check_parent_cycles(merged: &RegistryData, files: &[ImportFile]) -> Result<()> {
+pub(super) fn check_parent_cycles(
+    d: &mut Diagnostics,
+    merged: &RegistryData,
+    files: &[ImportFile],
+) {
     let parents: HashMap<&str, &str> = merged
         .vendors
         .iter()
@@ -242,11 +271,14 @@ pub(super) fn check_parent_cycles(merged: &RegistryData, files: &[ImportFile]) -
                 }
                 if !on_chain.insert(p) {
                     chain.push(p);
-                    return Err(reg_err(
+                    d.push(coded(
+                        code::REGISTRY_CYCLE,
                         f.spots.parents[i].clone(),
                         format!("parent cycle: {}", chain.join(" → ")),
                     )
                     .hint("an entity cannot control itself through its subsidiaries; fix one of the parent links"));
+                    // Its entries are not walked again: the cycle is reported once.
+                    break;
                 }
                 chain.push(p);
                 cur = p;
@@ -254,5 +286,4 @@ pub(super) fn check_parent_cycles(merged: &RegistryData, files: &[ImportFile]) -
             acyclic.extend(chain);
         }
     }
-    Ok(())
 }
