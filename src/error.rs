@@ -111,7 +111,8 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// An error with its location and a hint saying what to do, and the typed cause it came from
 /// (an [`std::io::Error`], a parser's error, ...), which [`std::error::Error::source`] returns:
 /// the binary tells a reader that closed the pipe from a real failure by it. Two errors are
-/// equal when they say the same (kind, location, message and hint), whatever their causes.
+/// equal when they say the same (kind, location, message, hint, code and problems), whatever
+/// their causes.
 #[derive(Clone, Debug)]
 pub struct Error {
     /// What kind of input is at fault.
