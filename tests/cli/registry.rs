@@ -673,6 +673,27 @@ country = "TODO"
                 ("TV0311", "refs.toml:9:1: vendor id 'x' is defined twice (first at refs.toml:1:1)"),
             ],
         );
+    // Problems between the files of one import: listed file by file, counted for all.
+    env.file(
+        "a.toml",
+        "[[vendor]]\nid = \"x\"\nname = \"X\"\nparent = \"nobody\"\n",
+    );
+    env.file(
+        "b.toml",
+        "[[vendor]]\nid = \"x\"\nname = \"X\"\naffiliates = [\"ghost\"]\n",
+    );
+    env.run(&["registry", "import", "b.toml", "a.toml", "--db", "reg.db"])
+        .problems(
+            "b.toml and a.toml",
+            &[
+                ("TV0312", "b.toml:1:1: vendor 'x' names affiliate 'ghost'"),
+                (
+                    "TV0311",
+                    "a.toml:1:1: vendor id 'x' is defined twice (first at b.toml:1:1)",
+                ),
+                ("TV0312", "a.toml:4:10: vendor 'x' names parent 'nobody'"),
+            ],
+        );
     // A file that is not TOML is one error.
     env.file("syntax.toml", "[[vendor]\nid = \"x\"\n");
     env.run(&["registry", "import", "syntax.toml", "--db", "reg.db"])
