@@ -3,6 +3,10 @@
 //! Every error that reaches a user names the file it concerns and, where there is one, the
 //! line and column, says in plain words what is wrong, and carries a hint. The binary prints
 //! it on one line and exits with status 2.
+//!
+//! A validation problem of a policy, waivers or registry import file also carries a stable
+//! code ([`code`], e.g. `TV0102`, each documented in the README), and a file's problems are
+//! collected ([`Diagnostics`]) so that one run reports every one of them.
 
 use std::fmt;
 use std::path::Path;
@@ -89,6 +93,17 @@ pub enum ErrorKind {
     NotAnInventory,
 }
 
+/// What few errors have: a stable code, the problems of a file, a typed cause.
+#[derive(Clone, Debug, Default)]
+struct More {
+    /// The stable code of the problem (see [`code`]).
+    code: Option<&'static str>,
+    /// The problems of a file, when the error stands for several (see [`Diagnostics`]).
+    problems: Vec<Error>,
+    /// What caused it, when it wraps another error (see [`Error::caused_by`]).
+    source: Option<Arc<Cause>>,
+}
+
 /// The typed cause of an [`Error`]. It is held in an `Arc` (so that the error stays `Clone`)
 /// of a `Box` (a thin pointer, so that the error stays small).
 pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -96,7 +111,8 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// An error with its location and a hint saying what to do, and the typed cause it came from
 /// (an [`std::io::Error`], a parser's error, ...), which [`std::error::Error::source`] returns:
 /// the binary tells a reader that closed the pipe from a real failure by it. Two errors are
-/// equal when they say the same (kind, location, message and hint), whatever their causes.
+/// equal when they say the same (kind, location, message, hint, code and problems), whatever
+/// their causes.
 #[derive(Clone, Debug)]
 pub struct Error {
     /// What kind of input is at fault.
@@ -107,8 +123,9 @@ pub struct Error {
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
-    /// What caused it, when it wraps another error (see [`Error::caused_by`]).
-    source: Option<Arc<Cause>>,
+    /// Its stable code, the problems it stands for and what caused it, when it has any of
+    /// them (boxed, so that the error stays small).
+    more: Option<Box<More>>,
 }
 
 impl PartialEq for Error {
@@ -117,6 +134,8 @@ impl PartialEq for Error {
             && self.location == other.location
             && self.message == other.message
             && self.hint == other.hint
+            && self.code() == other.code()
+            && self.problems() == other.problems()
     }
 }
 
@@ -130,7 +149,34 @@ impl Error {
             location: None,
             message: message.into(),
             hint: None,
-            source: None,
+            more: None,
+        }
+    }
+
+    /// Gives the error its stable code (one of the constants of [`code`]).
+    #[must_use]
+    pub fn with_code(mut self, code: &'static str) -> Error {
+        self.more.get_or_insert_with(Box::default).code = Some(code);
+        self
+    }
+
+    /// The stable code of the problem (one of the constants of [`code`]), when it has one.
+    pub fn code(&self) -> Option<&'static str> {
+        self.more.as_ref().and_then(|d| d.code)
+    }
+
+    /// The problems this error stands for, when it reports several of a file (see
+    /// [`Diagnostics`]); empty otherwise.
+    pub fn problems(&self) -> &[Error] {
+        self.more.as_ref().map_or(&[], |d| &d.problems)
+    }
+
+    /// The problems this error stands for, or the error itself.
+    fn into_problems(self) -> Vec<Error> {
+        if self.problems().is_empty() {
+            vec![self]
+        } else {
+            self.more.map(|d| d.problems).unwrap_or_default()
         }
     }
 
@@ -138,7 +184,7 @@ impl Error {
     /// message still says in plain words what went wrong.
     #[must_use]
     pub fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Error {
-        self.source = Some(Arc::new(Box::new(cause)));
+        self.more.get_or_insert_with(Box::default).source = Some(Arc::new(Box::new(cause)));
         self
     }
 
@@ -152,7 +198,7 @@ impl Error {
 
     /// The typed cause, if any (the same as [`std::error::Error::source`]).
     pub fn cause(&self) -> Option<&Cause> {
-        self.source.as_deref()
+        self.more.as_ref().and_then(|m| m.source.as_deref())
     }
 
     /// Whether the cause, or a cause of it, is an I/O error of kind `kind` (e.g.
@@ -249,7 +295,23 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 }
 
 impl fmt::Display for Error {
+    /// One line: `file:line:col: message (hint: ...)`; with a code, the line is a whole
+    /// diagnostic, `error[TV0102]: file:line:col: message (hint: ...)`. An error that stands
+    /// for several problems writes each on its line, then `error: N problems in FILE`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.problems().is_empty() {
+            for p in self.problems() {
+                if p.code().is_none() {
+                    f.write_str("error: ")?;
+                }
+                writeln!(f, "{p}")?;
+            }
+            f.write_str("error: ")?;
+            return write_one_line(f, &self.message);
+        }
+        if let Some(code) = self.code() {
+            write!(f, "error[{code}]: ")?;
+        }
         if let Some(loc) = &self.location {
             write_one_line(f, &loc.to_string())?;
             f.write_str(": ")?;
@@ -266,10 +328,277 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
+        self.cause()
             .map(|e| &**e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// The problems found in one file, collected so that all of them are reported, not only the
+/// first: each check pushes its error and the validation goes on with the next field, entry
+/// or rule.
+#[derive(Debug)]
+pub struct Diagnostics {
+    kind: ErrorKind,
+    /// The files, as shown to users, in the order their problems are listed.
+    paths: Vec<String>,
+    problems: Vec<Error>,
+}
+
+impl Diagnostics {
+    /// No problems yet in the file `path` (errors of kind `kind`).
+    pub fn new(kind: ErrorKind, path: &Path) -> Diagnostics {
+        Diagnostics::for_files(kind, vec![display_path(path)])
+    }
+
+    /// No problems yet in the files `paths` (as shown to users), checked together (the files
+    /// of one registry import): their problems are listed file by file, in this order.
+    pub fn for_files(kind: ErrorKind, paths: Vec<String>) -> Diagnostics {
+        Diagnostics {
+            kind,
+            paths,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Records a problem. An error that already stands for several adds each of them.
+    pub fn push(&mut self, err: Error) {
+        self.problems.extend(err.into_problems());
+    }
+
+    /// The value, or `None` once its error is recorded.
+    pub fn ok<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    /// How many problems were recorded.
+    pub fn len(&self) -> usize {
+        self.problems.len()
+    }
+
+    /// Whether no problem was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Stops here when there are problems: `Ok` when none was recorded, else the error
+    /// [`Diagnostics::finish`] gives for them (and the collector is empty again). For a
+    /// problem the rest cannot be checked without (a CSV header).
+    pub fn check(&mut self) -> Result<()> {
+        Diagnostics {
+            kind: self.kind,
+            paths: self.paths.clone(),
+            problems: std::mem::take(&mut self.problems),
+        }
+        .finish(())
+    }
+
+    /// `value` when the file had no problem; the one error when it had one; else an error
+    /// that holds every problem, in the order of the file, and counts them.
+    pub fn finish<T>(mut self, value: T) -> Result<T> {
+        match self.problems.len() {
+            0 => Ok(value),
+            1 => Err(self.problems.remove(0)),
+            n => {
+                let paths = &self.paths;
+                self.problems.sort_by_key(|e| {
+                    e.location.as_ref().map(|l| {
+                        (
+                            paths
+                                .iter()
+                                .position(|p| *p == l.path)
+                                .unwrap_or(usize::MAX),
+                            l.line.unwrap_or(0),
+                            l.column.unwrap_or(0),
+                        )
+                    })
+                });
+                let files = match self.paths.as_slice() {
+                    [] => "the input".to_string(),
+                    [one] => one.clone(),
+                    [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                };
+                let mut e = Error::at(
+                    self.kind,
+                    Location {
+                        path: self.paths.first().cloned().unwrap_or_default(),
+                        line: None,
+                        column: None,
+                    },
+                    format!("{n} problems in {files}"),
+                );
+                e.more.get_or_insert_with(Box::default).problems = self.problems;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The stable codes of validation problems: `TV01xx` policy files, `TV02xx` waivers files,
+/// `TV03xx` registry import files. A code, once released, keeps its meaning and is never
+/// reused; every code is documented in the README's table of error codes (a test checks it).
+pub mod code {
+    // Policy files.
+    /// The policy file is not valid TOML or does not have the policy's shape.
+    pub const POLICY_SYNTAX: &str = "TV0101";
+    /// A policy or rule id is not a valid id.
+    pub const POLICY_ID: &str = "TV0102";
+    /// The jurisdiction is not a country code or EU.
+    pub const POLICY_JURISDICTION: &str = "TV0103";
+    /// The policy cites no legal basis.
+    pub const POLICY_NO_BASIS: &str = "TV0104";
+    /// The policy has no rules.
+    pub const POLICY_NO_RULES: &str = "TV0105";
+    /// A date is not a calendar date.
+    pub const POLICY_DATE: &str = "TV0106";
+    /// A confidence is not `confirmed` or `weak`.
+    pub const POLICY_CONFIDENCE: &str = "TV0107";
+    /// Two rules have the same id.
+    pub const POLICY_DUPLICATE_RULE: &str = "TV0108";
+    /// A rule lacks a key its kind needs.
+    pub const POLICY_MISSING_KEY: &str = "TV0109";
+    /// A rule has a key its kind does not take.
+    pub const POLICY_KEY_NOT_FOR_KIND: &str = "TV0110";
+    /// A rule names a list the registry does not have.
+    pub const POLICY_UNKNOWN_LIST: &str = "TV0111";
+    /// A rule names an unknown country group.
+    pub const POLICY_UNKNOWN_GROUP: &str = "TV0112";
+    /// A country code is not ISO 3166-1 alpha-2.
+    pub const POLICY_COUNTRY: &str = "TV0113";
+    /// A rule names an unknown territory.
+    pub const POLICY_UNKNOWN_TERRITORY: &str = "TV0114";
+    /// A rule names an entity the registry does not have.
+    pub const POLICY_UNKNOWN_ENTITY: &str = "TV0115";
+    /// A rule's kind is unknown.
+    pub const POLICY_UNKNOWN_KIND: &str = "TV0116";
+    /// A domain, network or category is not in its vocabulary.
+    pub const POLICY_UNKNOWN_WORD: &str = "TV0117";
+    /// A domains, networks or categories list is empty.
+    pub const POLICY_EMPTY_LIST: &str = "TV0118";
+    /// Two keys of a rule do not go together, or one needs another.
+    pub const POLICY_CONFLICT: &str = "TV0119";
+    /// `phase_out_years` is out of range.
+    pub const POLICY_RANGE: &str = "TV0120";
+    /// A deadline is before the rule's effective date.
+    pub const POLICY_DEADLINE: &str = "TV0121";
+    /// A severity is not `violation` or `review`.
+    pub const POLICY_SEVERITY: &str = "TV0122";
+    /// `unknown_domain` or `unknown_purpose` is not `apply` or `review`.
+    pub const POLICY_UNKNOWN_MODE: &str = "TV0123";
+
+    // Waivers files.
+    /// The waivers file is not valid TOML or does not have the waivers' shape.
+    pub const WAIVER_SYNTAX: &str = "TV0201";
+    /// A waiver's id is empty.
+    pub const WAIVER_EMPTY_ID: &str = "TV0202";
+    /// Two waivers have the same id.
+    pub const WAIVER_DUPLICATE_ID: &str = "TV0203";
+    /// A required or scope value is empty.
+    pub const WAIVER_EMPTY_VALUE: &str = "TV0204";
+    /// `scope` has another value than `all`.
+    pub const WAIVER_SCOPE_VALUE: &str = "TV0205";
+    /// A waiver's selector matches every item without `scope = "all"`.
+    pub const WAIVER_TOO_BROAD: &str = "TV0206";
+    /// A waiver says `scope = "all"` and selects all the same.
+    pub const WAIVER_SCOPE_CONFLICT: &str = "TV0207";
+    /// `expires` is not a calendar date.
+    pub const WAIVER_DATE: &str = "TV0208";
+    /// A model selector is not a valid glob.
+    pub const WAIVER_GLOB: &str = "TV0209";
+    /// The file holds no waivers.
+    pub const WAIVER_EMPTY_FILE: &str = "TV0210";
+
+    // Registry import files.
+    /// The file is not valid TOML or does not have the registry's shape.
+    pub const REGISTRY_SYNTAX: &str = "TV0301";
+    /// An id is not a valid id.
+    pub const REGISTRY_ID: &str = "TV0302";
+    /// A country code is not ISO 3166-1 alpha-2, or a jurisdiction not one or EU.
+    pub const REGISTRY_COUNTRY: &str = "TV0303";
+    /// A country is still the skeleton's placeholder `TODO`.
+    pub const REGISTRY_PLACEHOLDER: &str = "TV0304";
+    /// A date is not a calendar date.
+    pub const REGISTRY_DATE: &str = "TV0305";
+    /// A required value is empty or missing.
+    pub const REGISTRY_EMPTY: &str = "TV0306";
+    /// A confidence or scope has an unknown value.
+    pub const REGISTRY_VALUE: &str = "TV0307";
+    /// A model pattern is empty or not a valid glob.
+    pub const REGISTRY_PATTERN: &str = "TV0308";
+    /// A value is not an FCC grantee code.
+    pub const REGISTRY_GRANTEE_CODE: &str = "TV0309";
+    /// Dates or keys of an entry contradict each other.
+    pub const REGISTRY_CONFLICT: &str = "TV0310";
+    /// An entry, listing or code is defined twice.
+    pub const REGISTRY_DUPLICATE: &str = "TV0311";
+    /// A reference (parent, list, affiliate, listing's vendor) names nothing.
+    pub const REGISTRY_REFERENCE: &str = "TV0312";
+    /// Parents form a cycle.
+    pub const REGISTRY_CYCLE: &str = "TV0313";
+    /// The CSV header or a row's shape is wrong.
+    pub const REGISTRY_CSV_SHAPE: &str = "TV0314";
+    /// A CSV cell is malformed (quoting, a multi-valued cell, a cell of another kind).
+    pub const REGISTRY_CSV_CELL: &str = "TV0315";
+    /// The file holds no entries.
+    pub const REGISTRY_EMPTY_FILE: &str = "TV0316";
+
+    /// Every code, for the documentation test.
+    pub const ALL: &[&str] = &[
+        POLICY_SYNTAX,
+        POLICY_ID,
+        POLICY_JURISDICTION,
+        POLICY_NO_BASIS,
+        POLICY_NO_RULES,
+        POLICY_DATE,
+        POLICY_CONFIDENCE,
+        POLICY_DUPLICATE_RULE,
+        POLICY_MISSING_KEY,
+        POLICY_KEY_NOT_FOR_KIND,
+        POLICY_UNKNOWN_LIST,
+        POLICY_UNKNOWN_GROUP,
+        POLICY_COUNTRY,
+        POLICY_UNKNOWN_TERRITORY,
+        POLICY_UNKNOWN_ENTITY,
+        POLICY_UNKNOWN_KIND,
+        POLICY_UNKNOWN_WORD,
+        POLICY_EMPTY_LIST,
+        POLICY_CONFLICT,
+        POLICY_RANGE,
+        POLICY_DEADLINE,
+        POLICY_SEVERITY,
+        POLICY_UNKNOWN_MODE,
+        WAIVER_SYNTAX,
+        WAIVER_EMPTY_ID,
+        WAIVER_DUPLICATE_ID,
+        WAIVER_EMPTY_VALUE,
+        WAIVER_SCOPE_VALUE,
+        WAIVER_TOO_BROAD,
+        WAIVER_SCOPE_CONFLICT,
+        WAIVER_DATE,
+        WAIVER_GLOB,
+        WAIVER_EMPTY_FILE,
+        REGISTRY_SYNTAX,
+        REGISTRY_ID,
+        REGISTRY_COUNTRY,
+        REGISTRY_PLACEHOLDER,
+        REGISTRY_DATE,
+        REGISTRY_EMPTY,
+        REGISTRY_VALUE,
+        REGISTRY_PATTERN,
+        REGISTRY_GRANTEE_CODE,
+        REGISTRY_CONFLICT,
+        REGISTRY_DUPLICATE,
+        REGISTRY_REFERENCE,
+        REGISTRY_CYCLE,
+        REGISTRY_CSV_SHAPE,
+        REGISTRY_CSV_CELL,
+        REGISTRY_EMPTY_FILE,
+    ];
 }
 
 /// Result with the library's error.
@@ -367,6 +696,49 @@ mod tests {
             e.to_string(),
             "a\\u{1b}[31m\\nb.csv:2: vendor '\\u{202e}iewauH\\u{7}'"
         );
+    }
+
+    #[test]
+    fn a_code_leads_the_line_and_several_problems_are_counted() {
+        let e = Error::at(ErrorKind::Policy, Location::at("p.toml", 3, 7), "bad")
+            .hint("fix it")
+            .with_code(code::POLICY_DATE);
+        assert_eq!(
+            e.to_string(),
+            "error[TV0106]: p.toml:3:7: bad (hint: fix it)"
+        );
+        let mut d = Diagnostics::new(ErrorKind::Policy, Path::new("p.toml"));
+        assert_eq!(d.ok(Ok::<_, Error>(1)), Some(1));
+        assert!(d.is_empty());
+        d.push(
+            Error::at(ErrorKind::Policy, Location::at("p.toml", 9, 1), "later")
+                .with_code(code::POLICY_ID),
+        );
+        assert_eq!(d.ok::<u8>(Err(e.clone())), None);
+        let all = d.finish(()).expect_err("two problems");
+        assert_eq!(all.problems().len(), 2);
+        assert_eq!(all.code(), None);
+        assert_eq!(all.problems()[0].code(), Some("TV0106"));
+        assert_eq!(
+            all.to_string(),
+            "error[TV0106]: p.toml:3:7: bad (hint: fix it)\nerror[TV0102]: p.toml:9:1: later\nerror: 2 problems in p.toml"
+        );
+        let mut one = Diagnostics::new(ErrorKind::Policy, Path::new("p.toml"));
+        one.push(e.clone());
+        assert_eq!(one.finish(()), Err(e));
+    }
+
+    #[test]
+    fn codes_are_unique_and_numbered_by_area() {
+        let mut seen = std::collections::HashSet::new();
+        for c in code::ALL {
+            assert!(seen.insert(*c), "{c} twice");
+            assert_eq!(c.len(), 6, "{c}");
+            assert!(
+                c.starts_with("TV01") || c.starts_with("TV02") || c.starts_with("TV03"),
+                "{c}"
+            );
+        }
     }
 
     #[test]

@@ -19,11 +19,28 @@ pub fn line_ends(data: &[u8]) -> u64 {
 /// `error: ...` line).
 pub fn assert_one_line(err: &impl std::fmt::Display) {
     let s = err.to_string();
-    assert!(!s.contains('\n'), "error displays on several lines: {s:?}");
     assert!(
         !s.contains('\r'),
         "error displays with a carriage return: {s:?}"
     );
+    // An error that reports every problem of a file shows one line per problem, each a
+    // diagnostic of its own, then their count.
+    let lines: Vec<&str> = s.split('\n').collect();
+    if let [problems @ .., count] = lines.as_slice() {
+        if !problems.is_empty() {
+            assert!(
+                problems
+                    .iter()
+                    .all(|l| l.starts_with("error[TV") || l.starts_with("error: ")),
+                "error displays on several lines: {s:?}"
+            );
+            assert!(
+                count.starts_with("error: ")
+                    && count.contains(&format!("{} problems in ", problems.len())),
+                "error displays on several lines: {s:?}"
+            );
+        }
+    }
 }
 
 /// A scratch folder for this process, in memory (`/dev/shm`) where there is one.

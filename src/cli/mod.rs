@@ -73,7 +73,20 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 return ExitStatus::Success.into();
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {}", message(&err));
+            match err
+                .chain()
+                .next()
+                .and_then(|c| c.downcast_ref::<tvcheck::Error>())
+            {
+                // A diagnostic with its code (`error[TV0102]: ...`), or every problem of a
+                // file, each on its line, then their count.
+                Some(e) if e.code().is_some() || !e.problems().is_empty() => {
+                    let _ = writeln!(stderr, "{e}");
+                }
+                _ => {
+                    let _ = writeln!(stderr, "error: {}", message(&err));
+                }
+            }
             ExitStatus::Error.into()
         }
     }

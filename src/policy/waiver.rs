@@ -9,6 +9,9 @@
 //! field) is refused, naming the file, line and waiver id, unless the waiver says so explicitly
 //! with `scope = "all"`. `scope` takes no other value, and a waiver with a narrower selector
 //! may not carry it. An empty scope value (`asset_id = ""`) is refused too.
+//!
+//! Every problem of a file is reported, each with its stable code ([`crate::error::code`]):
+//! a waiver with a bad value is checked to its end, and the next waiver after it.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::error::{line_col, Error, ErrorKind, Location, Result};
+use crate::error::{code, line_col, Diagnostics, Error, ErrorKind, Location, Result};
 
 /// One approved exception.
 #[derive(Debug, Serialize)]
@@ -185,38 +188,58 @@ impl Waivers {
         Waivers::parse(path, text)
     }
 
-    /// Parses a waivers file's text.
+    /// Parses a waivers file's text. A file that is not valid TOML is one error; otherwise
+    /// every problem of the file is reported (see [`Diagnostics`]).
+    #[allow(clippy::too_many_lines)]
     pub fn parse(path: &Path, text: &str) -> Result<Waivers> {
         let loc = |off: usize| {
             let (l, c) = line_col(text, off);
             Location::at(path, l, c)
         };
-        let raw: RawFile =
-            toml::from_str(text).map_err(|e| {
-                Error::at(
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            Error::at(
                 ErrorKind::Waiver,
                 loc(e.span().map_or(0, |s| s.start)),
-                format!("invalid waivers file: {}", crate::error::one_line(e.message())),
+                format!(
+                    "invalid waivers file: {}",
+                    crate::error::one_line(e.message())
+                ),
             )
+            .with_code(code::WAIVER_SYNTAX)
             .hint(
                 "each [[waiver]] needs id, reason, approved_by, expires and at least one scope key",
             )
-            })?;
+        })?;
+        let mut d = Diagnostics::new(ErrorKind::Waiver, path);
         let mut waivers: Vec<Waiver> = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
         for w in raw.waiver {
+            let before = d.len();
             let start = w.span().start;
             let w = w.into_inner();
             let at = loc(start);
-            let err = |msg: String| Err(Error::at(ErrorKind::Waiver, at.clone(), msg));
+            let err = |code: &'static str, msg: String| {
+                Error::at(ErrorKind::Waiver, at.clone(), msg).with_code(code)
+            };
             if w.id.trim().is_empty() {
-                return err("a waiver has an empty id".into());
+                d.push(err(
+                    code::WAIVER_EMPTY_ID,
+                    "a waiver has an empty id".into(),
+                ));
             }
-            if waivers.iter().any(|x| x.id == w.id) {
-                return err(format!("waiver id '{}' is used twice", w.id));
+            if ids.contains(&w.id) {
+                d.push(err(
+                    code::WAIVER_DUPLICATE_ID,
+                    format!("waiver id '{}' is used twice", w.id),
+                ));
             }
+            ids.push(w.id.trim().to_string());
             for (key, v) in [("reason", &w.reason), ("approved_by", &w.approved_by)] {
                 if v.trim().is_empty() {
-                    return err(format!("waiver '{}' has an empty '{key}'", w.id));
+                    d.push(err(
+                        code::WAIVER_EMPTY_VALUE,
+                        format!("waiver '{}' has an empty '{key}'", w.id),
+                    ));
                 }
             }
             let selector = [
@@ -226,24 +249,25 @@ impl Waivers {
                 ("vendor", w.vendor.as_deref()),
                 ("model", w.model.as_ref().map(|m| m.get_ref().as_str())),
             ];
-            if let Some((key, _)) = selector
+            let empty_selector = selector
                 .iter()
-                .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()))
-            {
-                return Err(Error::at(
-                    ErrorKind::Waiver,
-                    at,
-                    format!("waiver '{}' has an empty '{key}'", w.id),
-                )
-                .hint(format!(
-                    "give '{key}' the value to waive, or remove the key"
-                )));
+                .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()));
+            if let Some((key, _)) = empty_selector {
+                d.push(
+                    err(
+                        code::WAIVER_EMPTY_VALUE,
+                        format!("waiver '{}' has an empty '{key}'", w.id),
+                    )
+                    .hint(format!(
+                        "give '{key}' the value to waive, or remove the key"
+                    )),
+                );
             }
             let all = match &w.scope {
-                None => false,
-                Some(s) if s.get_ref().trim() == "all" => true,
+                None => Some(false),
+                Some(s) if s.get_ref().trim() == "all" => Some(true),
                 Some(s) => {
-                    return Err(Error::at(
+                    d.push(Error::at(
                         ErrorKind::Waiver,
                         loc(s.span().start),
                         format!(
@@ -252,7 +276,9 @@ impl Waivers {
                             s.get_ref()
                         ),
                     )
+                    .with_code(code::WAIVER_SCOPE_VALUE)
                     .hint("write scope = \"all\" for a waiver meant to cover every item, or remove the key"));
+                    None
                 }
             };
             let given: Vec<&str> = selector.iter().filter_map(|(k, v)| v.map(|_| *k)).collect();
@@ -261,15 +287,15 @@ impl Waivers {
                 .filter(|(_, v)| v.is_some_and(|v| !is_wildcard(v)))
                 .map(|(k, _)| *k)
                 .collect();
-            if narrow.is_empty() && !all {
+            // An empty selector value is reported as such, not as a selector too broad.
+            if narrow.is_empty() && all == Some(false) && empty_selector.is_none() {
                 let what = if given.is_empty() {
                     "has no scope".to_string()
                 } else {
                     format!("selects any value of {}", given.join(" and "))
                 };
-                return Err(Error::at(
-                    ErrorKind::Waiver,
-                    at,
+                d.push(err(
+                    code::WAIVER_TOO_BROAD,
                     format!(
                         "waiver '{}' {what}: it would waive every finding{}",
                         w.id,
@@ -282,10 +308,9 @@ impl Waivers {
                 )
                 .hint("add a narrower scope (asset_id, serial, site, vendor, model), or write scope = \"all\" if the waiver is meant to cover every item"));
             }
-            if all && !narrow.is_empty() {
-                return Err(Error::at(
-                    ErrorKind::Waiver,
-                    at,
+            if all == Some(true) && !narrow.is_empty() {
+                d.push(err(
+                    code::WAIVER_SCOPE_CONFLICT,
                     format!(
                         "waiver '{}' says scope = \"all\" but selects by {}",
                         w.id,
@@ -298,21 +323,26 @@ impl Waivers {
             let expires = match (ex.date, ex.time, ex.offset) {
                 (Some(d), None, None) => Date::from_toml(&d),
                 _ => None,
+            };
+            if expires.is_none() {
+                d.push(
+                    Error::at(
+                        ErrorKind::Waiver,
+                        loc(w.expires.span().start),
+                        format!("'expires' must be a calendar date like 2026-12-31, not '{ex}'"),
+                    )
+                    .with_code(code::WAIVER_DATE),
+                );
             }
-            .ok_or_else(|| {
-                Error::at(
-                    ErrorKind::Waiver,
-                    loc(w.expires.span().start),
-                    format!("'expires' must be a calendar date like 2026-12-31, not '{ex}'"),
-                )
-            })?;
             let model_glob = match &w.model {
                 None => None,
-                Some(m) => Some(
-                    globset::GlobBuilder::new(m.get_ref().trim())
-                        .case_insensitive(true)
-                        .build()
-                        .map_err(|e| {
+                Some(m) => match globset::GlobBuilder::new(m.get_ref().trim())
+                    .case_insensitive(true)
+                    .build()
+                {
+                    Ok(g) => Some(g.compile_matcher()),
+                    Err(e) => {
+                        d.push(
                             Error::at(
                                 ErrorKind::Waiver,
                                 loc(m.span().start),
@@ -322,9 +352,14 @@ impl Waivers {
                                     e.kind()
                                 ),
                             )
-                        })?
-                        .compile_matcher(),
-                ),
+                            .with_code(code::WAIVER_GLOB),
+                        );
+                        None
+                    }
+                },
+            };
+            let (Some(all), Some(expires), true) = (all, expires, d.len() == before) else {
+                continue;
             };
             waivers.push(Waiver {
                 id: w.id.trim().to_string(),
@@ -346,13 +381,17 @@ impl Waivers {
                 expired_hits: AtomicU64::new(0),
             });
         }
-        if waivers.is_empty() {
-            return Err(Error::at(
-                ErrorKind::Waiver,
-                Location::file(path),
-                "the file holds no [[waiver]] tables",
-            ));
+        if waivers.is_empty() && d.is_empty() {
+            d.push(
+                Error::at(
+                    ErrorKind::Waiver,
+                    Location::file(path),
+                    "the file holds no [[waiver]] tables",
+                )
+                .with_code(code::WAIVER_EMPTY_FILE),
+            );
         }
+        d.finish(())?;
         Ok(Waivers {
             path: crate::error::display_path(path),
             sha256: crate::source::digest::sha256_hex(text.as_bytes()),
@@ -436,12 +475,13 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.to_string()
-                .starts_with("w.toml:1:1: invalid waivers file: missing field `expires`"),
+            e.to_string().starts_with(
+                "error[TV0201]: w.toml:1:1: invalid waivers file: missing field `expires`"
+            ),
             "{e}"
         );
         let e = Waivers::parse(Path::new("w.toml"), "[[waiver]]\nid = \"W1\"\nasset_id = \"P1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-02-30\n").unwrap_err();
-        assert!(e.to_string().starts_with("w.toml:6:"), "{e}");
+        assert!(e.to_string().starts_with("error[TV0201]: w.toml:6:"), "{e}");
         let e = Waivers::parse(
             Path::new("w.toml"),
             "[[waiver]]\nid = \"W1\"\nreason = \"r\"\napproved_by = \"x\"\nexpires = 2025-01-30\n",

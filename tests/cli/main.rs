@@ -13,6 +13,7 @@ mod catalogue;
 mod check;
 mod config_file;
 mod dates;
+mod error_codes;
 mod evasion;
 mod fail_closed;
 mod formats;

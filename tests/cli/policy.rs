@@ -631,8 +631,20 @@ fn policy_errors_name_file_line_and_column() {
         "m.toml",
         GOOD.replace("lists = [\"us-fcc-covered\"]", "countries = [\"CN\"]"),
     );
-    env.run(&["policy", "check", "m.toml"])
-        .error(&["m.toml:10:8: a 'listed-entity' rule needs a non-empty 'lists'"]);
+    // Both problems of the rule are reported: the key it lacks and the one it may not have.
+    env.run(&["policy", "check", "m.toml"]).problems(
+        "m.toml",
+        &[
+            (
+                "TV0110",
+                "m.toml:8:1: rule 'r1': 'countries' does not apply to a 'listed-entity' rule",
+            ),
+            (
+                "TV0109",
+                "m.toml:10:8: a 'listed-entity' rule needs a non-empty 'lists'",
+            ),
+        ],
+    );
     env.file("inv.csv", "vendor\nZTE\n");
     env.run(&["check", "inv.csv", "--policy", "lt-6g"])
         .error(&["no policy with id 'lt-6g'", "lt-5g"]);
@@ -736,4 +748,44 @@ fn lt_cii_territories_on_the_list_are_judged_from_the_inventorys_country_and_ori
         reason.contains("Transnistria, a territory named by lt-cii-procurement"),
         "{reason}"
     );
+}
+
+#[test]
+fn every_problem_of_a_policy_file_is_reported_with_its_code() {
+    let env = Env::new();
+    // A bad id, then in one rule an unknown list, an unknown domain, a date with a time and an
+    // unknown severity: each is reported, in the order of the file, and counted.
+    env.file(
+        "p.toml",
+        GOOD.replace("id = \"mine\"", "id = \"Mine\"")
+            .replace("us-fcc-covered", "us-fcc-covred")
+            .replace("domains = [\"core\"]", "domains = [\"radio\"]")
+            .replace(
+                "effective = 2020-01-01",
+                "effective = 2020-01-01T10:00:00\nseverity = \"fatal\"",
+            ),
+    );
+    let want = [
+        ("TV0102", "p.toml:1:6: 'Mine' is not a valid policy id"),
+        ("TV0111", "p.toml:12:10: unknown list 'us-fcc-covred'"),
+        ("TV0117", "p.toml:13:12: unknown domain 'radio'"),
+        (
+            "TV0106",
+            "p.toml:14:13: 'effective' must be a calendar date",
+        ),
+        (
+            "TV0122",
+            "p.toml:15:12: severity 'fatal' is not 'violation' or 'review'",
+        ),
+    ];
+    env.run(&["policy", "check", "p.toml"])
+        .problems("p.toml", &want);
+    // The same through `check`, exit 2.
+    env.file("inv.csv", "vendor\nZTE\n");
+    env.run(&["check", "inv.csv", "--policy", "p.toml"])
+        .problems("p.toml", &want);
+    // A file that is not TOML at all is one error.
+    env.file("p.toml", format!("{GOOD}\n[[rule]\n"));
+    env.run(&["policy", "check", "p.toml"])
+        .error(&["error[TV0101]: p.toml:16:", "invalid policy"]);
 }

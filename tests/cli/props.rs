@@ -177,13 +177,22 @@ fn line_ends(bytes: &[u8]) -> u64 {
         .count() as u64
 }
 
-/// An error, as the CLI prints it, must fit on one line.
+/// An error, as the CLI prints it, must fit on one line; one that reports several problems of
+/// a file is one line per problem, then their count.
 fn assert_one_line(e: &tvcheck::Error) {
-    let s = e.to_string();
-    assert!(
-        !s.contains('\n') && !s.contains('\r'),
-        "error is not one line: {s:?}"
-    );
+    let problems = e.problems();
+    let mut shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    if problems.is_empty() {
+        shown.push(e.to_string());
+    } else {
+        assert_eq!(e.to_string().split('\n').count(), problems.len() + 1, "{e}");
+    }
+    for s in shown {
+        assert!(
+            !s.contains('\n') && !s.contains('\r'),
+            "error is not one line: {s:?}"
+        );
+    }
 }
 
 /// Reads a file through the library as `tvcheck check` does: to the end, going on after a
@@ -586,7 +595,15 @@ fn errors_that_echo_line_breaks_are_one_line() {
     )
     .unwrap();
     let e = tvcheck::registry::import::parse_csv(Path::new("r.csv"), &bytes).unwrap_err();
-    assert!(!e.to_string().contains('\n'), "{e}");
+    // Every problem of the header is reported, each on one line, the column's line break
+    // shown escaped.
+    assert_one_line(&e);
+    assert!(
+        e.problems()
+            .iter()
+            .any(|p| p.to_string().contains("unknown column 'a\\nb'")),
+        "{e}"
+    );
 }
 
 /// Found by fuzzing: with lone-CR line ends (old Mac, Excel for Mac) every item was reported

@@ -603,3 +603,148 @@ aliases = ["ООО Акме"]
     out.code(0);
     assert!(!out.stdout.contains("warning:"), "{}", out.stdout);
 }
+
+#[test]
+fn every_problem_of_a_registry_toml_file_is_reported_with_its_code() {
+    let env = Env::new();
+    env.file(
+        "r.toml",
+        r#"[[list]]
+id = "Bad List"
+title = "T"
+jurisdiction = "Lithuania"
+basis = "Act"
+source = "gazette"
+[[vendor]]
+id = "acme"
+name = "Acme"
+country = "XX"
+model_patterns = ["[abc"]
+parent_since = 2020-01-01T10:00:00
+[[vendor]]
+id = "beta"
+name = "Beta"
+country = "TODO"
+"#,
+    );
+    env.run(&["registry", "import", "r.toml", "--db", "reg.db"])
+        .problems(
+            "r.toml",
+            &[
+                ("TV0302", "r.toml:2:6: 'Bad List' is not a valid list id"),
+                (
+                    "TV0303",
+                    "r.toml:4:16: jurisdiction 'Lithuania' is not an ISO 3166-1 alpha-2 code or EU",
+                ),
+                (
+                    "TV0310",
+                    "r.toml:7:1: vendor 'acme' has parent dates but no parent",
+                ),
+                (
+                    "TV0303",
+                    "r.toml:10:11: 'XX' is not an ISO 3166-1 alpha-2 country code",
+                ),
+                (
+                    "TV0308",
+                    "r.toml:11:19: model pattern '[abc' is not a valid glob",
+                ),
+                (
+                    "TV0305",
+                    "r.toml:12:16: 'parent_since' must be a calendar date",
+                ),
+                (
+                    "TV0304",
+                    "r.toml:16:11: the country is still the placeholder 'TODO'",
+                ),
+            ],
+        );
+    assert!(!env.path("reg.db").exists(), "nothing was imported");
+    // The checks of the whole import report every problem too.
+    env.file(
+        "refs.toml",
+        "[[vendor]]\nid = \"x\"\nname = \"X\"\nparent = \"nobody\"\n[[vendor]]\nid = \"y\"\nname = \"Y\"\naffiliates = [\"ghost\"]\n[[vendor]]\nid = \"x\"\nname = \"X again\"\n",
+    );
+    env.run(&["registry", "import", "refs.toml", "--db", "reg.db"])
+        .problems(
+            "refs.toml",
+            &[
+                ("TV0312", "refs.toml:4:10: vendor 'x' names parent 'nobody', which is not in the registry"),
+                ("TV0312", "refs.toml:5:1: vendor 'y' names affiliate 'ghost', which is not in the registry"),
+                ("TV0311", "refs.toml:9:1: vendor id 'x' is defined twice (first at refs.toml:1:1)"),
+            ],
+        );
+    // Problems between the files of one import: listed file by file, counted for all.
+    env.file(
+        "a.toml",
+        "[[vendor]]\nid = \"x\"\nname = \"X\"\nparent = \"nobody\"\n",
+    );
+    env.file(
+        "b.toml",
+        "[[vendor]]\nid = \"x\"\nname = \"X\"\naffiliates = [\"ghost\"]\n",
+    );
+    env.run(&["registry", "import", "b.toml", "a.toml", "--db", "reg.db"])
+        .problems(
+            "b.toml and a.toml",
+            &[
+                ("TV0312", "b.toml:1:1: vendor 'x' names affiliate 'ghost'"),
+                (
+                    "TV0311",
+                    "a.toml:1:1: vendor id 'x' is defined twice (first at b.toml:1:1)",
+                ),
+                ("TV0312", "a.toml:4:10: vendor 'x' names parent 'nobody'"),
+            ],
+        );
+    // A file that is not TOML is one error.
+    env.file("syntax.toml", "[[vendor]\nid = \"x\"\n");
+    env.run(&["registry", "import", "syntax.toml", "--db", "reg.db"])
+        .error(&["error[TV0301]: syntax.toml:1:", "invalid registry file"]);
+}
+
+#[test]
+fn every_problem_of_a_registry_csv_file_is_reported_with_its_code() {
+    let env = Env::new();
+    env.file(
+        "r.csv",
+        "id,name,country,parent,parent_since\n\
+         acme,Acme,XX,,\n\
+         Beta,,GB,,\n\
+         gamma,Gamma,CN,acme,2020-02-30\n\
+         delta,Delta,SE\n",
+    );
+    env.run(&["registry", "import", "r.csv", "--db", "reg.db"])
+        .problems(
+            "r.csv",
+            &[
+                (
+                    "TV0303",
+                    "r.csv:2:11: 'XX' is not an ISO 3166-1 alpha-2 country code",
+                ),
+                ("TV0302", "r.csv:3:1: 'Beta' is not a valid vendor id"),
+                ("TV0306", "r.csv:3:6: vendor 'Beta' has an empty name"),
+                ("TV0305", "r.csv:4:21: 'parent_since':"),
+                (
+                    "TV0314",
+                    "r.csv:5: this row has 3 fields but the header has 5",
+                ),
+            ],
+        );
+    assert!(!env.path("reg.db").exists(), "nothing was imported");
+    // Every problem of the header; the rows are not read under a wrong header.
+    env.file("h.csv", "id,nam,colour,id\nacme,Acme,red,x\n");
+    env.run(&["registry", "import", "h.csv", "--db", "reg.db"])
+        .problems(
+            "h.csv",
+            &[
+                ("TV0314", "h.csv:1: the column 'id' appears twice"),
+                ("TV0314", "h.csv:1: the registry CSV has no 'name' column"),
+                (
+                    "TV0314",
+                    "h.csv:1:2: unknown column 'nam' in a registry CSV",
+                ),
+                (
+                    "TV0314",
+                    "h.csv:1:3: unknown column 'colour' in a registry CSV",
+                ),
+            ],
+        );
+}

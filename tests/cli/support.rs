@@ -61,7 +61,10 @@ impl Out {
             .collect();
         let line = kept.join("\n");
         let line = line.trim_end();
-        assert!(line.starts_with("error: "), "stderr: {line}");
+        assert!(
+            line.starts_with("error: ") || is_coded_error(line),
+            "stderr: {line}"
+        );
         assert_eq!(line.lines().count(), 1, "error is not one line: {line}");
         for f in fragments {
             assert!(line.contains(f), "stderr lacks {f:?}: {line}");
@@ -71,12 +74,57 @@ impl Out {
     }
 }
 
+/// Whether `line` starts with a diagnostic's code: `error[TV0102]: `.
+pub fn is_coded_error(line: &str) -> bool {
+    line.strip_prefix("error[TV")
+        .and_then(|r| r.get(..6))
+        .is_some_and(|r| r[..4].bytes().all(|b| b.is_ascii_digit()) && &r[4..] == "]:")
+}
+
 impl Out {
+    /// Asserts an error exit (2) that reports every problem of `file`: one `error[CODE]:` line
+    /// per problem, in the order given, each holding its code and its fragment (a location such
+    /// as `p.toml:3:5:` and words of the message), then the line `error: N problems in FILE`.
+    #[track_caller]
+    pub fn problems(&self, file: &str, want: &[(&str, &str)]) -> &Out {
+        self.code(2);
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            want.len() + 1,
+            "wanted {} problems and a count: {}",
+            want.len(),
+            self.stderr
+        );
+        for (line, (code, fragment)) in lines.iter().zip(want) {
+            assert!(
+                line.starts_with(&format!("error[{code}]: ")),
+                "wanted {code}: {line}"
+            );
+            assert!(line.contains(fragment), "lacks {fragment:?}: {line}");
+        }
+        assert_eq!(
+            lines[want.len()],
+            format!("error: {} problems in {file}", want.len())
+        );
+        self
+    }
+
     /// Asserts an error exit (2) whose stderr is exactly `error: {want}` on one line.
     #[track_caller]
+    /// A validation problem of a policy, waivers or registry import file carries its code
+    /// (`error[TV0102]: {want}`).
     pub fn error_exactly(&self, want: &str) -> &Out {
         self.code(2);
-        assert_eq!(self.stderr, format!("error: {want}\n"));
+        let line = self.stderr.as_str();
+        let rest = match line.strip_prefix("error: ") {
+            Some(rest) => rest,
+            None => {
+                assert!(is_coded_error(line), "stderr: {line}");
+                &line[15..]
+            }
+        };
+        assert_eq!(rest, format!("{want}\n"), "stderr: {line}");
         self
     }
 

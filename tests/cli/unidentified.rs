@@ -321,11 +321,24 @@ fn the_skeleton_round_trips_through_registry_import() {
     let shipped = shipped_registry();
     import.extend(shipped.iter().map(String::as_str));
     import.extend(["skel.toml", "--db", "reg.db"]);
-    env.run(&import).error(&[
-        "skel.toml:",
-        "the country is still the placeholder 'TODO' of a registry skeleton written by `tvcheck check --unidentified-out`",
-        "hint: fill in the ISO 3166-1 alpha-2 code of the country where the manufacturer is registered (e.g. CN, SE, US), or delete the line if it is not known",
-    ]);
+    // Every placeholder is reported, each with its line and code, then their count.
+    let out = env.run(&import);
+    out.code(2);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), vendors.len() + 1, "{}", out.stderr);
+    for line in &lines[..vendors.len()] {
+        for fragment in [
+            "error[TV0304]: skel.toml:",
+            "the country is still the placeholder 'TODO' of a registry skeleton written by `tvcheck check --unidentified-out`",
+            "hint: fill in the ISO 3166-1 alpha-2 code of the country where the manufacturer is registered (e.g. CN, SE, US), or delete the line if it is not known",
+        ] {
+            assert!(line.contains(fragment), "{line}");
+        }
+    }
+    assert_eq!(
+        lines[vendors.len()],
+        format!("error: {} problems in skel.toml", vendors.len())
+    );
     assert!(!env.path("reg.db").exists());
 
     // Completed by a person: Quillon is Lithuanian, the others are not known.

@@ -182,3 +182,45 @@ fn waivers_in_a_scanned_folder_are_never_applied() {
     env.run(&["check", "operator/waivers.toml"])
         .error(&["operator/waivers.toml: the file has no [[asset]] tables"]);
 }
+
+#[test]
+fn every_problem_of_a_waivers_file_is_reported_with_its_code() {
+    let env = Env::new();
+    env.file("inv.csv", INV);
+    env.file(
+        "w.toml",
+        r#"[[waiver]]
+id = "W1"
+asset_id = "P1"
+reason = " "
+approved_by = "RRT"
+expires = 2026-01-01T10:00:00
+[[waiver]]
+id = "W1"
+model = "[abc"
+reason = "r"
+approved_by = "RRT"
+expires = 2026-12-31
+[[waiver]]
+id = "W3"
+scope = "everything"
+reason = "r"
+approved_by = "RRT"
+expires = 2026-12-31
+"#,
+    );
+    env.run(&["check", "inv.csv", "--waivers", "w.toml"])
+        .problems(
+            "w.toml",
+            &[
+                ("TV0204", "w.toml:1:1: waiver 'W1' has an empty 'reason'"),
+                ("TV0208", "w.toml:6:11: 'expires' must be a calendar date"),
+                ("TV0203", "w.toml:7:1: waiver id 'W1' is used twice"),
+                ("TV0209", "w.toml:9:9: model '[abc' is not a valid glob"),
+                (
+                    "TV0205",
+                    "w.toml:15:9: waiver 'W3' has scope = \"everything\"",
+                ),
+            ],
+        );
+}
