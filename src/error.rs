@@ -106,7 +106,7 @@ struct More {
 
 /// The typed cause of an [`Error`]. It is held in an `Arc` (so that the error stays `Clone`)
 /// of a `Box` (a thin pointer, so that the error stays small).
-pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub(crate) type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An error with its location and a hint saying what to do, and the typed cause it came from
 /// (an [`std::io::Error`], a parser's error, ...), which [`std::error::Error::source`] returns:
@@ -155,7 +155,7 @@ impl Error {
 
     /// Gives the error its stable code (one of the constants of [`code`]).
     #[must_use]
-    pub fn with_code(mut self, code: &'static str) -> Error {
+    pub(crate) fn with_code(mut self, code: &'static str) -> Error {
         self.more.get_or_insert_with(Box::default).code = Some(code);
         self
     }
@@ -183,7 +183,10 @@ impl Error {
     /// Keeps `cause` as the typed cause, returned by [`std::error::Error::source`]; the
     /// message still says in plain words what went wrong.
     #[must_use]
-    pub fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Error {
+    pub(crate) fn caused_by(
+        mut self,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
         self.more.get_or_insert_with(Box::default).source = Some(Arc::new(Box::new(cause)));
         self
     }
@@ -192,7 +195,7 @@ impl Error {
     /// not `Clone`: the cause is an equal one (the same OS error code, or the same kind and
     /// text), so that `kind()` tells a closed pipe, a full disk, ... as the original would.
     #[must_use]
-    pub fn caused_by_io(self, err: &std::io::Error) -> Error {
+    pub(crate) fn caused_by_io(self, err: &std::io::Error) -> Error {
         self.caused_by(copy_io(err))
     }
 
@@ -201,9 +204,10 @@ impl Error {
         self.more.as_ref().and_then(|m| m.source.as_deref())
     }
 
+    #[cfg(test)]
     /// Whether the cause, or a cause of it, is an I/O error of kind `kind` (e.g.
     /// [`std::io::ErrorKind::BrokenPipe`]).
-    pub fn is_io(&self, kind: std::io::ErrorKind) -> bool {
+    pub(crate) fn is_io(&self, kind: std::io::ErrorKind) -> bool {
         let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(self);
         while let Some(e) = next {
             if e.downcast_ref::<std::io::Error>()
@@ -280,7 +284,7 @@ impl Error {
 }
 
 /// An I/O error equal to `err`: the same OS error code, or the same kind and text.
-pub fn copy_io(err: &std::io::Error) -> std::io::Error {
+pub(crate) fn copy_io(err: &std::io::Error) -> std::io::Error {
     match err.raw_os_error() {
         Some(code) => std::io::Error::from_raw_os_error(code),
         None => std::io::Error::new(err.kind(), err.to_string()),
@@ -337,7 +341,7 @@ impl std::error::Error for Error {
 /// first: each check pushes its error and the validation goes on with the next field, entry
 /// or rule.
 #[derive(Debug)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     kind: ErrorKind,
     /// The files, as shown to users, in the order their problems are listed.
     paths: Vec<String>,
@@ -346,13 +350,13 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     /// No problems yet in the file `path` (errors of kind `kind`).
-    pub fn new(kind: ErrorKind, path: &Path) -> Diagnostics {
+    pub(crate) fn new(kind: ErrorKind, path: &Path) -> Diagnostics {
         Diagnostics::for_files(kind, vec![display_path(path)])
     }
 
     /// No problems yet in the files `paths` (as shown to users), checked together (the files
     /// of one registry import): their problems are listed file by file, in this order.
-    pub fn for_files(kind: ErrorKind, paths: Vec<String>) -> Diagnostics {
+    pub(crate) fn for_files(kind: ErrorKind, paths: Vec<String>) -> Diagnostics {
         Diagnostics {
             kind,
             paths,
@@ -361,12 +365,12 @@ impl Diagnostics {
     }
 
     /// Records a problem. An error that already stands for several adds each of them.
-    pub fn push(&mut self, err: Error) {
+    pub(crate) fn push(&mut self, err: Error) {
         self.problems.extend(err.into_problems());
     }
 
     /// The value, or `None` once its error is recorded.
-    pub fn ok<T>(&mut self, r: Result<T>) -> Option<T> {
+    pub(crate) fn ok<T>(&mut self, r: Result<T>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
@@ -377,19 +381,19 @@ impl Diagnostics {
     }
 
     /// How many problems were recorded.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.problems.len()
     }
 
     /// Whether no problem was recorded.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.problems.is_empty()
     }
 
     /// Stops here when there are problems: `Ok` when none was recorded, else the error
     /// [`Diagnostics::finish`] gives for them (and the collector is empty again). For a
     /// problem the rest cannot be checked without (a CSV header).
-    pub fn check(&mut self) -> Result<()> {
+    pub(crate) fn check(&mut self) -> Result<()> {
         Diagnostics {
             kind: self.kind,
             paths: self.paths.clone(),
@@ -400,7 +404,7 @@ impl Diagnostics {
 
     /// `value` when the file had no problem; the one error when it had one; else an error
     /// that holds every problem, in the order of the file, and counts them.
-    pub fn finish<T>(mut self, value: T) -> Result<T> {
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T> {
         match self.problems.len() {
             0 => Ok(value),
             1 => Err(self.problems.remove(0)),
@@ -445,107 +449,107 @@ impl Diagnostics {
 pub mod code {
     // Policy files.
     /// The policy file is not valid TOML or does not have the policy's shape.
-    pub const POLICY_SYNTAX: &str = "TV0101";
+    pub(crate) const POLICY_SYNTAX: &str = "TV0101";
     /// A policy or rule id is not a valid id.
-    pub const POLICY_ID: &str = "TV0102";
+    pub(crate) const POLICY_ID: &str = "TV0102";
     /// The jurisdiction is not a country code or EU.
-    pub const POLICY_JURISDICTION: &str = "TV0103";
+    pub(crate) const POLICY_JURISDICTION: &str = "TV0103";
     /// The policy cites no legal basis.
-    pub const POLICY_NO_BASIS: &str = "TV0104";
+    pub(crate) const POLICY_NO_BASIS: &str = "TV0104";
     /// The policy has no rules.
-    pub const POLICY_NO_RULES: &str = "TV0105";
+    pub(crate) const POLICY_NO_RULES: &str = "TV0105";
     /// A date is not a calendar date.
-    pub const POLICY_DATE: &str = "TV0106";
+    pub(crate) const POLICY_DATE: &str = "TV0106";
     /// A confidence is not `confirmed` or `weak`.
-    pub const POLICY_CONFIDENCE: &str = "TV0107";
+    pub(crate) const POLICY_CONFIDENCE: &str = "TV0107";
     /// Two rules have the same id.
-    pub const POLICY_DUPLICATE_RULE: &str = "TV0108";
+    pub(crate) const POLICY_DUPLICATE_RULE: &str = "TV0108";
     /// A rule lacks a key its kind needs.
-    pub const POLICY_MISSING_KEY: &str = "TV0109";
+    pub(crate) const POLICY_MISSING_KEY: &str = "TV0109";
     /// A rule has a key its kind does not take.
-    pub const POLICY_KEY_NOT_FOR_KIND: &str = "TV0110";
+    pub(crate) const POLICY_KEY_NOT_FOR_KIND: &str = "TV0110";
     /// A rule names a list the registry does not have.
-    pub const POLICY_UNKNOWN_LIST: &str = "TV0111";
+    pub(crate) const POLICY_UNKNOWN_LIST: &str = "TV0111";
     /// A rule names an unknown country group.
-    pub const POLICY_UNKNOWN_GROUP: &str = "TV0112";
+    pub(crate) const POLICY_UNKNOWN_GROUP: &str = "TV0112";
     /// A country code is not ISO 3166-1 alpha-2.
-    pub const POLICY_COUNTRY: &str = "TV0113";
+    pub(crate) const POLICY_COUNTRY: &str = "TV0113";
     /// A rule names an unknown territory.
-    pub const POLICY_UNKNOWN_TERRITORY: &str = "TV0114";
+    pub(crate) const POLICY_UNKNOWN_TERRITORY: &str = "TV0114";
     /// A rule names an entity the registry does not have.
-    pub const POLICY_UNKNOWN_ENTITY: &str = "TV0115";
+    pub(crate) const POLICY_UNKNOWN_ENTITY: &str = "TV0115";
     /// A rule's kind is unknown.
-    pub const POLICY_UNKNOWN_KIND: &str = "TV0116";
+    pub(crate) const POLICY_UNKNOWN_KIND: &str = "TV0116";
     /// A domain, network or category is not in its vocabulary.
-    pub const POLICY_UNKNOWN_WORD: &str = "TV0117";
+    pub(crate) const POLICY_UNKNOWN_WORD: &str = "TV0117";
     /// A domains, networks or categories list is empty.
-    pub const POLICY_EMPTY_LIST: &str = "TV0118";
+    pub(crate) const POLICY_EMPTY_LIST: &str = "TV0118";
     /// Two keys of a rule do not go together, or one needs another.
-    pub const POLICY_CONFLICT: &str = "TV0119";
+    pub(crate) const POLICY_CONFLICT: &str = "TV0119";
     /// `phase_out_years` is out of range.
-    pub const POLICY_RANGE: &str = "TV0120";
+    pub(crate) const POLICY_RANGE: &str = "TV0120";
     /// A deadline is before the rule's effective date.
-    pub const POLICY_DEADLINE: &str = "TV0121";
+    pub(crate) const POLICY_DEADLINE: &str = "TV0121";
     /// A severity is not `violation` or `review`.
-    pub const POLICY_SEVERITY: &str = "TV0122";
+    pub(crate) const POLICY_SEVERITY: &str = "TV0122";
     /// `unknown_domain` or `unknown_purpose` is not `apply` or `review`.
-    pub const POLICY_UNKNOWN_MODE: &str = "TV0123";
+    pub(crate) const POLICY_UNKNOWN_MODE: &str = "TV0123";
 
     // Waivers files.
     /// The waivers file is not valid TOML or does not have the waivers' shape.
-    pub const WAIVER_SYNTAX: &str = "TV0201";
+    pub(crate) const WAIVER_SYNTAX: &str = "TV0201";
     /// A waiver's id is empty.
-    pub const WAIVER_EMPTY_ID: &str = "TV0202";
+    pub(crate) const WAIVER_EMPTY_ID: &str = "TV0202";
     /// Two waivers have the same id.
-    pub const WAIVER_DUPLICATE_ID: &str = "TV0203";
+    pub(crate) const WAIVER_DUPLICATE_ID: &str = "TV0203";
     /// A required or scope value is empty.
-    pub const WAIVER_EMPTY_VALUE: &str = "TV0204";
+    pub(crate) const WAIVER_EMPTY_VALUE: &str = "TV0204";
     /// `scope` has another value than `all`.
-    pub const WAIVER_SCOPE_VALUE: &str = "TV0205";
+    pub(crate) const WAIVER_SCOPE_VALUE: &str = "TV0205";
     /// A waiver's selector matches every item without `scope = "all"`.
-    pub const WAIVER_TOO_BROAD: &str = "TV0206";
+    pub(crate) const WAIVER_TOO_BROAD: &str = "TV0206";
     /// A waiver says `scope = "all"` and selects all the same.
-    pub const WAIVER_SCOPE_CONFLICT: &str = "TV0207";
+    pub(crate) const WAIVER_SCOPE_CONFLICT: &str = "TV0207";
     /// `expires` is not a calendar date.
-    pub const WAIVER_DATE: &str = "TV0208";
+    pub(crate) const WAIVER_DATE: &str = "TV0208";
     /// A model selector is not a valid glob.
-    pub const WAIVER_GLOB: &str = "TV0209";
+    pub(crate) const WAIVER_GLOB: &str = "TV0209";
     /// The file holds no waivers.
-    pub const WAIVER_EMPTY_FILE: &str = "TV0210";
+    pub(crate) const WAIVER_EMPTY_FILE: &str = "TV0210";
 
     // Registry import files.
     /// The file is not valid TOML or does not have the registry's shape.
-    pub const REGISTRY_SYNTAX: &str = "TV0301";
+    pub(crate) const REGISTRY_SYNTAX: &str = "TV0301";
     /// An id is not a valid id.
-    pub const REGISTRY_ID: &str = "TV0302";
+    pub(crate) const REGISTRY_ID: &str = "TV0302";
     /// A country code is not ISO 3166-1 alpha-2, or a jurisdiction not one or EU.
-    pub const REGISTRY_COUNTRY: &str = "TV0303";
+    pub(crate) const REGISTRY_COUNTRY: &str = "TV0303";
     /// A country is still the skeleton's placeholder `TODO`.
-    pub const REGISTRY_PLACEHOLDER: &str = "TV0304";
+    pub(crate) const REGISTRY_PLACEHOLDER: &str = "TV0304";
     /// A date is not a calendar date.
-    pub const REGISTRY_DATE: &str = "TV0305";
+    pub(crate) const REGISTRY_DATE: &str = "TV0305";
     /// A required value is empty or missing.
-    pub const REGISTRY_EMPTY: &str = "TV0306";
+    pub(crate) const REGISTRY_EMPTY: &str = "TV0306";
     /// A confidence or scope has an unknown value.
-    pub const REGISTRY_VALUE: &str = "TV0307";
+    pub(crate) const REGISTRY_VALUE: &str = "TV0307";
     /// A model pattern is empty or not a valid glob.
-    pub const REGISTRY_PATTERN: &str = "TV0308";
+    pub(crate) const REGISTRY_PATTERN: &str = "TV0308";
     /// A value is not an FCC grantee code.
-    pub const REGISTRY_GRANTEE_CODE: &str = "TV0309";
+    pub(crate) const REGISTRY_GRANTEE_CODE: &str = "TV0309";
     /// Dates or keys of an entry contradict each other.
-    pub const REGISTRY_CONFLICT: &str = "TV0310";
+    pub(crate) const REGISTRY_CONFLICT: &str = "TV0310";
     /// An entry, listing or code is defined twice.
-    pub const REGISTRY_DUPLICATE: &str = "TV0311";
+    pub(crate) const REGISTRY_DUPLICATE: &str = "TV0311";
     /// A reference (parent, list, affiliate, listing's vendor) names nothing.
-    pub const REGISTRY_REFERENCE: &str = "TV0312";
+    pub(crate) const REGISTRY_REFERENCE: &str = "TV0312";
     /// Parents form a cycle.
-    pub const REGISTRY_CYCLE: &str = "TV0313";
+    pub(crate) const REGISTRY_CYCLE: &str = "TV0313";
     /// The CSV header or a row's shape is wrong.
-    pub const REGISTRY_CSV_SHAPE: &str = "TV0314";
+    pub(crate) const REGISTRY_CSV_SHAPE: &str = "TV0314";
     /// A CSV cell is malformed (quoting, a multi-valued cell, a cell of another kind).
-    pub const REGISTRY_CSV_CELL: &str = "TV0315";
+    pub(crate) const REGISTRY_CSV_CELL: &str = "TV0315";
     /// The file holds no entries.
-    pub const REGISTRY_EMPTY_FILE: &str = "TV0316";
+    pub(crate) const REGISTRY_EMPTY_FILE: &str = "TV0316";
 
     /// Every code, for the documentation test.
     pub const ALL: &[&str] = &[

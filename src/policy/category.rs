@@ -32,7 +32,7 @@ pub enum Category {
 
 /// An inventory word read as a category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CategoryMatch {
+pub(crate) struct CategoryMatch {
     /// The category.
     pub category: Category,
     /// Why the word may not mean equipment a rule of this category covers; `None` when it
@@ -138,14 +138,15 @@ impl Category {
         }
     }
 
+    #[cfg(test)]
     /// Parses a canonical name (policy files are strict: synonyms are not accepted there).
-    pub fn parse_canonical(s: &str) -> Option<Category> {
+    pub(crate) fn parse_canonical(s: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
     /// Maps an inventory's category value onto the vocabulary (case, separators and a plural
     /// `s` tolerated); `None` when the phrase is not in it.
-    pub fn from_inventory(s: &str) -> Option<CategoryMatch> {
+    pub(crate) fn from_inventory(s: &str) -> Option<CategoryMatch> {
         let norm = normalize_words(s);
         let find = |phrase: &str| -> Option<CategoryMatch> {
             if let Some((_, category, doubt)) = WORDS.iter().find(|(w, _, _)| *w == phrase) {

@@ -101,15 +101,16 @@ impl Domain {
         }
     }
 
+    #[cfg(test)]
     /// Parses a canonical name (policy files are strict: synonyms are not accepted there).
-    pub fn parse_canonical(s: &str) -> Option<Domain> {
+    pub(crate) fn parse_canonical(s: &str) -> Option<Domain> {
         Domain::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
     /// Maps an inventory's domain value onto the vocabulary (case, separators and synonyms
     /// tolerated, and a network generation written with it: "5G RAN", "LTE backhaul");
     /// `None` when the word is not known.
-    pub fn from_inventory(s: &str) -> Option<Domain> {
+    pub(crate) fn from_inventory(s: &str) -> Option<Domain> {
         let norm = normalize_words(s);
         let find = |phrase: &str| {
             Domain::ALL
@@ -187,11 +188,6 @@ impl Network {
         }
     }
 
-    /// Parses a canonical name.
-    pub fn parse_canonical(s: &str) -> Option<Network> {
-        Network::ALL.into_iter().find(|n| n.as_str() == s)
-    }
-
     /// The network one inventory word names ("5G", "NR", "gNB", "LTE", "FTTH", ...).
     fn from_word(w: &str) -> Option<Network> {
         Some(match w {
@@ -207,7 +203,7 @@ impl Network {
 
     /// The networks an inventory value names: every generation word in it ("5G/LTE RAN"
     /// names two); empty when it names none.
-    pub fn from_inventory(s: &str) -> Vec<Network> {
+    pub(crate) fn from_inventory(s: &str) -> Vec<Network> {
         let mut out: Vec<Network> = normalize_words(s)
             .split(' ')
             .filter_map(Network::from_word)

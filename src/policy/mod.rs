@@ -22,7 +22,7 @@ use crate::date::Date;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::registry::{Confidence, Registry};
 
-pub use self::category::{Category, CategoryMatch};
+pub(crate) use self::category::Category;
 pub use self::domain::{Domain, Network};
 pub use self::parse::parse_policy;
 

@@ -170,7 +170,7 @@ impl Waiver {
     }
 
     /// How many findings it would have waived had it not expired.
-    pub fn expired_hits(&self) -> u64 {
+    pub(crate) fn expired_hits(&self) -> u64 {
         self.expired_hits.load(Ordering::Relaxed)
     }
 }

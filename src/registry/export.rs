@@ -176,7 +176,7 @@ pub fn to_toml(data: &RegistryData) -> String {
 
 /// The columns of the CSV export, in order: a `kind` column, then the union of the columns of
 /// list, vendor and listing rows (each row fills only its own).
-pub const CSV_HEADER: [&str; 30] = [
+pub(crate) const CSV_HEADER: [&str; 30] = [
     "kind",
     "id",
     "vendor",

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 /// Whether `code` is an FCC grantee code as the registry stores it: upper-case ASCII letters
 /// and digits, either 3 characters beginning with a letter or 5 characters beginning with `2`.
-pub fn is_grantee_code(code: &str) -> bool {
+pub(crate) fn is_grantee_code(code: &str) -> bool {
     let b = code.as_bytes();
     let shape = match b.first() {
         Some(b'2') => b.len() == 5,
@@ -53,7 +53,7 @@ fn strip_label(s: &str) -> &str {
 /// The code is borrowed from `fcc_id` when it is written in upper case already, so a lookup
 /// costs no allocation in the usual case; compare it with [`is_grantee_code`] values as `&str`
 /// (`grantee_code(id).as_deref()`).
-pub fn grantee_code(fcc_id: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn grantee_code(fcc_id: &str) -> Option<Cow<'_, str>> {
     let id = strip_label(fcc_id.trim());
     let len = match id.as_bytes().first()? {
         b'2' => 5,

@@ -21,7 +21,7 @@ pub struct Limits {
 
 /// The host of an `http://` or `https://` URL (without brackets, port or user info), or `None`
 /// when it has none.
-pub fn url_host(url: &str) -> Option<&str> {
+pub(crate) fn url_host(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))?;
@@ -36,7 +36,7 @@ pub fn url_host(url: &str) -> Option<&str> {
 }
 
 /// Whether `host` is this machine: `localhost`, an address in 127.0.0.0/8, or `::1`.
-pub fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()

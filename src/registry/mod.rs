@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 
-pub use self::fcc::{grantee_code, is_grantee_code};
+pub(crate) use self::fcc::grantee_code;
 pub use self::model::{Confidence, ListDef, Listing, RegistryData, Scope, Vendor};
 pub use self::store::{ChangeMeta, Revision, Store};
 
@@ -23,12 +23,12 @@ mod embedded {
 }
 
 /// The curated registry files compiled into the binary: (path, contents).
-pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn embedded_files() -> &'static [(&'static str, &'static str)] {
     embedded::REGISTRY_FILES
 }
 
 /// The embedded policy files: (path, contents).
-pub fn embedded_policy_files() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn embedded_policy_files() -> &'static [(&'static str, &'static str)] {
     embedded::POLICY_FILES
 }
 
@@ -122,7 +122,7 @@ impl Registry {
     /// Opens a registry database read-only; with `verify`, its current content must be what
     /// its latest revision recorded ([`Store::verify_current`]), else it is refused. The
     /// schema is checked either way ([`Store::open`]).
-    pub fn open_with(path: &Path, verify: bool) -> Result<Registry> {
+    pub(crate) fn open_with(path: &Path, verify: bool) -> Result<Registry> {
         let store = Store::open(path, false)?;
         let mut reg = Registry::from_store(&store, crate::error::display_path(path))?;
         if verify && store.version()? >= 2 {
@@ -286,7 +286,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for v in &reg.data.vendors {
             for c in &v.fcc_grantee_codes {
-                assert!(is_grantee_code(c), "{c}");
+                assert!(fcc::is_grantee_code(c), "{c}");
                 assert!(seen.insert(c.as_str()), "{c} twice");
             }
         }

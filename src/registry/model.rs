@@ -213,7 +213,7 @@ pub struct RegistryData {
 impl RegistryData {
     /// Sorts everything into canonical order (ids, then values), removing duplicate aliases,
     /// patterns, grantee codes and sources, so that equal content has equal serialisation.
-    pub fn canonicalize(&mut self) {
+    pub(crate) fn canonicalize(&mut self) {
         self.lists.sort_by(|a, b| a.id.cmp(&b.id));
         self.vendors.sort_by(|a, b| a.id.cmp(&b.id));
         for v in &mut self.vendors {
@@ -278,7 +278,7 @@ impl RegistryData {
     }
 
     /// Reads content back from its canonical JSON serialisation (revision snapshots).
-    pub fn from_json(v: &serde_json::Value) -> Option<RegistryData> {
+    pub(crate) fn from_json(v: &serde_json::Value) -> Option<RegistryData> {
         serde_json::from_value(v.clone()).ok()
     }
 

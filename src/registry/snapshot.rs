@@ -44,7 +44,7 @@ pub const SIZE_LIMIT: u64 = 64 << 20;
 /// The public key of the project's own registry snapshot
 /// (`data/registry/snapshot/tvcheck-registry.pub`), trusted by `registry verify --snapshot`
 /// when no `--trust` is given.
-pub const PROJECT_PUBLIC_KEY: &str =
+pub(crate) const PROJECT_PUBLIC_KEY: &str =
     include_str!("../../data/registry/snapshot/tvcheck-registry.pub");
 
 const SIGNATURE_START: &[u8] = b"untrusted comment: ";
@@ -159,7 +159,7 @@ fn key_err(origin: &str, message: impl Into<String>) -> Error {
 
 /// Reads a trusted public key: the text of a minisign public key file (with or without its
 /// comment line) or the base64 key line alone.
-pub fn parse_public_key(text: &str, origin: &str) -> Result<TrustedKey> {
+pub(crate) fn parse_public_key(text: &str, origin: &str) -> Result<TrustedKey> {
     let line = text
         .lines()
         .map(str::trim)

@@ -13,7 +13,7 @@ use crate::registry::model::{Confidence, ListDef, Listing, RegistryData, Scope, 
 
 /// The columns a vendor row uses, and so all the columns of a registry CSV without a `kind`
 /// column: the original seven, then the optional vendor facts.
-pub const VENDOR_COLUMNS: [&str; 16] = [
+pub(crate) const VENDOR_COLUMNS: [&str; 16] = [
     "id",
     "name",
     "country",
@@ -33,7 +33,7 @@ pub const VENDOR_COLUMNS: [&str; 16] = [
 ];
 
 /// The columns a `list` row of a registry CSV uses.
-pub const LIST_COLUMNS: [&str; 10] = [
+pub(crate) const LIST_COLUMNS: [&str; 10] = [
     "id",
     "title",
     "jurisdiction",
@@ -47,7 +47,7 @@ pub const LIST_COLUMNS: [&str; 10] = [
 ];
 
 /// The columns a `listing` row of a registry CSV uses.
-pub const LISTING_COLUMNS: [&str; 11] = [
+pub(crate) const LISTING_COLUMNS: [&str; 11] = [
     "vendor",
     "list",
     "listed_on",
@@ -120,7 +120,7 @@ fn starts_quotable(s: &str) -> bool {
 /// Protects a registry CSV cell from being read as a formula: a cell beginning with `=`, `+`,
 /// `-` or `@` gets a leading `'`, and so does one beginning with `'` followed by one of those
 /// or by another `'`, so that [`unprotect_cell`] undoes it exactly.
-pub fn protect_cell(cell: &str) -> String {
+pub(crate) fn protect_cell(cell: &str) -> String {
     let quoted = cell.strip_prefix('\'').is_some_and(starts_quotable);
     if quoted || cell.starts_with(FORMULA_START) {
         format!("'{cell}")
@@ -131,7 +131,7 @@ pub fn protect_cell(cell: &str) -> String {
 
 /// Undoes [`protect_cell`]: drops a leading `'` followed by `=`, `+`, `-`, `@` or `'`. Any
 /// other cell is returned as it is.
-pub fn unprotect_cell(cell: &str) -> &str {
+pub(crate) fn unprotect_cell(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if starts_quotable(rest) => rest,
         _ => cell,
@@ -140,7 +140,7 @@ pub fn unprotect_cell(cell: &str) -> &str {
 
 /// Joins the values of a multi-valued cell with `|`, writing a backslash in a value as `\\`
 /// and a bar as `\|`.
-pub fn join_multi(values: &[String]) -> String {
+pub(crate) fn join_multi(values: &[String]) -> String {
     values
         .iter()
         .map(|v| v.replace('\\', "\\\\").replace('|', "\\|"))
@@ -151,7 +151,7 @@ pub fn join_multi(values: &[String]) -> String {
 /// Splits a multi-valued cell at the bars that are not escaped, reads `\\` as a backslash and
 /// `\|` as a bar, trims each value and drops blank ones. Any other backslash is an error,
 /// returned as written (`\n`, or a lone `\` at the end).
-pub fn split_multi(cell: &str) -> std::result::Result<Vec<String>, String> {
+pub(crate) fn split_multi(cell: &str) -> std::result::Result<Vec<String>, String> {
     let mut values = Vec::new();
     let mut cur = String::new();
     let mut chars = cell.chars();

@@ -33,12 +33,11 @@ use super::model::{RegistryData, Vendor};
 use crate::date::Date;
 use crate::error::{code, Diagnostics, Error, ErrorKind, Location, Result};
 
-pub use self::csv::{
-    join_multi, parse_csv, protect_cell, split_multi, unprotect_cell, PendingListing,
-    LISTING_COLUMNS, LIST_COLUMNS, VENDOR_COLUMNS,
-};
+pub use self::csv::parse_csv;
+pub(crate) use self::csv::{join_multi, protect_cell, PendingListing};
 pub use self::toml::parse_toml;
-pub use self::validate::{is_slug, COUNTRY_PLACEHOLDER};
+pub(crate) use self::validate::is_slug;
+pub use self::validate::COUNTRY_PLACEHOLDER;
 
 /// Where each entry of an import file was written, for error messages.
 #[derive(Clone, Debug, Default)]
@@ -238,6 +237,7 @@ pub fn merge_and_validate(existing: &RegistryData, files: &[ImportFile]) -> Resu
 
 #[cfg(test)]
 mod tests {
+    use super::csv::{split_multi, unprotect_cell};
     use super::*;
 
     fn toml(text: &str) -> Result<ImportFile> {

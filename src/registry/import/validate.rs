@@ -15,7 +15,7 @@ pub(super) fn coded(code: &'static str, loc: Location, msg: impl Into<String>) -
 }
 
 /// Whether `s` is a valid id: lowercase ASCII letters, digits and single hyphens.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes()

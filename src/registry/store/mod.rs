@@ -35,7 +35,7 @@ use self::revisions::{now_secs, short};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// `PRAGMA application_id` of tvcheck registries ("tvch").
-pub const APPLICATION_ID: i32 = 0x7476_6368;
+pub(crate) const APPLICATION_ID: i32 = 0x7476_6368;
 
 /// Who made a change, when, and from what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,10 +76,10 @@ pub struct Revision {
 }
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// How long a write waits for another process's write to the same registry to finish.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Opens a connection and hardens it before anything is read: defensive mode (no writes to
 /// the schema behind SQLite's back, no corrupting pragmas), `trusted_schema` off (SQL functions
@@ -250,7 +250,7 @@ fn open_read_only(path: &Path) -> Result<Connection> {
 /// Removes a database file that this process has just created, with its `-wal` and `-shm`
 /// companions: used when creating a new registry fails part-way (a full disk), so that no empty
 /// or partial file is left behind. Never called on a file that existed before.
-pub fn remove_files(path: &Path) {
+pub(crate) fn remove_files(path: &Path) {
     for suffix in ["-wal", "-shm", ""] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
@@ -289,7 +289,7 @@ fn check_writable(path: &Path) -> Result<()> {
 
 impl Store {
     /// An empty in-memory registry with the current schema.
-    pub fn in_memory() -> Result<Store> {
+    pub(crate) fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(|e| db_err(None, &e))?;
         let mut store = Store { conn, path: None };
         store.migrate()?;
@@ -437,7 +437,7 @@ impl Store {
     }
 
     /// Opens a registry file, creating it (with the current schema) when it does not exist.
-    pub fn create_or_open(path: &Path) -> Result<Store> {
+    pub(crate) fn create_or_open(path: &Path) -> Result<Store> {
         if path.exists() {
             return Store::open(path, true);
         }
@@ -528,13 +528,8 @@ impl Store {
         }
     }
 
-    /// Where the pre-migration backup of schema `old` went, if any.
-    pub fn backup_path(path: &Path, old: u32) -> PathBuf {
-        path.with_extension(format!("schema{old}.bak"))
-    }
-
     /// Whether this is an in-memory store (the embedded registry), not a file.
-    pub fn is_in_memory(&self) -> bool {
+    pub(crate) fn is_in_memory(&self) -> bool {
         self.path.is_none()
     }
 
@@ -594,7 +589,7 @@ impl Store {
     /// and one snapshot, so it costs about what loading the content costs. Together with the
     /// schema check of [`Store::open`] (the triggers that keep the change log append-only are
     /// in place), an edit of the content tables behind tvcheck's back is refused.
-    pub fn verify_current(&self, current: &str) -> Result<()> {
+    pub(crate) fn verify_current(&self, current: &str) -> Result<()> {
         let loc = self
             .path()
             .map_or_else(|| Location::file("(memory)"), Location::file);

@@ -95,7 +95,7 @@ impl Store {
     }
 
     /// The digest recorded with revision `rev`, if it exists.
-    pub fn revision_digest(&self, rev: u64) -> Result<Option<String>> {
+    pub(crate) fn revision_digest(&self, rev: u64) -> Result<Option<String>> {
         self.conn
             .query_row(
                 "SELECT digest FROM revision WHERE rev = ?1",
@@ -133,7 +133,7 @@ impl Store {
     }
 
     /// When revision `rev` was committed (RFC 3339), if it exists.
-    pub fn revision_time(&self, rev: u64) -> Result<Option<String>> {
+    pub(crate) fn revision_time(&self, rev: u64) -> Result<Option<String>> {
         self.conn
             .query_row(
                 "SELECT at FROM revision WHERE rev = ?1",
