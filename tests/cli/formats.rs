@@ -66,7 +66,7 @@ fn render(env: &Env, format: &str) -> String {
 
 /// Replaces the registry and policy digests (which change whenever the shipped data is edited)
 /// by placeholders, in full and as the 12-character prefixes that table and Markdown show.
-fn redact(text: &str, report: &serde_json::Value) -> String {
+pub(crate) fn redact(text: &str, report: &serde_json::Value) -> String {
     let mut digests = vec![(
         report["registry"]["sha256"].as_str().unwrap().to_string(),
         "registry".to_string(),

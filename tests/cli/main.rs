@@ -20,6 +20,7 @@ mod formats;
 mod formats_in;
 mod fs_faults;
 mod gating;
+mod golden;
 mod html_browser;
 mod identification;
 mod inventory;
