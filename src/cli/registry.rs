@@ -198,26 +198,6 @@ fn import(
     Ok(ExitStatus::Success)
 }
 
-fn no_entry(reg: &RegistryData, id: &str) -> Error {
-    let close: Vec<&str> = reg
-        .vendors
-        .iter()
-        .filter(|v| v.id.contains(id) || id.contains(v.id.as_str()))
-        .map(|v| v.id.as_str())
-        .take(5)
-        .collect();
-    let hint = if close.is_empty() {
-        "run `tvcheck registry list` to see the ids".to_string()
-    } else {
-        format!("did you mean {}?", close.join(", "))
-    };
-    Error::new(
-        ErrorKind::Usage,
-        format!("no registry entry with id '{id}'"),
-    )
-    .hint(hint)
-}
-
 /// What `retire` and `delist` share: the database opened for writing and the date the record
 /// ends (`--on`, else today), after checking that a reason was given. The content is changed
 /// under the registry's write lock ([`Store::commit_with`]).
@@ -255,20 +235,7 @@ fn retire(
         Vec::new(),
     )?;
     let rev = store.commit_with(&m, |current| {
-        let mut data = current.clone();
-        let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
-            return Err(no_entry(current, id));
-        };
-        if let Some(r) = v.retired_on {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("entry '{id}' was already retired on {r}"),
-            )
-            .hint("see `tvcheck registry history ID`"));
-        }
-        v.retired_on = Some(on);
-        v.retired_reason = Some(reason.trim().to_string());
-        Ok(data)
+        tvcheck::registry::edit::retire(current, id, on, reason)
     })?;
     writeln!(
         std::io::stdout().lock(),
@@ -295,36 +262,7 @@ fn delist(
         Vec::new(),
     )?;
     let rev = store.commit_with(&m, |current| {
-        let mut data = current.clone();
-        let Some(v) = data.vendors.iter_mut().find(|v| v.id == id) else {
-            return Err(no_entry(current, id));
-        };
-        let lists: Vec<String> = v.listings.iter().map(|l| l.list.clone()).collect();
-        let Some(l) = v
-            .listings
-            .iter_mut()
-            .filter(|l| l.list == list && l.delisted_on.is_none())
-            .max_by_key(|l| l.listed_on)
-        else {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("entry '{id}' has no listing on '{list}' in force"),
-            )
-            .hint(if lists.is_empty() {
-                "it is on no list".to_string()
-            } else {
-                format!("its listings are on {}", lists.join(", "))
-            }));
-        };
-        if on <= l.listed_on {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("--on {on} is not after the listing date {}", l.listed_on),
-            ));
-        }
-        l.delisted_on = Some(on);
-        l.delisted_reason = Some(reason.trim().to_string());
-        Ok(data)
+        tvcheck::registry::edit::delist(current, id, list, on, reason)
     })?;
     writeln!(
         std::io::stdout().lock(),

@@ -2,6 +2,7 @@
 //! embedded curated data) and its content. Matching never queries SQL; it works on the loaded [`RegistryData`].
 
 pub mod diff;
+pub mod edit;
 pub mod export;
 pub mod fcc;
 pub mod fetch;
