@@ -122,6 +122,11 @@ struct Cache<V> {
     generation: usize,
 }
 
+/// Entries per generation of the model cache: a model-pattern match is cheap to make again
+/// (one pass of a glob set), so the long tail of distinct model strings gets less room than
+/// vendor strings, whose matching is the expensive part.
+const MODEL_CACHE_GENERATION: usize = 16_384;
+
 /// The smallest generation of a match cache, however many evaluators share the budget.
 const MIN_CACHE_GENERATION: usize = 4096;
 
@@ -135,10 +140,16 @@ impl<V: Clone> Cache<V> {
     /// [`MIN_CACHE_GENERATION`]): the caches of a run's evaluators together stay as small as
     /// one evaluator's.
     fn sharing(share: usize) -> Cache<V> {
+        Cache::with_generation(MATCH_CACHE_GENERATION, share)
+    }
+
+    /// A cache whose generations are a `share`-th of `generation` entries (at least
+    /// [`MIN_CACHE_GENERATION`]).
+    fn with_generation(generation: usize, share: usize) -> Cache<V> {
         Cache {
             current: std::collections::HashMap::default(),
             previous: std::collections::HashMap::default(),
-            generation: (MATCH_CACHE_GENERATION / share.max(1)).max(MIN_CACHE_GENERATION),
+            generation: (generation / share.max(1)).max(MIN_CACHE_GENERATION),
         }
     }
 
@@ -306,7 +317,10 @@ impl<'r> Evaluator<'r> {
         Evaluator {
             core,
             vendors: std::cell::RefCell::new(Cache::sharing(evaluators)),
-            models: std::cell::RefCell::new(Cache::sharing(evaluators)),
+            models: std::cell::RefCell::new(Cache::with_generation(
+                MODEL_CACHE_GENERATION,
+                evaluators,
+            )),
         }
     }
 
