@@ -2,6 +2,8 @@
 //! drift from what tvcheck does. A fenced ```sh or ```console block right after a line
 //! `<!-- test: run -->` is runnable (see CONTRIBUTING.md):
 //!
+//! - a block after `<!-- test: run, same folder -->` runs in the folder of the runnable block
+//!   before it (a key pair made there, a database imported there);
 //! - every command runs with `sh` in one temporary folder per block holding a copy of
 //!   `data/examples/` and `data/registry/`, with the built `tvcheck` first on `PATH`;
 //! - a command exits 0 unless it ends with the shell comment `# exit N`;
@@ -19,11 +21,17 @@ use crate::support::{repo, Env};
 
 const MARKER: &str = "<!-- test: run -->";
 
+/// The marker of a block that goes on in the folder of the runnable block before it (keys and
+/// databases made there are still there).
+const MARKER_SAME_FOLDER: &str = "<!-- test: run, same folder -->";
+
 /// One runnable block: its first line in the README, its language and its lines.
 struct Block {
     line: usize,
     lang: String,
     lines: Vec<String>,
+    /// Runs in the folder of the block before it.
+    same_folder: bool,
 }
 
 /// One command with the exit status and output it should have (`None`: not compared).
@@ -38,7 +46,8 @@ fn blocks(readme: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].trim() != MARKER {
+        let same_folder = lines[i].trim() == MARKER_SAME_FOLDER;
+        if lines[i].trim() != MARKER && !same_folder {
             i += 1;
             continue;
         }
@@ -53,10 +62,16 @@ fn blocks(readme: &str) -> Vec<Block> {
         let end = (start..lines.len())
             .find(|&j| lines[j].starts_with("```"))
             .unwrap_or_else(|| panic!("README.md:{}: the block is not closed", i + 2));
+        assert!(
+            !same_folder || !out.is_empty(),
+            "README.md:{}: {MARKER_SAME_FOLDER} has no runnable block before it",
+            i + 1
+        );
         out.push(Block {
             line: i + 2,
             lang,
             lines: lines[start..end].iter().map(|l| l.to_string()).collect(),
+            same_folder,
         });
         i = end + 1;
     }
@@ -175,11 +190,18 @@ fn the_readme_examples_marked_runnable_run_as_shown() {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    let mut folder: Option<Env> = None;
     for block in &blocks {
-        let env = Env::new();
-        for d in ["examples", "registry"] {
-            copy_dir(&repo().join("data").join(d), &env.path("data").join(d));
-        }
+        let env = match folder.take() {
+            Some(env) if block.same_folder => env,
+            _ => {
+                let env = Env::new();
+                for d in ["examples", "registry"] {
+                    copy_dir(&repo().join("data").join(d), &env.path("data").join(d));
+                }
+                env
+            }
+        };
         let cmds = commands(block);
         assert!(!cmds.is_empty(), "README.md:{}: no command", block.line);
         for c in cmds {
@@ -225,6 +247,7 @@ fn the_readme_examples_marked_runnable_run_as_shown() {
                 );
             }
         }
+        folder = Some(env);
     }
 }
 
