@@ -51,8 +51,6 @@ pub struct CheckConfig {
     pub jobs: usize,
 }
 
-pub(crate) use crate::report::SKIPPED_ROWS_SHOWN;
-
 /// What a long run reports while it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress<'a> {

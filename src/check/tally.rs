@@ -1,7 +1,7 @@
 //! What a check run keeps while it goes: the report under construction, and per input and
 //! per record the counting, gating and rendering of what the judging threads return.
 
-use super::{CheckConfig, Progress, SKIPPED_ROWS_SHOWN};
+use super::{CheckConfig, Progress};
 use crate::engine::{Assessment, Evaluator};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::inventory::discover::Input;
@@ -14,7 +14,7 @@ use crate::report::stream::Streamed;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
     RegistryInfo, Report, Row, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
-    Unidentified, UnidentifiedTally, WaiverSummary,
+    Unidentified, UnidentifiedTally, WaiverSummary, SKIPPED_ROWS_SHOWN,
 };
 
 /// The run so far.
@@ -149,7 +149,7 @@ impl<'c> Tally<'c> {
         this: &mut InputTally,
         next: &mut Result<Item>,
         judged: Option<(Assessment, bool)>,
-        stream: Option<&mut Streamed>,
+        mut stream: Option<&mut Streamed>,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<bool> {
         let report = &mut self.report;
@@ -211,7 +211,6 @@ impl<'c> Tally<'c> {
         }
         let ok_row = self.cfg.all && a.findings.is_empty() && a.verdict == Verdict::Ok;
         let rows = a.findings.iter().map(Some).chain(ok_row.then_some(None));
-        let mut stream = stream;
         for f in rows {
             let mut row = Row::new(item, &a, f);
             if row.verdict != Verdict::Ok {

@@ -391,43 +391,33 @@ fn upsert_tx(
         fault_point(writes);
         // Aliases, affiliates, grantee codes and model patterns are identity facts: the entry's
         // current set replaces the old one (the change log keeps the old content).
-        tx.execute("DELETE FROM alias WHERE vendor_id = ?1", params![v.id])?;
-        for a in &v.aliases {
-            tx.execute(
+        for (delete, insert, values) in [
+            (
+                "DELETE FROM alias WHERE vendor_id = ?1",
                 "INSERT OR IGNORE INTO alias (vendor_id, alias) VALUES (?1, ?2)",
-                params![v.id, a],
-            )?;
-            fault_point(writes);
-        }
-        tx.execute("DELETE FROM affiliate WHERE vendor_id = ?1", params![v.id])?;
-        for a in &v.affiliates {
-            tx.execute(
+                &v.aliases,
+            ),
+            (
+                "DELETE FROM affiliate WHERE vendor_id = ?1",
                 "INSERT OR IGNORE INTO affiliate (vendor_id, affiliate_id) VALUES (?1, ?2)",
-                params![v.id, a],
-            )?;
-            fault_point(writes);
-        }
-        tx.execute(
-            "DELETE FROM fcc_grantee_code WHERE vendor_id = ?1",
-            params![v.id],
-        )?;
-        for c in &v.fcc_grantee_codes {
-            tx.execute(
+                &v.affiliates,
+            ),
+            (
+                "DELETE FROM fcc_grantee_code WHERE vendor_id = ?1",
                 "INSERT OR IGNORE INTO fcc_grantee_code (vendor_id, code) VALUES (?1, ?2)",
-                params![v.id, c],
-            )?;
-            fault_point(writes);
-        }
-        tx.execute(
-            "DELETE FROM model_pattern WHERE vendor_id = ?1",
-            params![v.id],
-        )?;
-        for p in &v.model_patterns {
-            tx.execute(
+                &v.fcc_grantee_codes,
+            ),
+            (
+                "DELETE FROM model_pattern WHERE vendor_id = ?1",
                 "INSERT OR IGNORE INTO model_pattern (vendor_id, pattern) VALUES (?1, ?2)",
-                params![v.id, p],
-            )?;
-            fault_point(writes);
+                &v.model_patterns,
+            ),
+        ] {
+            tx.execute(delete, params![v.id])?;
+            for value in values {
+                tx.execute(insert, params![v.id, value])?;
+                fault_point(writes);
+            }
         }
         for l in &v.listings {
             tx.execute(
