@@ -1,11 +1,64 @@
 //! Embeds the curated registry files (`data/registry/*.toml`) and policies (`policies/*.toml`)
 //! into the binary as a sorted list of (file name, contents) pairs, and prepares the IEEE
-//! listing (`data/ieee/`) for reading without parsing work at start-up: organisations
-//! deduplicated and numbered, assignments pointing to them, and the index of distinctive name
-//! cores, each as plain tab-separated lines in `OUT_DIR`.
+//! listing (`data/ieee/`) and the matcher's word lists (`data/company-words.csv`,
+//! `data/places.txt`, `data/pinyin-syllables.txt`) for use without parsing or hashing at
+//! start-up: tables of plain integers over one text each, with perfect hashes computed here
+//! (`phf_generator`), in `OUT_DIR` (read by `src/matcher/table.rs`).
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// A word used by at least this many differently named companies is generic (the matcher's
+/// `weights::GENERIC_SPREAD`; a unit test checks they agree).
+const GENERIC_SPREAD: u32 = 10;
+
+/// The text of a compiled table (`src/matcher/table.rs`): strings one after the other, each
+/// added once; a string is referred to by its (offset, length).
+#[derive(Default)]
+struct Text {
+    text: String,
+    seen: std::collections::HashMap<String, (usize, usize)>,
+}
+
+impl Text {
+    fn add(&mut self, s: &str) -> (usize, usize) {
+        if let Some(&at) = self.seen.get(s) {
+            return at;
+        }
+        let at = (self.text.len(), s.len());
+        self.text.push_str(s);
+        self.seen.insert(s.to_string(), at);
+        at
+    }
+}
+
+/// Rust source of a `StrMap` (`src/matcher/table.rs`) named `name` with values of type `ty`:
+/// the perfect hash of `entries`' keys (`phf_generator`, seeded: the same keys always give the
+/// same table) and, per slot, the key's place in the table's text and the value (as Rust
+/// source).
+fn str_map(name: &str, ty: &str, entries: &[(&str, String)]) -> String {
+    let keys: Vec<&str> = entries.iter().map(|e| e.0).collect();
+    let mut text = Text::default();
+    let places: Vec<(usize, usize)> = keys.iter().map(|k| text.add(k)).collect();
+    let mut out = format!("pub(crate) static {name}: StrMap<{ty}> = StrMap {{\n");
+    if keys.is_empty() {
+        out.push_str("    key: 0,\n    disps: &[],\n    slots: &[],\n    text: \"\",\n};\n");
+        return out;
+    }
+    let state = phf_generator::generate_hash(&keys);
+    let _ = writeln!(out, "    key: {},", state.key);
+    out.push_str("    disps: &[");
+    for (d1, d2) in &state.disps {
+        let _ = write!(out, "({d1}, {d2}), ");
+    }
+    out.push_str("],\n    slots: &[\n");
+    for &i in &state.map {
+        let (o, l) = places[i];
+        let _ = writeln!(out, "        ({o}, {l}, {}),", entries[i].1);
+    }
+    let _ = writeln!(out, "    ],\n    text: {:?},\n}};", text.text);
+    out
+}
 
 fn embed(dir: &str, const_name: &str, out: &mut String) {
     println!("cargo:rerun-if-changed={dir}");
@@ -56,11 +109,15 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
-/// The IEEE tables: `ieee-orgs.tsv` (one organisation per line: name, country, the registry
-/// and prefix of its first real block; the line number is its index), `ieee-assignments.tsv` (registry, prefix, organisation index,
-/// placeholder; sorted by prefix, real holders first) and `ieee-cores.tsv` (the distinctive
-/// core of a normalised organisation name, the organisation; a core shared by organisations of
-/// different countries is left out). A core is the name key's words without the generic ones
+/// The IEEE tables, prepared so that start-up parses nothing: `ieee-tables.rs` holds the
+/// organisations as a static array (`PREPARED_ORGS`: name, country, the registry and prefix of
+/// its first real block; the position is its index), the distinctive name cores as a
+/// compile-time perfect-hash map (`CORES`: the core of a normalised organisation name -> the
+/// organisation; a core shared by organisations of different countries is left out) and the
+/// name index as a static array sorted by key (`NAME_INDEX_LINES`, from
+/// `data/ieee/name-index.tsv`); `ieee-assignments.tsv` holds the assignments (registry, prefix,
+/// organisation index, placeholder; sorted by prefix, real holders first), read only for MAC
+/// lookups. A core is the name key's words without the generic ones
 /// (`matcher::weights::is_generic`: two letters or fewer, a digit, or used by at least
 /// `GENERIC_SPREAD` differently named organisations) and without places; the library's unit
 /// tests check that this agrees with the matcher's own test.
@@ -97,17 +154,30 @@ fn ieee(root: &Path, out_dir: &Path) {
             first[*org] = Some((registry.clone(), prefix.clone()));
         }
     }
-    let mut text = String::new();
+    // The organisations as rows of a `StrRows` (no parsing at start-up): the name, then the
+    // country, the registry (1 + its index in MA-L, MA-M, MA-S, IAB; 0 for none) and the
+    // prefix of its first real block, the strings in the same text.
+    let mut org_text = Text::default();
+    let mut tables = String::from(
+        "static PREPARED_ORGS: StrRows<(u32, u32, u8, u32, u32)> = StrRows {\n    rows: &[\n",
+    );
     for ((name, country), first) in orgs.iter().zip(&first) {
-        let (registry, prefix) = first.clone().unwrap_or_default();
+        let (no, nl) = org_text.add(name);
+        let (co, cl) = org_text.add(country);
+        let (r, (po, pl)) = match first {
+            Some((r, p)) if !p.is_empty() => match registry_number(r) {
+                Some(r) => (r, org_text.add(p)),
+                None => (0, (0, 0)),
+            },
+            _ => (0, (0, 0)),
+        };
         let _ = writeln!(
-            text,
-            "{}\t{country}\t{registry}\t{prefix}",
-            name.replace(['\t', '\n'], " ")
+            tables,
+            "        ({no}, {nl}, ({co}, {cl}, {r}, {po}, {pl})),"
         );
     }
-    std::fs::write(out_dir.join("ieee-orgs.tsv"), &text).expect("write ieee-orgs.tsv");
-    text.clear();
+    let _ = writeln!(tables, "    ],\n    text: {:?},\n}};", org_text.text);
+    let mut text = String::new();
     for (registry, prefix, org, placeholder) in &rows {
         let _ = writeln!(text, "{registry}\t{prefix}\t{org}\t{placeholder}");
     }
@@ -132,7 +202,6 @@ fn ieee(root: &Path, out_dir: &Path) {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect();
-    const GENERIC_SPREAD: u32 = 10;
     let generic = |w: &str| {
         w.chars().count() <= 2
             || w.chars().any(|c| c.is_ascii_digit())
@@ -170,13 +239,85 @@ fn ieee(root: &Path, out_dir: &Path) {
             Some(_) => {}
         }
     }
-    text.clear();
-    for (core, org) in cores {
-        if let Some(org) = org {
-            let _ = writeln!(text, "{core}\t{org}");
+    let cores: Vec<(&str, String)> = cores
+        .iter()
+        .filter_map(|(core, org)| Some((core.as_str(), org.as_ref()?.to_string())))
+        .collect();
+    tables.push_str(&str_map("CORES", "u32", &cores));
+    // The name index, sorted by key in the file (its freshness test compares it with the
+    // generator's sorted output).
+    let mut key_text = Text::default();
+    tables.push_str("static NAME_INDEX_ROWS: StrRows<u32> = StrRows {\n    rows: &[\n");
+    for line in read("data/ieee/name-index.tsv").lines() {
+        if let Some((key, org)) = line.split_once('\t') {
+            if let Ok(org) = org.parse::<u32>() {
+                let (o, l) = key_text.add(key);
+                let _ = writeln!(tables, "        ({o}, {l}, {org}),");
+            }
         }
     }
-    std::fs::write(out_dir.join("ieee-cores.tsv"), &text).expect("write ieee-cores.tsv");
+    let _ = writeln!(tables, "    ],\n    text: {:?},\n}};", key_text.text);
+    std::fs::write(out_dir.join("ieee-tables.rs"), &tables).expect("write ieee-tables.rs");
+}
+
+/// The number of an IEEE registry in the organisation rows: 1 + its index in `Registry::ALL`.
+fn registry_number(name: &str) -> Option<u8> {
+    match name {
+        "MA-L" => Some(1),
+        "MA-M" => Some(2),
+        "MA-S" => Some(3),
+        "IAB" => Some(4),
+        _ => None,
+    }
+}
+
+/// The matcher's word lists as compiled tables (`StrMap`, `src/matcher/table.rs`) in `words.rs`,
+/// so that start-up hashes nothing: `WORDS` (`data/company-words.csv`: word -> (names holding it, spread)),
+/// `GENERIC` (its words with a spread of at least `GENERIC_SPREAD`), `PLACES`
+/// (`data/places.txt`) and `PINYIN` (`data/pinyin-syllables.txt`).
+fn word_lists(root: &Path, out_dir: &Path) {
+    for f in [
+        "data/company-words.csv",
+        "data/places.txt",
+        "data/pinyin-syllables.txt",
+    ] {
+        println!("cargo:rerun-if-changed={f}");
+    }
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
+    let mut words: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+    for line in read("data/company-words.csv").lines().skip(1) {
+        let mut parts = line.split(',');
+        if let (Some(w), Some(c), Some(s)) = (parts.next(), parts.next(), parts.next()) {
+            if let (Ok(c), Ok(s)) = (c.parse::<u32>(), s.parse::<u32>()) {
+                words.insert(w.to_string(), (c, s));
+            }
+        }
+    }
+    let entries: Vec<(&str, String)> = words
+        .iter()
+        .map(|(w, (c, s))| (w.as_str(), format!("({c}, {s})")))
+        .collect();
+    let mut out = str_map("WORDS", "(u32, u32)", &entries);
+    let generic: Vec<(&str, String)> = words
+        .iter()
+        .filter(|(_, (_, s))| *s >= GENERIC_SPREAD)
+        .map(|(w, _)| (w.as_str(), "()".to_string()))
+        .collect();
+    out.push_str(&str_map("GENERIC", "()", &generic));
+    for (name, file) in [
+        ("PLACES", "data/places.txt"),
+        ("PINYIN", "data/pinyin-syllables.txt"),
+    ] {
+        let text = read(file);
+        let lines: std::collections::BTreeSet<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
+        let entries: Vec<(&str, String)> =
+            lines.into_iter().map(|l| (l, "()".to_string())).collect();
+        out.push_str(&str_map(name, "()", &entries));
+    }
+    std::fs::write(out_dir.join("words.rs"), out).expect("write words.rs");
 }
 
 /// The git commit the binary is built from (`unknown` outside a git checkout) and the build
@@ -237,6 +378,7 @@ fn main() {
     provenance(Path::new(&manifest));
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     ieee(Path::new(&manifest), &out_dir);
+    word_lists(Path::new(&manifest), &out_dir);
     let mut out = String::new();
     embed("data/registry", "REGISTRY_FILES", &mut out);
     embed("policies", "POLICY_FILES", &mut out);

@@ -273,9 +273,6 @@ fn run_merged(
 /// Resolves the merged settings: opens the registry (and checks its age), the renderings and
 /// their guard, the library's configuration, the policies, waivers and baseline.
 fn plan(args: &CheckArgs, config: Option<&super::config_file::Loaded>) -> anyhow::Result<Plan> {
-    // The matcher's word lists and the IEEE tables are read on first use; read them on the
-    // other core while this one loads the registry.
-    tvcheck::matcher::warm_up_in_background();
     let registry = match args.snapshot.registry_snapshot.as_deref() {
         Some(file) => super::snapshot::registry_for_check(file, &args.snapshot.trust)?,
         None => Registry::open_or_embedded_with(args.db.as_deref(), !args.no_verify_registry)?,

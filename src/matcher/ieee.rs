@@ -19,15 +19,19 @@ type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
 #[cfg(test)]
 const ASSIGNMENTS: &str = include_str!("../../data/ieee/assignments.csv");
+#[cfg(test)]
 const NAME_INDEX: &str = include_str!("../../data/ieee/name-index.tsv");
 const SNAPSHOT: &str = include_str!("../../data/ieee/snapshot.toml");
-/// `assignments.csv` prepared by `build.rs`: the organisations deduplicated and numbered (one
-/// per line: name, country), the assignments pointing to them (registry, prefix, organisation,
-/// placeholder; sorted), and the distinctive name cores ([`find_org_by_core`]): reading them is
-/// splitting lines, with no CSV unquoting, deduplication or sorting at start-up.
-const ORGS_TSV: &str = include_str!(concat!(env!("OUT_DIR"), "/ieee-orgs.tsv"));
+/// The assignments `build.rs` prepared from `assignments.csv` (registry, prefix, organisation,
+/// placeholder; sorted), read on the first MAC lookup.
 const ASSIGNMENTS_TSV: &str = include_str!(concat!(env!("OUT_DIR"), "/ieee-assignments.tsv"));
-const CORES_TSV: &str = include_str!(concat!(env!("OUT_DIR"), "/ieee-cores.tsv"));
+
+// `build.rs` compiles the rest into tables (`super::table`): `PREPARED_ORGS` (the organisations
+// deduplicated and numbered: name, country, first block), `CORES` (the distinctive name cores,
+// [`find_org_by_core`], a perfect-hash map) and `NAME_INDEX_ROWS` (`name-index.tsv`, sorted by
+// key): nothing is parsed, deduplicated, sorted or hashed at start-up.
+use super::table::{StrMap, StrRows};
+include!(concat!(env!("OUT_DIR"), "/ieee-tables.rs"));
 
 // ---------------------------------------------------------------------------------------------
 // Assignments and organisations
@@ -130,28 +134,29 @@ static NO_ORG: Org = Org {
     country: None,
 };
 
-/// Reads the organisations `build.rs` prepared from `assignments.csv` (one per line: name,
-/// country, the registry and prefix of its first block); a line that does not parse is
-/// skipped (a unit test checks that the result equals [`parse_assignments`] of the CSV). Name
+/// The organisations `build.rs` prepared from `assignments.csv` (name, country, the registry
+/// and prefix of its first block; a unit test checks that they equal [`parse_assignments`] of
+/// the CSV), made into [`Org`]s on first use (no parsing: a quarter of a millisecond). Name
 /// lookups need only these, not the assignments.
 fn prepared_orgs() -> &'static [Org] {
     static ORGS: OnceLock<Vec<Org>> = OnceLock::new();
     ORGS.get_or_init(|| {
-        ORGS_TSV
-            .lines()
-            .map(|line| {
-                let mut f = line.split('\t');
-                let name = f.next().unwrap_or("");
-                let country = f.next().filter(|c| !c.is_empty());
-                let first_block = match (f.next().and_then(Registry::parse), f.next()) {
+        let rows = &PREPARED_ORGS;
+        (0..rows.len())
+            .filter_map(|i| {
+                let (name, &(co, cl, registry, po, pl)) = rows.get(i)?;
+                let registry = usize::from(registry)
+                    .checked_sub(1)
+                    .and_then(|r| Registry::ALL.get(r).copied());
+                let first_block = match (registry, rows.text_at(po, pl)) {
                     (Some(r), Some(p)) if !p.is_empty() => Some((r, p)),
                     _ => None,
                 };
-                Org {
+                Some(Org {
                     name,
-                    country,
+                    country: rows.text_at(co, cl).filter(|c| !c.is_empty()),
                     first_block,
-                }
+                })
             })
             .collect()
     })
@@ -456,7 +461,7 @@ pub fn lookup(mac: &Mac) -> MacLookup {
 /// one gets one hash probe per lookup instead of a binary search over 50,000 strings scattered
 /// in memory.
 struct NameIndex {
-    lines: Vec<(&'static str, u32)>,
+    lines: &'static StrRows<u32>,
     runs: OnceLock<HashMap<&'static str, (u32, u32)>>,
     lookups: std::sync::atomic::AtomicU32,
 }
@@ -471,14 +476,17 @@ impl NameIndex {
         let runs = match self.runs.get() {
             Some(runs) => runs,
             None if self.lookups.fetch_add(1, Ordering::Relaxed) < HASHED_AFTER => {
-                let start = self.lines.partition_point(|(k, _)| *k < key);
-                let len = self.lines[start..].partition_point(|(k, _)| *k == key);
+                let start = self.lines.lower_bound(key);
+                let len = (start..self.lines.len())
+                    .take_while(|&i| self.lines.key(i) == key)
+                    .count();
                 return (start, len);
             }
             None => self.runs.get_or_init(|| {
                 let mut runs: HashMap<&'static str, (u32, u32)> =
                     HashMap::with_capacity_and_hasher(self.lines.len(), ahash::RandomState::new());
-                for (i, (key, _)) in self.lines.iter().enumerate() {
+                for i in 0..self.lines.len() {
+                    let key = self.lines.key(i);
                     let Ok(i) = u32::try_from(i) else { break };
                     runs.entry(key).and_modify(|r| r.1 += 1).or_insert((i, 1));
                 }
@@ -491,54 +499,26 @@ impl NameIndex {
 }
 
 fn name_index_table() -> &'static NameIndex {
-    static INDEX: OnceLock<NameIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        // Sorted by key in the file (the freshness test compares it with the generator's
-        // sorted output), so no sort here.
-        let lines: Vec<(&'static str, u32)> = NAME_INDEX
-            .lines()
-            .filter_map(|line| {
-                let (key, org) = line.split_once('\t')?;
-                Some((key, org.parse().ok()?))
-            })
-            .collect();
-        NameIndex {
-            lines,
-            runs: OnceLock::new(),
-            lookups: std::sync::atomic::AtomicU32::new(0),
-        }
-    })
+    static INDEX: NameIndex = NameIndex {
+        lines: &NAME_INDEX_ROWS,
+        runs: OnceLock::new(),
+        lookups: std::sync::atomic::AtomicU32::new(0),
+    };
+    &INDEX
 }
 
 /// The organisation whose name has `core` as its *distinctive core*: its words without the
 /// generic ones and places ("brocade" for "Brocade Communications Systems"), as `build.rs`
 /// computes it (a core that organisations of more than one country share is left out).
 pub fn find_org_by_core(core: &str) -> Option<u32> {
-    static CORES: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
-    let cores = CORES.get_or_init(|| {
-        CORES_TSV
-            .lines()
-            .filter_map(|line| {
-                let (core, org) = line.split_once('\t')?;
-                Some((core, org.parse().ok()?))
-            })
-            .collect()
-    });
-    cores.get(core).copied()
-}
-
-/// Reads the organisations, the name index and the cores now rather than on first use
-/// ([`crate::matcher::warm_up_in_background`]); the assignments (MAC lookups) stay lazy.
-pub fn warm_up() {
-    let _ = orgs();
-    let _ = name_index_table();
-    let _ = find_org_by_core("");
+    CORES.get(core).copied()
 }
 
 /// Every (normalised name key, organisation) of the name index, sorted by key.
 #[cfg(test)]
 fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
-    name_index_table().lines.iter().copied()
+    let lines = name_index_table().lines;
+    (0..lines.len()).filter_map(|i| lines.get(i).map(|(k, &o)| (k, o)))
 }
 
 /// The organisations whose normalised name (`matcher::normalize::normalize`) or compact name
@@ -546,12 +526,8 @@ fn name_keys() -> impl Iterator<Item = (&'static str, u32)> {
 pub(crate) fn find_orgs_by_key(key: &str) -> impl Iterator<Item = u32> + 'static {
     let index = name_index_table();
     let (start, len) = index.run(key);
-    index
-        .lines
-        .get(start..start + len)
-        .unwrap_or_default()
-        .iter()
-        .map(|&(_, org)| org)
+    let lines = index.lines;
+    (start..start + len).filter_map(move |i| lines.get(i).map(|(_, &org)| org))
 }
 
 /// The organisation holding the most assignments among those whose normalised or compact name
@@ -714,7 +690,10 @@ mod tests {
             assert_eq!(find_org_by_core(core), *org, "{core}");
             n += usize::from(org.is_some());
         }
-        assert_eq!(n, CORES_TSV.lines().count());
+        assert_eq!(n, CORES.len());
+        for (core, &org) in CORES.iter() {
+            assert_eq!(expected.get(core), Some(&Some(org)), "{core}");
+        }
         assert!(find_org_by_core("brocade")
             .and_then(org)
             .is_some_and(|o| o.name.starts_with("Brocade Communications Systems")));

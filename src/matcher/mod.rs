@@ -18,6 +18,7 @@
 pub mod chars;
 pub mod ieee;
 pub mod normalize;
+mod table;
 pub mod tier;
 pub mod weights;
 
@@ -1643,19 +1644,6 @@ impl Matcher {
         }
         out
     }
-}
-
-/// Reads, on a thread of its own, the tables the matcher reads on first use (the background
-/// word lists, the IEEE organisations, name index and cores), so that a caller that is about to
-/// load a registry does both at once. Nothing waits for it: a lookup that comes first reads
-/// the table itself, or waits for the one being read.
-pub fn warm_up_in_background() {
-    let _ = std::thread::Builder::new()
-        .name("tvcheck-warm-up".into())
-        .spawn(|| {
-            weights::warm_up();
-            ieee::warm_up();
-        });
 }
 
 /// A [`Matcher`] can be built once and shared between threads.

@@ -33,6 +33,41 @@ pub(crate) fn embedded_policy_files() -> &'static [(&'static str, &'static str)]
     embedded::POLICY_FILES
 }
 
+/// Parses the embedded registry files, in their order, on two threads: the files are shared
+/// between them by size, so that start-up waits for about half of the parsing.
+fn parse_embedded_files() -> Result<Vec<import::ImportFile>> {
+    let files = embedded_files();
+    let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+    // The files after `split` hold about half of the bytes.
+    let mut split = files.len();
+    let mut tail = 0;
+    while split > 0 && tail + files[split - 1].1.len() <= total / 2 {
+        split -= 1;
+        tail += files[split].1.len();
+    }
+    let parse = |part: &[(&str, &str)]| -> Result<Vec<import::ImportFile>> {
+        part.iter()
+            .map(|(path, text)| import::parse_toml(Path::new(path), text))
+            .collect()
+    };
+    let (head, rest) = files.split_at(split);
+    let (parsed, rest) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("tvcheck-registry".into())
+            .spawn_scoped(scope, || parse(rest));
+        let head = parse(head);
+        let rest = match other {
+            Ok(handle) => handle.join().unwrap_or_else(|_| parse(rest)),
+            // No second thread: parse it here.
+            Err(_) => parse(rest),
+        };
+        (head, rest)
+    });
+    let mut parsed = parsed?;
+    parsed.extend(rest?);
+    Ok(parsed)
+}
+
 /// When the embedded registry was built: the latest `compiled_on` of its files.
 fn embedded_build_time(compiled: Option<crate::date::Date>) -> String {
     compiled.map_or_else(
@@ -71,10 +106,7 @@ impl Registry {
     /// them), read without the database round trip: parsing, validation and the canonical
     /// order, as a check's start-up needs it.
     pub fn embedded() -> Result<Registry> {
-        let mut files = Vec::new();
-        for (path, text) in embedded_files() {
-            files.push(import::parse_toml(Path::new(path), text)?);
-        }
+        let files = parse_embedded_files()?;
         let mut data = import::merge_and_validate(&RegistryData::default(), &files)?;
         data.canonicalize();
         let compiled = files.iter().filter_map(|f| f.compiled_on).max();
@@ -92,10 +124,7 @@ impl Registry {
 
     /// The embedded registry as an in-memory store with one revision (its build).
     pub fn embedded_store() -> Result<Store> {
-        let mut files = Vec::new();
-        for (path, text) in embedded_files() {
-            files.push(import::parse_toml(Path::new(path), text)?);
-        }
+        let files = parse_embedded_files()?;
         let data = import::merge_and_validate(&RegistryData::default(), &files)?;
         let compiled = files.iter().filter_map(|f| f.compiled_on).max();
         let mut store = Store::in_memory()?;
