@@ -27,34 +27,47 @@ type Judged = (u64, Batch, Vec<Option<(crate::engine::Assessment, bool)>>);
 
 /// Reads every record of `reader` into numbered batches sent to `tx`, stopping after the end
 /// of the file, a fatal error (sent as the last element) or when the judging threads have
-/// gone. Each batch is an emptied one that came back on `back` (waiting for one bounds how far
-/// reading runs ahead); emptying it here frees its items on the thread that allocated them.
-/// Returns the reader, whose digest is complete when the whole file was read.
+/// gone. Each batch is one that came back on `back` (waiting for one bounds how far reading
+/// runs ahead); its items are refilled in place, so their strings are reused rather than
+/// freed and allocated again for every record. Returns the reader, whose digest is complete
+/// when the whole file was read.
 fn read_batches(
     mut reader: Reader,
     tx: &std::sync::mpsc::SyncSender<Numbered>,
     back: &std::sync::mpsc::Receiver<Batch>,
 ) -> Reader {
-    let fresh = || -> Option<Batch> {
-        let mut b = back.recv().ok()?;
-        b.clear();
-        Some(b)
-    };
-    let Some(mut batch) = fresh() else {
+    let Ok(mut batch) = back.recv() else {
         return reader;
     };
     let mut seq = 0u64;
+    let mut filled = 0;
     loop {
-        let (next, last) = match reader.next_item() {
-            Ok(Some(item)) => (Some(Ok(item)), false),
-            Ok(None) => (None, true),
+        if batch.len() == filled {
+            batch.push(Ok(Item::default()));
+        }
+        let slot = &mut batch[filled];
+        if slot.is_err() {
+            *slot = Ok(Item::default());
+        }
+        let outcome = match slot {
+            Ok(item) => reader.next_into(item),
+            Err(_) => Ok(false),
+        };
+        let last = match outcome {
+            Ok(true) => {
+                filled += 1;
+                false
+            }
+            Ok(false) => true,
             Err(e) => {
                 let fatal = e.kind != ErrorKind::Row;
-                (Some(Err(e)), fatal)
+                *slot = Err(e);
+                filled += 1;
+                fatal
             }
         };
-        batch.extend(next);
-        if last || batch.len() == BATCH_ITEMS {
+        if last || filled == BATCH_ITEMS {
+            batch.truncate(filled);
             if !batch.is_empty() {
                 if tx.send((seq, batch)).is_err() {
                     return reader;
@@ -64,10 +77,11 @@ fn read_batches(
             if last {
                 return reader;
             }
-            batch = match fresh() {
-                Some(b) => b,
-                None => return reader,
+            batch = match back.recv() {
+                Ok(b) => b,
+                Err(_) => return reader,
             };
+            filled = 0;
         }
     }
 }

@@ -763,9 +763,16 @@ impl CsvReader {
 
     /// Reads the next item; `Ok(None)` at the end of the file.
     pub fn next_item(&mut self) -> Result<Option<Item>> {
+        let mut item = Item::default();
+        Ok(self.next_item_into(&mut item)?.then_some(item))
+    }
+
+    /// Reads the next item into `item`, reusing its strings; `Ok(false)` at the end of the
+    /// file (`item` is then as it was). After an error `item` may hold part of a record.
+    pub fn next_item_into(&mut self, item: &mut Item) -> Result<bool> {
         loop {
             match self.rdr.read_byte_record(&mut self.record) {
-                Ok(false) => return Ok(None),
+                Ok(false) => return Ok(false),
                 Ok(true) => {}
                 Err(_) if self.rdr.get_ref().too_long => return Err(self.skip_too_long()?),
                 Err(e) => return Err(csv_error(&self.path, &e)),
@@ -842,7 +849,7 @@ impl CsvReader {
                 }
             }
             // A malformed field makes the row a skipped row; the reader goes on.
-            return self.build_item(line).map(Some).map_err(|mut e| {
+            return self.fill_item(line, item).map(|()| true).map_err(|mut e| {
                 e.kind = ErrorKind::Row;
                 e
             });
@@ -886,62 +893,116 @@ impl CsvReader {
         }
     }
 
-    fn field(&self, line: u64, i: usize) -> Result<Option<String>> {
+    /// The trimmed text of field `i` of the record (checked to be UTF-8).
+    fn text(&self, line: u64, i: usize) -> Result<&str> {
         let raw = self.record.get(i).unwrap_or_default();
-        let s = utf8_field(&self.path, line, &self.headers[i], i, raw)?.trim();
-        Ok((!s.is_empty()).then(|| s.to_string()))
+        Ok(utf8_field(&self.path, line, &self.headers[i], i, raw)?.trim())
     }
 
-    fn build_item(&self, line: u64) -> Result<Item> {
-        let get = |f: Field| -> Result<Option<String>> {
-            match self.map.get(f) {
-                Some(i) => self.field(line, i),
-                None => Ok(None),
-            }
+    /// Sets `slot` to the text of field `i` (`None` when there is no such column or the field
+    /// is empty), reusing the string `slot` holds.
+    fn set(&self, line: u64, i: Option<usize>, slot: &mut Option<String>) -> Result<()> {
+        let text = match i {
+            Some(i) => self.text(line, i)?,
+            None => "",
         };
+        if text.is_empty() {
+            *slot = None;
+        } else {
+            let s = slot.get_or_insert_with(String::new);
+            s.clear();
+            s.push_str(text);
+        }
+        Ok(())
+    }
+
+    /// Makes `item` the record just read (at `line`), reusing its strings: the fields are read
+    /// in the order in which [`Item::from_fields`] asks for them (the quantity and the other
+    /// columns first), so the first malformed field named is the same.
+    fn fill_item(&self, line: u64, item: &mut Item) -> Result<()> {
         // A quantity that is not a whole number keeps the record: the value is carried as
         // written, with a warning (no verdict depends on it).
+        let qi = self.map.get(Field::Quantity);
         let mut bad_quantity = None;
-        let quantity = match get(Field::Quantity)? {
+        item.quantity = match qi {
             None => None,
-            Some(q) => match parse_quantity(&q) {
-                Some(n) => Some(n),
-                None => {
-                    bad_quantity = self.map.get(Field::Quantity).map(|i| (i, q));
-                    None
-                }
+            Some(i) => match self.text(line, i)? {
+                "" => None,
+                q => match parse_quantity(q) {
+                    Some(n) => Some(n),
+                    None => {
+                        bad_quantity = Some((i, q));
+                        None
+                    }
+                },
             },
         };
-        let mut extra =
-            Vec::with_capacity(self.map.extra.len() + usize::from(bad_quantity.is_some()));
-        let warnings: Vec<String> = bad_quantity
-            .iter()
-            .map(|(qi, q)| quantity_warning(&self.headers[*qi], q))
-            .collect();
+        item.warnings.clear();
+        if let Some((i, q)) = bad_quantity {
+            item.warnings.push(quantity_warning(&self.headers[i], q));
+        }
+        // The other columns, in file order, each string reused where there is one.
+        let mut n = 0;
+        let mut put = |extra: &mut Vec<(Arc<str>, String)>, header: &Arc<str>, value: &str| {
+            match extra.get_mut(n) {
+                Some((h, v)) => {
+                    if !Arc::ptr_eq(h, header) {
+                        *h = Arc::clone(header);
+                    }
+                    v.clear();
+                    v.push_str(value);
+                }
+                None => extra.push((Arc::clone(header), value.to_string())),
+            }
+            n += 1;
+        };
         for &i in &self.map.extra {
             if let Some((qi, q)) = bad_quantity.take_if(|(qi, _)| *qi < i) {
-                extra.push((Arc::clone(&self.headers[qi]), q));
+                put(&mut item.extra, &self.headers[qi], q);
             }
-            if let Some(v) = self.field(line, i)? {
-                extra.push((Arc::clone(&self.headers[i]), v));
+            let v = self.text(line, i)?;
+            if !v.is_empty() {
+                put(&mut item.extra, &self.headers[i], v);
             }
         }
         if let Some((qi, q)) = bad_quantity {
-            extra.push((Arc::clone(&self.headers[qi]), q));
+            put(&mut item.extra, &self.headers[qi], q);
         }
-        let mut item = Item::from_fields(&self.file, line, quantity, extra, get)?;
+        item.extra.truncate(n);
+        if !Arc::ptr_eq(&item.file, &self.file) {
+            item.file = Arc::clone(&self.file);
+        }
+        item.line = line;
+        item.sheet = None;
+        let at = |f: Field| self.map.get(f);
+        self.set(line, at(Field::AssetId), &mut item.asset_id)?;
+        let mut vendor = Some(std::mem::take(&mut item.vendor));
+        self.set(line, at(Field::Vendor), &mut vendor)?;
+        item.vendor = vendor.unwrap_or_default();
+        self.set(line, at(Field::Model), &mut item.model)?;
+        self.set(line, at(Field::Serial), &mut item.serial)?;
+        self.set(line, at(Field::Site), &mut item.site)?;
+        self.set(line, at(Field::Domain), &mut item.domain)?;
+        self.set(line, at(Field::Country), &mut item.country)?;
+        self.set(line, at(Field::Installed), &mut item.installed)?;
+        self.set(line, at(Field::Purpose), &mut item.purpose)?;
+        self.set(line, at(Field::Network), &mut item.network)?;
+        self.set(line, at(Field::Category), &mut item.category)?;
+        self.set(line, at(Field::Origin), &mut item.origin)?;
+        self.set(line, at(Field::Mac), &mut item.mac)?;
+        self.set(line, at(Field::FccId), &mut item.fcc_id)?;
+        item.check_identifiers();
         if item.asset_id.is_none() {
             if let Some(i) = self.map.asset_id_fallback {
-                item.asset_id = self.field(line, i)?;
+                self.set(line, Some(i), &mut item.asset_id)?;
             }
         }
-        item.warnings.splice(0..0, warnings);
-        item.installed_column = self
-            .map
-            .get(Field::Installed)
-            .and_then(|i| self.headers.get(i))
-            .cloned();
-        Ok(item)
+        let installed = at(Field::Installed).and_then(|i| self.headers.get(i));
+        match (&mut item.installed_column, installed) {
+            (Some(have), Some(h)) if Arc::ptr_eq(have, h) => {}
+            (slot, h) => *slot = h.cloned(),
+        }
+        Ok(())
     }
 
     /// The SHA-256 (hex) and size of the file's bytes; complete once `next_item` returned
@@ -1076,6 +1137,54 @@ mod tests {
         assert_eq!(size, bytes.len() as u64);
         assert_eq!(sha, crate::source::digest::sha256_hex(bytes));
         out
+    }
+
+    #[test]
+    fn a_reused_item_holds_only_its_own_record() {
+        // Every row differs from the one before in what it fills, warns about or leaves out:
+        // reading into one item again and again gives what fresh items give.
+        let csv = b"asset_id,vendor,model,quantity,mac,installed,owner,note\n\
+A1,Huawei,NE40E,2,28:6E:D4:12:34:56,2020-01-01,Ops,first\n\
+,Nokia,,lots,not-a-mac,,,\n\
+A3,ZTE,ZXR10,3,,14.06.2019,,third\n\
+A4,Cisco,x,1,,,,,,\n\
+,,,,,,,\n\
+A6,Ericsson,AIR 6449,,,2021-05-05,NOC,\n";
+        let fresh = read_all(csv, None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, csv).unwrap();
+        let mut r =
+            CsvReader::open(&path, Arc::from("f.csv"), &CsvOptions::default(), None).unwrap();
+        let mut item = Item::default();
+        let mut reused = Vec::new();
+        loop {
+            match r.next_item_into(&mut item) {
+                Ok(true) => reused.push(Ok(item.clone())),
+                Ok(false) => break,
+                Err(e) => reused.push(Err(e)),
+            }
+        }
+        assert_eq!(reused.len(), fresh.len());
+        assert_eq!(fresh.len(), 5, "{fresh:?}");
+        for (a, b) in reused.iter().zip(&fresh) {
+            match (a, b) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => {
+                    // Two temporary folders: the messages after the file name.
+                    let after =
+                        |e: &Error| e.to_string().split_once("f.csv").map(|x| x.1.to_string());
+                    assert_eq!(after(a), after(b));
+                }
+                _ => panic!("{a:?} against {b:?}"),
+            }
+        }
+        let second = fresh[1].as_ref().unwrap();
+        assert_eq!(second.asset_id, None);
+        assert_eq!(second.model, None);
+        assert_eq!(second.warnings.len(), 2, "{:?}", second.warnings);
+        assert!(fresh[3].is_err());
+        assert_eq!(fresh[4].as_ref().unwrap().extra.len(), 1);
     }
 
     #[test]

@@ -284,6 +284,23 @@ impl Reader {
         }
     }
 
+    /// Reads the next item into `item`; `Ok(false)` at the end (`item` is then as it was).
+    /// A CSV reader reuses the strings `item` holds, so that a caller that refills the same
+    /// items allocates little per record; the other readers replace `item`. After an error
+    /// `item` may hold part of a record.
+    pub fn next_into(&mut self, item: &mut Item) -> Result<bool> {
+        match self {
+            Reader::Csv(r) => r.next_item_into(item),
+            _ => match self.next_item()? {
+                Some(next) => {
+                    *item = next;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+        }
+    }
+
     /// How the input was read (its encoding, and notes on what was and was not read);
     /// complete once the last item was read.
     pub fn provenance(&self) -> Provenance {
