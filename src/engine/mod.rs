@@ -191,6 +191,10 @@ pub struct Core<'r> {
     waivers: Option<&'r Waivers>,
     /// Per entity id, the entities affiliated with it (in either direction of the link).
     affiliated: std::collections::HashMap<String, Vec<usize>>,
+    /// Per curated entity, whether a listing can reach it at all: it, a controller at any
+    /// date, or an affiliate of one of them is listed on some list at some date. An entity no
+    /// listing reaches is passed over by listed-entity rules without walking its chain.
+    may_be_listed: Vec<bool>,
 }
 
 impl<'r> std::ops::Deref for Evaluator<'r> {
@@ -305,6 +309,11 @@ impl<'r> Evaluator<'r> {
             timing,
             waivers,
             affiliated: affiliation_index(&registry.data),
+            may_be_listed: Vec::new(),
+        };
+        let core = Core {
+            may_be_listed: reachable_by_listings(&registry.data, &core.affiliated),
+            ..core
         };
         Ok(Evaluator::sharing(std::sync::Arc::new(core), 1))
     }
@@ -1260,6 +1269,9 @@ impl<'r> Evaluator<'r> {
         let as_of = self.timing.as_of;
         let mut review: Option<Coverage> = None;
         for c in m.ranked() {
+            if !self.may_be_listed.get(c.vendor).copied().unwrap_or(true) {
+                continue;
+            }
             let chain = self.chain(self.vendor(c.vendor));
             // The entity and its controllers, then the entities affiliated with one of them
             // (after the controller at that position): a listing reaches an affiliate only on a
@@ -1476,6 +1488,45 @@ impl<'r> Evaluator<'r> {
 
 /// Affiliations in both directions: an entity recorded as affiliated with another is also
 /// that one's affiliate.
+/// Per curated entity, whether any listing can reach it whatever the date (see
+/// `Core::may_be_listed`): it, or an entity above it by any parent link, or an affiliate of
+/// one of those, has a listing. A superset of what `Evaluator::listed` finds on any date (its
+/// chain follows only the parent links in force, its affiliates only active ones).
+fn reachable_by_listings(
+    data: &crate::registry::RegistryData,
+    affiliated: &std::collections::HashMap<String, Vec<usize>>,
+) -> Vec<bool> {
+    let at: std::collections::HashMap<&str, usize> = data
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), i))
+        .collect();
+    let listed = |i: usize| data.vendors.get(i).is_some_and(|v| !v.listings.is_empty());
+    let reached = |v: &Vendor| {
+        !v.listings.is_empty()
+            || affiliated
+                .get(&v.id)
+                .is_some_and(|a| a.iter().any(|&j| listed(j)))
+    };
+    (0..data.vendors.len())
+        .map(|i| {
+            let mut cur = Some(i);
+            // At most one step per entity: a parent loop cannot hold the walk.
+            for _ in 0..=data.vendors.len() {
+                let Some(v) = cur.and_then(|c| data.vendors.get(c)) else {
+                    return false;
+                };
+                if reached(v) {
+                    return true;
+                }
+                cur = v.parent.as_deref().and_then(|p| at.get(p).copied());
+            }
+            false
+        })
+        .collect()
+}
+
 fn affiliation_index(
     data: &crate::registry::RegistryData,
 ) -> std::collections::HashMap<String, Vec<usize>> {
@@ -1534,6 +1585,81 @@ const _: fn() = || {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_entities_no_listing_can_reach_are_passed_over() {
+        let text = r#"
+[[list]]
+id = "ban"
+title = "A list"
+jurisdiction = "EU"
+basis = "Act 1"
+source = "https://example.org/ban"
+
+[[vendor]]
+id = "top"
+name = "Top Holding"
+  [[vendor.listing]]
+  list = "ban"
+  listed_on = 2021-01-01
+
+[[vendor]]
+id = "mid"
+name = "Mid Co"
+parent = "top"
+parent_since = 2030-01-01
+
+[[vendor]]
+id = "leaf"
+name = "Leaf Co"
+parent = "mid"
+
+[[vendor]]
+id = "friend"
+name = "Friend Co"
+affiliates = ["top"]
+
+[[vendor]]
+id = "friend-sub"
+name = "Friend Sub"
+parent = "friend"
+
+[[vendor]]
+id = "loner"
+name = "Loner Co"
+
+[[vendor]]
+id = "loner-sub"
+name = "Loner Sub"
+parent = "loner"
+"#;
+        let file =
+            crate::registry::import::parse_toml(std::path::Path::new("t.toml"), text).unwrap();
+        let data = crate::registry::import::merge_and_validate(
+            &crate::registry::RegistryData::default(),
+            &[file],
+        )
+        .unwrap();
+        let may = reachable_by_listings(&data, &affiliation_index(&data));
+        let by_id: std::collections::BTreeMap<&str, bool> = data
+            .vendors
+            .iter()
+            .zip(&may)
+            .map(|(v, m)| (v.id.as_str(), *m))
+            .collect();
+        // A parent link not yet in force still counts (the walk ignores dates); an affiliate
+        // of a listed entity, and what it controls, can be reached; the rest cannot.
+        let expected = [
+            ("friend", true),
+            ("friend-sub", true),
+            ("leaf", true),
+            ("loner", false),
+            ("loner-sub", false),
+            ("mid", true),
+            ("top", true),
+        ];
+        assert_eq!(by_id.into_iter().collect::<Vec<_>>(), expected);
+    }
 
     #[test]
     fn description_columns_are_found_without_normalising_every_header() {
