@@ -916,9 +916,9 @@ impl CsvReader {
         Ok(())
     }
 
-    /// Makes `item` the record just read (at `line`), reusing its strings: the fields are read
-    /// in the order in which [`Item::from_fields`] asks for them (the quantity and the other
-    /// columns first), so the first malformed field named is the same.
+    /// Makes `item` the record just read (at `line`), reusing its strings: the quantity and the
+    /// other columns first, then the canonical fields in [`Item::set_fields`]' order, so the
+    /// first malformed field named is the same as with the other readers.
     fn fill_item(&self, line: u64, item: &mut Item) -> Result<()> {
         // A quantity that is not a whole number keeps the record: the value is carried as
         // written, with a warning (no verdict depends on it).
@@ -974,30 +974,16 @@ impl CsvReader {
         }
         item.line = line;
         item.sheet = None;
-        let at = |f: Field| self.map.get(f);
-        self.set(line, at(Field::AssetId), &mut item.asset_id)?;
-        let mut vendor = Some(std::mem::take(&mut item.vendor));
-        self.set(line, at(Field::Vendor), &mut vendor)?;
-        item.vendor = vendor.unwrap_or_default();
-        self.set(line, at(Field::Model), &mut item.model)?;
-        self.set(line, at(Field::Serial), &mut item.serial)?;
-        self.set(line, at(Field::Site), &mut item.site)?;
-        self.set(line, at(Field::Domain), &mut item.domain)?;
-        self.set(line, at(Field::Country), &mut item.country)?;
-        self.set(line, at(Field::Installed), &mut item.installed)?;
-        self.set(line, at(Field::Purpose), &mut item.purpose)?;
-        self.set(line, at(Field::Network), &mut item.network)?;
-        self.set(line, at(Field::Category), &mut item.category)?;
-        self.set(line, at(Field::Origin), &mut item.origin)?;
-        self.set(line, at(Field::Mac), &mut item.mac)?;
-        self.set(line, at(Field::FccId), &mut item.fcc_id)?;
-        item.check_identifiers();
+        item.set_fields(|f, slot| self.set(line, self.map.get(f), slot))?;
         if item.asset_id.is_none() {
             if let Some(i) = self.map.asset_id_fallback {
                 self.set(line, Some(i), &mut item.asset_id)?;
             }
         }
-        let installed = at(Field::Installed).and_then(|i| self.headers.get(i));
+        let installed = self
+            .map
+            .get(Field::Installed)
+            .and_then(|i| self.headers.get(i));
         match (&mut item.installed_column, installed) {
             (Some(have), Some(h)) if Arc::ptr_eq(have, h) => {}
             (slot, h) => *slot = h.cloned(),

@@ -75,28 +75,47 @@ impl Item {
         let mut item = Item {
             file: Arc::clone(file),
             line,
-            sheet: None,
-            asset_id: get(Field::AssetId)?,
-            vendor: get(Field::Vendor)?.unwrap_or_default(),
-            model: get(Field::Model)?,
-            serial: get(Field::Serial)?,
-            site: get(Field::Site)?,
-            domain: get(Field::Domain)?,
             quantity,
-            country: get(Field::Country)?,
-            installed: get(Field::Installed)?,
-            installed_column: None,
-            purpose: get(Field::Purpose)?,
-            network: get(Field::Network)?,
-            category: get(Field::Category)?,
-            origin: get(Field::Origin)?,
-            mac: get(Field::Mac)?,
-            fcc_id: get(Field::FccId)?,
             extra,
-            warnings: Vec::new(),
+            ..Item::default()
         };
-        item.check_identifiers();
+        item.set_fields(|f, slot| {
+            *slot = get(f)?;
+            Ok(())
+        })?;
         Ok(item)
+    }
+
+    /// Sets the canonical text fields (all but the quantity) through `set`, which is given each
+    /// field's slot in a fixed order (the first error wins; the vendor is empty when `set`
+    /// leaves `None`), then checks the device identifiers. A reader that refills one item
+    /// record after record lets `set` reuse the strings in the slots.
+    pub(crate) fn set_fields<E>(
+        &mut self,
+        mut set: impl FnMut(Field, &mut Option<String>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        set(Field::AssetId, &mut self.asset_id)?;
+        let mut vendor = Some(std::mem::take(&mut self.vendor));
+        set(Field::Vendor, &mut vendor)?;
+        self.vendor = vendor.unwrap_or_default();
+        for (field, slot) in [
+            (Field::Model, &mut self.model),
+            (Field::Serial, &mut self.serial),
+            (Field::Site, &mut self.site),
+            (Field::Domain, &mut self.domain),
+            (Field::Country, &mut self.country),
+            (Field::Installed, &mut self.installed),
+            (Field::Purpose, &mut self.purpose),
+            (Field::Network, &mut self.network),
+            (Field::Category, &mut self.category),
+            (Field::Origin, &mut self.origin),
+            (Field::Mac, &mut self.mac),
+            (Field::FccId, &mut self.fcc_id),
+        ] {
+            set(field, slot)?;
+        }
+        self.check_identifiers();
+        Ok(())
     }
 
     /// Warns about a device identifier that cannot be read (a MAC address in no known
