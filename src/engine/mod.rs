@@ -312,7 +312,7 @@ impl<'r> Evaluator<'r> {
             may_be_listed: Vec::new(),
         };
         let core = Core {
-            may_be_listed: reachable_by_listings(&registry.data, &core.affiliated),
+            may_be_listed: reachable_by_listings(registry, &core.affiliated),
             ..core
         };
         Ok(Evaluator::sharing(std::sync::Arc::new(core), 1))
@@ -1493,34 +1493,30 @@ impl<'r> Evaluator<'r> {
 /// one of those, has a listing. A superset of what `Evaluator::listed` finds on any date (its
 /// chain follows only the parent links in force, its affiliates only active ones).
 fn reachable_by_listings(
-    data: &crate::registry::RegistryData,
+    registry: &Registry,
     affiliated: &std::collections::HashMap<String, Vec<usize>>,
 ) -> Vec<bool> {
-    let at: std::collections::HashMap<&str, usize> = data
-        .vendors
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.as_str(), i))
-        .collect();
-    let listed = |i: usize| data.vendors.get(i).is_some_and(|v| !v.listings.is_empty());
+    let vendors = &registry.data.vendors;
+    let listed = |i: usize| vendors.get(i).is_some_and(|v| !v.listings.is_empty());
     let reached = |v: &Vendor| {
         !v.listings.is_empty()
             || affiliated
                 .get(&v.id)
                 .is_some_and(|a| a.iter().any(|&j| listed(j)))
     };
-    (0..data.vendors.len())
-        .map(|i| {
-            let mut cur = Some(i);
+    vendors
+        .iter()
+        .map(|v| {
+            let mut cur = Some(v);
             // At most one step per entity: a parent loop cannot hold the walk.
-            for _ in 0..=data.vendors.len() {
-                let Some(v) = cur.and_then(|c| data.vendors.get(c)) else {
+            for _ in 0..=vendors.len() {
+                let Some(v) = cur else {
                     return false;
                 };
                 if reached(v) {
                     return true;
                 }
-                cur = v.parent.as_deref().and_then(|p| at.get(p).copied());
+                cur = v.parent.as_deref().and_then(|p| registry.vendor(p));
             }
             false
         })
@@ -1640,7 +1636,19 @@ parent = "loner"
             &[file],
         )
         .unwrap();
-        let may = reachable_by_listings(&data, &affiliation_index(&data));
+        let affiliated = affiliation_index(&data);
+        let registry = Registry {
+            data,
+            source: "test".into(),
+            digest: String::new(),
+            schema_version: 0,
+            revision: 1,
+            last_change: None,
+            verified: true,
+            snapshot: None,
+        };
+        let may = reachable_by_listings(&registry, &affiliated);
+        let data = &registry.data;
         let by_id: std::collections::BTreeMap<&str, bool> = data
             .vendors
             .iter()
