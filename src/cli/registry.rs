@@ -706,24 +706,7 @@ fn list(db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
 fn show(id: &str, db: Option<&Path>, format: FormatArg) -> anyhow::Result<ExitStatus> {
     let reg = Registry::open_or_embedded(db)?;
     let Some(v) = reg.vendor(id) else {
-        let close: Vec<&str> = reg
-            .data
-            .vendors
-            .iter()
-            .filter(|v| v.id.contains(id) || id.contains(v.id.as_str()))
-            .map(|v| v.id.as_str())
-            .take(5)
-            .collect();
-        let hint = if close.is_empty() {
-            "run `tvcheck registry list` to see the ids".to_string()
-        } else {
-            format!("did you mean {}?", close.join(", "))
-        };
-        bail!(Error::new(
-            ErrorKind::Usage,
-            format!("no registry entry with id '{id}'")
-        )
-        .hint(hint));
+        bail!(tvcheck::registry::edit::no_entry(&reg.data, id));
     };
     let mut out = std::io::stdout().lock();
     if format == FormatArg::Json {
