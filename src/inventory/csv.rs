@@ -893,17 +893,36 @@ impl CsvReader {
         }
     }
 
-    /// The trimmed text of field `i` of the record (checked to be UTF-8).
-    fn text(&self, line: u64, i: usize) -> Result<&str> {
+    /// The record's bytes as one text, when they are all valid UTF-8: one check per record
+    /// rather than one per field (most records pass it).
+    fn record_text(&self) -> Option<&str> {
+        std::str::from_utf8(self.record.as_slice()).ok()
+    }
+
+    /// The trimmed text of field `i` of the record (checked to be UTF-8): cut from `whole`
+    /// (the record's text, when it is valid) where that falls on character boundaries, else
+    /// checked on its own (a field may be invalid even when the record's bytes together are
+    /// valid, if a character is split between fields).
+    fn text<'a>(&'a self, whole: Option<&'a str>, line: u64, i: usize) -> Result<&'a str> {
+        let cut = whole.zip(self.record.range(i)).and_then(|(w, r)| w.get(r));
+        if let Some(s) = cut {
+            return Ok(s.trim());
+        }
         let raw = self.record.get(i).unwrap_or_default();
         Ok(utf8_field(&self.path, line, &self.headers[i], i, raw)?.trim())
     }
 
     /// Sets `slot` to the text of field `i` (`None` when there is no such column or the field
     /// is empty), reusing the string `slot` holds.
-    fn set(&self, line: u64, i: Option<usize>, slot: &mut Option<String>) -> Result<()> {
+    fn set(
+        &self,
+        whole: Option<&str>,
+        line: u64,
+        i: Option<usize>,
+        slot: &mut Option<String>,
+    ) -> Result<()> {
         let text = match i {
-            Some(i) => self.text(line, i)?,
+            Some(i) => self.text(whole, line, i)?,
             None => "",
         };
         if text.is_empty() {
@@ -920,13 +939,14 @@ impl CsvReader {
     /// other columns first, then the canonical fields in [`Item::set_fields`]' order, so the
     /// first malformed field named is the same as with the other readers.
     fn fill_item(&self, line: u64, item: &mut Item) -> Result<()> {
+        let whole = self.record_text();
         // A quantity that is not a whole number keeps the record: the value is carried as
         // written, with a warning (no verdict depends on it).
         let qi = self.map.get(Field::Quantity);
         let mut bad_quantity = None;
         item.quantity = match qi {
             None => None,
-            Some(i) => match self.text(line, i)? {
+            Some(i) => match self.text(whole, line, i)? {
                 "" => None,
                 q => match parse_quantity(q) {
                     Some(n) => Some(n),
@@ -960,7 +980,7 @@ impl CsvReader {
             if let Some((qi, q)) = bad_quantity.take_if(|(qi, _)| *qi < i) {
                 put(&mut item.extra, &self.headers[qi], q);
             }
-            let v = self.text(line, i)?;
+            let v = self.text(whole, line, i)?;
             if !v.is_empty() {
                 put(&mut item.extra, &self.headers[i], v);
             }
@@ -974,10 +994,10 @@ impl CsvReader {
         }
         item.line = line;
         item.sheet = None;
-        item.set_fields(|f, slot| self.set(line, self.map.get(f), slot))?;
+        item.set_fields(|f, slot| self.set(whole, line, self.map.get(f), slot))?;
         if item.asset_id.is_none() {
             if let Some(i) = self.map.asset_id_fallback {
-                self.set(line, Some(i), &mut item.asset_id)?;
+                self.set(whole, line, Some(i), &mut item.asset_id)?;
             }
         }
         let installed = self
@@ -1123,6 +1143,30 @@ mod tests {
         assert_eq!(size, bytes.len() as u64);
         assert_eq!(sha, crate::source::digest::sha256_hex(bytes));
         out
+    }
+
+    /// Fields are cut from the record's text when the whole record is valid UTF-8; a
+    /// character split between two fields makes both invalid although the record's bytes
+    /// together are valid, and the row is still refused.
+    #[test]
+    fn a_character_split_between_fields_is_not_valid_utf8() {
+        let rows = read_all(
+            b"vendor,model\nAcme \xC3,\xA9x\nZTE,\xC3\xA9\n",
+            Some(encoding_rs::UTF_8),
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let e = rows[0].as_ref().unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Row);
+        assert!(
+            e.message
+                .contains("column 'vendor' (field 1) is not valid UTF-8"),
+            "{e}"
+        );
+        let item = rows[1].as_ref().unwrap();
+        assert_eq!(
+            (item.vendor.as_str(), item.model.as_deref()),
+            ("ZTE", Some("\u{e9}"))
+        );
     }
 
     #[test]
