@@ -27,7 +27,7 @@ pub struct CheckConfig {
     pub read: ReadOptions,
     /// The date the inventory is judged as of.
     pub as_of: Date,
-    /// Report ok items too.
+    /// Report ok items too (`--all`).
     pub all: bool,
     /// Treat every item as a new purchase.
     pub procurement: bool,
@@ -41,9 +41,6 @@ pub struct CheckConfig {
     pub rows_per_group: usize,
     /// The least verdict that fails the run (`--fail-on`; `None`: never fails on findings).
     pub fail_on: Option<Verdict>,
-    /// Ok items are shown in the groups of the human-readable formats (`--all` itself, not
-    /// the `all` that `--since-registry` needs).
-    pub show_ok: bool,
     /// How ambiguous install dates (`03/04/2019`) are read (`--date-format`); `None`: they are
     /// judged as unknown, with a warning.
     pub date_format: Option<crate::installed::DateOrder>,
@@ -68,7 +65,7 @@ pub fn run(
     registry: &Registry,
     policies: Vec<Policy>,
     waivers: Option<&Waivers>,
-    baseline: Option<&Baseline>,
+    compare: Compare<'_>,
     mut stream: Option<&mut Streamed>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Report> {
@@ -77,11 +74,24 @@ pub fn run(
         as_of: cfg.as_of,
         procurement: cfg.procurement,
     };
+    let Compare { baseline, since } = compare;
+    // The earlier registry's evaluator judges every item too, in the same pass.
+    let earlier = match since.as_ref().map(|s| &s.earlier) {
+        Some(Earlier::Registry { registry, waivers }) => Some(Evaluator::with_matching(
+            registry,
+            policies.clone(),
+            timing,
+            *waivers,
+            cfg.matching,
+        )?),
+        _ => None,
+    };
     let evaluator = Evaluator::with_matching(registry, policies, timing, waivers, cfg.matching)?;
     // What the folder walks skipped (links, hidden entries), listed with the reason.
     let skipped = discovered.skipped.into_iter().map(Into::into).collect();
     let inputs = discovered.inputs;
     let mut tally = Tally::new(cfg, registry, &evaluator, skipped, inputs.len(), baseline);
+    tally.compare_since(since);
     if let Some(s) = stream.as_deref_mut() {
         s.start(&tally.report)?;
     }
@@ -98,6 +108,7 @@ pub fn run(
         let (reader, outcome) = threads::judge_input(
             reader,
             &evaluator,
+            earlier.as_ref(),
             cfg.jobs,
             cfg.date_format,
             |next, judged| tally.record(&mut this, next, judged, stream.as_deref_mut(), progress),
@@ -112,63 +123,42 @@ pub fn run(
     Ok(report)
 }
 
-/// Each item's worst verdict per policy (with the index of the finding that gave it), keyed by
-/// (file, line).
-pub type VerdictMap =
-    std::collections::HashMap<(String, u64), std::collections::BTreeMap<String, (Verdict, usize)>>;
+/// The verdicts of an earlier report: per item (file, workbook sheet, line), per policy the
+/// worst verdict it had (an item absent had none: `ok` under every policy).
+pub type EarlierVerdicts = std::collections::HashMap<
+    (String, Option<String>, u64),
+    std::collections::BTreeMap<String, Verdict>,
+>;
 
-/// Each item's verdict per policy, keyed by (file, line): from a report made with `all`.
-pub fn verdict_map(report: &Report) -> VerdictMap {
-    let mut map = VerdictMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        let entry = map.entry((f.file.to_string(), f.line)).or_default();
-        if let Some(p) = &f.policy {
-            let slot = entry.entry(p.to_string()).or_insert((Verdict::Ok, i));
-            if f.verdict > slot.0 {
-                *slot = (f.verdict, i);
-            }
-        }
-    }
-    map
+/// What `--since-registry` compares a run's verdicts with. The comparison is made item by
+/// item while the run goes, so it streams like the run itself.
+pub struct Since<'a> {
+    /// What the report names: `revision N of PATH`, or the earlier report's path.
+    pub against: String,
+    /// Where the earlier verdicts come from.
+    pub earlier: Earlier<'a>,
 }
 
-/// The items whose verdict under some policy differs between `before` and `now` (both made
-/// with `all`, or `before` from an earlier report listing only non-ok items).
-pub fn verdict_changes(before: &VerdictMap, now: &Report) -> Vec<crate::report::VerdictChange> {
-    let now_map = verdict_map(now);
-    let policies: Vec<String> = now.policies.iter().map(|p| p.id.clone()).collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for f in &now.findings {
-        let key = (f.file.to_string(), f.line);
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        for p in &policies {
-            let after = now_map.get(&key).and_then(|m| m.get(p)).copied();
-            let was = before
-                .get(&key)
-                .and_then(|m| m.get(p))
-                .map_or(Verdict::Ok, |x| x.0);
-            let is = after.map_or(Verdict::Ok, |x| x.0);
-            if was != is {
-                let reason = after.map_or_else(
-                    || "no rule applies to it now".to_string(),
-                    |(_, i)| now.findings[i].reason.to_string(),
-                );
-                out.push(crate::report::VerdictChange {
-                    file: f.file.to_string(),
-                    line: f.line,
-                    asset_id: f.asset_id.as_deref().map(str::to_string),
-                    vendor: f.vendor.to_string(),
-                    model: f.model.as_deref().map(str::to_string),
-                    policy: p.clone(),
-                    before: was,
-                    after: is,
-                    reason,
-                });
-            }
-        }
-    }
-    out
+/// Where `--since-registry` takes the earlier verdicts from.
+pub enum Earlier<'a> {
+    /// An earlier revision of the registry: every item is judged against it too, by the same
+    /// judging threads in the same pass, with the same policies and options. Its waivers are
+    /// a copy of their own, so that the usage counts the report gives are this run's.
+    Registry {
+        /// The registry at that revision.
+        registry: &'a Registry,
+        /// The waivers, read again.
+        waivers: Option<&'a Waivers>,
+    },
+    /// The verdicts recorded in an earlier JSON report.
+    Report(EarlierVerdicts),
+}
+
+/// What a run compares its findings with, besides the rules.
+#[derive(Default)]
+pub struct Compare<'a> {
+    /// `--baseline`: the findings of an earlier report, known and accepted.
+    pub baseline: Option<&'a Baseline>,
+    /// `--since-registry`: the verdicts of an earlier registry revision or report.
+    pub since: Option<Since<'a>>,
 }

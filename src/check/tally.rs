@@ -1,7 +1,8 @@
 //! What a check run keeps while it goes: the report under construction, and per input and
 //! per record the counting, gating and rendering of what the judging threads return.
 
-use super::{CheckConfig, Progress};
+use super::threads::Judgement;
+use super::{CheckConfig, Earlier, EarlierVerdicts, Progress, Since};
 use crate::engine::{Assessment, Evaluator};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::inventory::discover::Input;
@@ -13,8 +14,8 @@ use crate::report::baseline::Baseline;
 use crate::report::stream::Streamed;
 use crate::report::{
     BaselineInfo, Counts, ExpiredWaiver, FailedInput, Gate, GroupSummary, InputInfo, PolicySummary,
-    RegistryInfo, Report, Row, RuleInfo, RunStatus, SkippedInput, SkippedRows, ToolInfo,
-    Unidentified, UnidentifiedTally, WaiverSummary, SKIPPED_ROWS_SHOWN,
+    RegistryInfo, Report, Row, RuleInfo, RunStatus, SinceInfo, SkippedInput, SkippedRows, ToolInfo,
+    Unidentified, UnidentifiedTally, VerdictChange, WaiverSummary, SKIPPED_ROWS_SHOWN,
 };
 
 /// The run so far.
@@ -29,6 +30,66 @@ pub(super) struct Tally<'c> {
     unidentified: UnidentifiedTally,
     /// The first input that could not be read at all: the run's error when nothing was read.
     first_failure: Option<Error>,
+    /// The `--since-registry` comparison so far.
+    since: Option<SinceTally>,
+}
+
+/// The `--since-registry` comparison so far: what it compares with and the items whose
+/// verdict changed, in reading order.
+struct SinceTally {
+    info: SinceInfo,
+    /// The earlier report's verdicts (`None`: the judging threads judged each item against
+    /// the earlier registry too).
+    verdicts: Option<EarlierVerdicts>,
+}
+
+impl SinceTally {
+    /// Compares `item`'s verdict under each of `policies` now (`a`) with its earlier one
+    /// (`before`, from the earlier registry; else from the earlier report); a change is noted
+    /// with the reason of the finding that gives the verdict now.
+    fn compare(
+        &mut self,
+        item: &Item,
+        a: &Assessment,
+        before: Option<&[Verdict]>,
+        policies: &[PolicySummary],
+    ) {
+        let recorded = match (&self.verdicts, before) {
+            (Some(v), None) => v.get(&(item.file.to_string(), item.sheet.clone(), item.line)),
+            _ => None,
+        };
+        for (i, (policy, &after)) in policies.iter().zip(&a.per_policy).enumerate() {
+            let was = match before {
+                Some(b) => b.get(i).copied().unwrap_or(Verdict::Ok),
+                None => recorded
+                    .and_then(|m| m.get(&policy.id))
+                    .copied()
+                    .unwrap_or(Verdict::Ok),
+            };
+            if was == after {
+                continue;
+            }
+            let reason = a
+                .findings
+                .iter()
+                .find(|f| f.policy == policy.id && f.verdict == after)
+                .map_or_else(
+                    || "no rule applies to it now".to_string(),
+                    |f| f.reason.clone(),
+                );
+            self.info.changes.push(VerdictChange {
+                file: item.file.to_string(),
+                line: item.line,
+                asset_id: item.asset_id.clone(),
+                vendor: item.vendor.clone(),
+                model: item.model.clone(),
+                policy: policy.id.clone(),
+                before: was,
+                after,
+                reason,
+            });
+        }
+    }
 }
 
 /// One input so far.
@@ -121,7 +182,26 @@ impl<'c> Tally<'c> {
             not_ok: 0,
             unidentified: UnidentifiedTally::default(),
             first_failure: None,
+            since: None,
         }
+    }
+
+    /// Compares every item's verdicts with those of `since` (when given) as the run goes.
+    pub(super) fn compare_since(&mut self, since: Option<Since<'_>>) {
+        self.since = since.map(|s| {
+            let (registry_sha256, verdicts) = match s.earlier {
+                Earlier::Registry { registry, .. } => (Some(registry.digest.clone()), None),
+                Earlier::Report(v) => (None, Some(v)),
+            };
+            SinceTally {
+                info: SinceInfo {
+                    against: s.against,
+                    registry_sha256,
+                    changes: Vec::new(),
+                },
+                verdicts,
+            }
+        });
     }
 
     /// An input that could not be opened: listed as skipped (a file in a folder that is no
@@ -148,7 +228,7 @@ impl<'c> Tally<'c> {
         &mut self,
         this: &mut InputTally,
         next: &mut Result<Item>,
-        judged: Option<(Assessment, bool)>,
+        judged: Option<Judgement>,
         mut stream: Option<&mut Streamed>,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<bool> {
@@ -170,7 +250,12 @@ impl<'c> Tally<'c> {
                 return Ok(false);
             }
         };
-        let Some((a, rewritten)) = judged else {
+        let Some(Judgement {
+            assessment: a,
+            rewritten,
+            before,
+        }) = judged
+        else {
             return Ok(true);
         };
         if rewritten {
@@ -201,6 +286,9 @@ impl<'c> Tally<'c> {
         if !a.identified {
             self.unidentified.add(&item.vendor, || item_place(item));
         }
+        if let Some(since) = &mut self.since {
+            since.compare(item, &a, before.as_deref(), &report.policies);
+        }
         this.counts.add(&a);
         report.summary.add(&a);
         for (summary, v) in report.policies.iter_mut().zip(&a.per_policy) {
@@ -225,7 +313,7 @@ impl<'c> Tally<'c> {
                 }
             }
             self.referenced.note(&row);
-            if row.verdict != Verdict::Ok || self.cfg.show_ok {
+            if row.verdict != Verdict::Ok || self.cfg.all {
                 report.finding_groups.push(&row);
             }
             match stream.as_deref_mut() {
@@ -309,6 +397,7 @@ impl<'c> Tally<'c> {
             not_ok,
             unidentified,
             first_failure,
+            since,
         } = self;
         if report.summary.items == 0 {
             if let Some(e) = first_failure {
@@ -356,6 +445,7 @@ impl<'c> Tally<'c> {
             report.groups = groups_by_dir(&report.inputs);
         }
         report.waivers = waivers.map(waiver_summary);
+        report.since = since.map(|s| s.info);
         report.unidentified = unidentified.finish();
         let dictionary = referenced.resolve(registry);
         report.entries = dictionary.entries;

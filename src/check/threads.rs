@@ -21,9 +21,18 @@ type Batch = Vec<Result<Item>>;
 /// A batch and its place in the input (batches are numbered from 0 in reading order).
 type Numbered = (u64, Batch);
 
-/// A judged batch: per record, its assessment and whether its install date was rewritten to
-/// `YYYY-MM-DD` (`None` for a record that could not be read).
-type Judged = (u64, Batch, Vec<Option<(crate::engine::Assessment, bool)>>);
+/// A judged batch: per record, its judgement (`None` for a record that could not be read).
+type Judged = (u64, Batch, Vec<Option<Judgement>>);
+
+/// What the judging threads make of one record.
+pub(super) struct Judgement {
+    /// Its assessment.
+    pub(super) assessment: Assessment,
+    /// Whether its install date was rewritten to `YYYY-MM-DD`.
+    pub(super) rewritten: bool,
+    /// Its verdict per policy as the earlier registry of `--since-registry` judges it.
+    pub(super) before: Option<Vec<crate::model::Verdict>>,
+}
 
 /// Reads every record of `reader` into numbered batches sent to `tx`, stopping after the end
 /// of the file, a fatal error (sent as the last element) or when the judging threads have
@@ -88,9 +97,11 @@ fn read_batches(
 
 /// Judges the batches coming from `rx` (shared by the judging threads) and sends them on to
 /// `tx`, until the reader is done or the rendering thread has gone: each item's install date
-/// is read ([`crate::installed::normalize`]) and the item assessed.
+/// is read ([`crate::installed::normalize`]) and the item assessed (and assessed by
+/// `earlier` too, when given).
 fn judge_batches(
     evaluator: &Evaluator<'_>,
+    earlier: Option<&Evaluator<'_>>,
     rx: &std::sync::Mutex<std::sync::mpsc::Receiver<Numbered>>,
     tx: &std::sync::mpsc::SyncSender<Judged>,
     date_format: Option<crate::installed::DateOrder>,
@@ -108,7 +119,11 @@ fn judge_batches(
             .map(|next| {
                 let item = next.as_mut().ok()?;
                 let rewritten = crate::installed::normalize(item, date_format);
-                Some((evaluator.assess(item), rewritten))
+                Some(Judgement {
+                    assessment: evaluator.assess(item),
+                    rewritten,
+                    before: earlier.map(|e| e.assess(item).per_policy),
+                })
             })
             .collect();
         if tx.send((seq, batch, judged)).is_err() {
@@ -117,17 +132,18 @@ fn judge_batches(
     }
 }
 
-/// Reads every record of `reader` and judges its items on `jobs` threads; calls `each` on the
-/// calling thread for every record in reading order, with the item's assessment and whether
-/// its install date was rewritten (`None` for a record that could not be read). `each`
+/// Reads every record of `reader` and judges its items on `jobs` threads (by `evaluator`, and
+/// by `earlier` too when given); calls `each` on the calling thread for every record in
+/// reading order, with its judgement (`None` for a record that could not be read). `each`
 /// returns `Ok(false)` to stop reading. Returns the reader (its digest is complete when the
 /// whole file was read) and what `each` returned last.
 pub(super) fn judge_input(
     reader: Reader,
     evaluator: &Evaluator<'_>,
+    earlier: Option<&Evaluator<'_>>,
     jobs: usize,
     date_format: Option<crate::installed::DateOrder>,
-    mut each: impl FnMut(&mut Result<Item>, Option<(Assessment, bool)>) -> Result<bool>,
+    mut each: impl FnMut(&mut Result<Item>, Option<Judgement>) -> Result<bool>,
 ) -> (Result<Reader>, Result<()>) {
     let jobs = jobs.max(1);
     std::thread::scope(|scope| {
@@ -158,12 +174,20 @@ pub(super) fn judge_input(
         let mut judges = Vec::with_capacity(jobs);
         for n in 0..jobs {
             let core = evaluator.core();
+            let earlier_core = earlier.map(Evaluator::core);
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("tvcheck-judge-{n}"))
                 .spawn_scoped(scope, move || {
                     let evaluator = Evaluator::sharing(core, jobs);
-                    judge_batches(&evaluator, &work_rx, &done_tx, date_format);
+                    let earlier = earlier_core.map(|c| Evaluator::sharing(c, jobs));
+                    judge_batches(
+                        &evaluator,
+                        earlier.as_ref(),
+                        &work_rx,
+                        &done_tx,
+                        date_format,
+                    );
                 });
             match spawned {
                 Ok(h) => judges.push(h),

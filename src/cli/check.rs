@@ -11,61 +11,52 @@ use tvcheck::{Date, Registry, Verdict};
 use super::args::{CheckArgs, FailOn, GroupBy, OutputSpec};
 use super::ExitStatus;
 
-/// Compares with an earlier registry revision (a number, with --db) or an earlier JSON report.
-fn since(
-    spec: &str,
-    args: &CheckArgs,
-    cfg: &CheckConfig,
-    registry: &Registry,
-    policies: Vec<tvcheck::policy::Policy>,
-    now: &tvcheck::Report,
-) -> anyhow::Result<tvcheck::report::SinceInfo> {
-    type Map = tvcheck::check::VerdictMap;
-    let (before, against, sha): (Map, String, Option<String>) = if let Ok(rev) = spec.parse::<u64>()
-    {
-        let Some(db) = args.db.as_deref() else {
-            return Err(tvcheck::Error::new(
-                tvcheck::ErrorKind::Usage,
-                "--since-registry REV compares with a revision of a registry database",
-            )
-            .hint("pass --db PATH, or give an earlier JSON report instead of a revision")
-            .into());
-        };
-        let store = tvcheck::registry::Store::open(db, false)?;
-        let old = registry.at_revision(&store, rev)?;
-        // Waivers are read again so that their usage counts stay those of this run.
-        let waivers = args
-            .waivers
-            .as_deref()
-            .map(tvcheck::policy::waiver::Waivers::load)
-            .transpose()?;
-        let old_report = tvcheck::check::run(
-            cfg,
-            &old,
-            policies,
-            waivers.as_ref(),
-            None,
-            None,
-            &mut |_| {},
-        )?;
-        (
-            tvcheck::check::verdict_map(&old_report),
-            format!("revision {rev} of {}", tvcheck::error::display_path(db)),
-            Some(old.digest),
-        )
-    } else {
+/// What `--since-registry` names, read before the run: an earlier revision of the registry
+/// database (with the waivers read again, so that the usage counts stay this run's), or the
+/// verdicts of an earlier JSON report.
+enum EarlierRun {
+    Revision {
+        registry: Box<Registry>,
+        waivers: Option<tvcheck::policy::waiver::Waivers>,
+        against: String,
+    },
+    Report(Option<tvcheck::check::Since<'static>>),
+}
+
+impl EarlierRun {
+    fn read(spec: &str, args: &CheckArgs, registry: &Registry) -> anyhow::Result<EarlierRun> {
+        if let Ok(rev) = spec.parse::<u64>() {
+            let Some(db) = args.db.as_deref() else {
+                return Err(tvcheck::Error::new(
+                    tvcheck::ErrorKind::Usage,
+                    "--since-registry REV compares with a revision of a registry database",
+                )
+                .hint("pass --db PATH, or give an earlier JSON report instead of a revision")
+                .into());
+            };
+            let store = tvcheck::registry::Store::open(db, false)?;
+            let old = registry.at_revision(&store, rev)?;
+            let waivers = args
+                .waivers
+                .as_deref()
+                .map(tvcheck::policy::waiver::Waivers::load)
+                .transpose()?;
+            return Ok(EarlierRun::Revision {
+                registry: Box::new(old),
+                waivers,
+                against: format!("revision {rev} of {}", tvcheck::error::display_path(db)),
+            });
+        }
         let path = std::path::Path::new(spec);
-        let mut map: Map = Map::new();
+        let mut verdicts = tvcheck::check::EarlierVerdicts::new();
         tvcheck::report::merge::for_each_earlier(path, "earlier report", &mut |f| {
             if let Some(p) = f.policy {
-                let slot = map
-                    .entry((f.file, f.line))
+                let slot = verdicts
+                    .entry((f.file, f.sheet, f.line))
                     .or_default()
                     .entry(p)
-                    .or_insert((Verdict::Ok, 0));
-                if f.verdict > slot.0 {
-                    slot.0 = f.verdict;
-                }
+                    .or_insert(Verdict::Ok);
+                *slot = (*slot).max(f.verdict);
             }
             Ok(())
         })
@@ -76,13 +67,29 @@ fn since(
                 e
             }
         })?;
-        (map, tvcheck::error::display_path(path), None)
-    };
-    Ok(tvcheck::report::SinceInfo {
-        against,
-        registry_sha256: sha,
-        changes: tvcheck::check::verdict_changes(&before, now),
-    })
+        Ok(EarlierRun::Report(Some(tvcheck::check::Since {
+            against: tvcheck::error::display_path(path),
+            earlier: tvcheck::check::Earlier::Report(verdicts),
+        })))
+    }
+
+    /// The comparison the run makes item by item.
+    fn since(&mut self) -> Option<tvcheck::check::Since<'_>> {
+        match self {
+            EarlierRun::Revision {
+                registry,
+                waivers,
+                against,
+            } => Some(tvcheck::check::Since {
+                against: against.clone(),
+                earlier: tvcheck::check::Earlier::Registry {
+                    registry,
+                    waivers: waivers.as_ref(),
+                },
+            }),
+            EarlierRun::Report(since) => since.take(),
+        }
+    }
 }
 
 /// A spinner with the item count on standard error, only when it is a terminal.
@@ -220,13 +227,21 @@ fn run_merged(
             }
         }
     };
-    let policies_again = policies.clone();
+    let mut earlier = args
+        .since_registry
+        .as_deref()
+        .map(|spec| EarlierRun::read(spec, &args, &registry))
+        .transpose()?;
+    let compare = tvcheck::check::Compare {
+        baseline: baseline.as_ref(),
+        since: earlier.as_mut().and_then(EarlierRun::since),
+    };
     let report = tvcheck::check::run(
         &cfg,
         &registry,
         policies,
         waivers.as_ref(),
-        baseline.as_ref(),
+        compare,
         streamed.as_mut(),
         &mut on_progress,
     );
@@ -235,21 +250,6 @@ fn run_merged(
     }
     let mut report = report?;
     report.tool.config = config.map(|c| c.info);
-    if let Some(spec) = &args.since_registry {
-        report.since = Some(since(
-            spec,
-            &args,
-            &cfg,
-            &registry,
-            policies_again,
-            &report,
-        )?);
-        if !args.all {
-            report
-                .findings
-                .retain(|f| !(f.verdict == Verdict::Ok && f.policy.is_none()));
-        }
-    }
     // The skeleton first: if it cannot be written, the run fails and no report is put in
     // place.
     if let Some(path) = &args.unidentified_out {
@@ -301,9 +301,7 @@ fn plan(args: &CheckArgs, config: Option<&super::config_file::Loaded>) -> anyhow
         .collect::<Result<_, _>>()?;
     // Findings are streamed (constant memory) when every rendering can take them that way
     // and nothing needs them all at once afterwards.
-    let streamed = if args.since_registry.is_none()
-        && formats.iter().all(|f| report::stream::streamable(*f))
-    {
+    let streamed = if formats.iter().all(|f| report::stream::streamable(*f)) {
         let mut s = report::stream::Streamed::new();
         for (o, format) in outputs.iter().zip(&formats) {
             match &o.path {
@@ -397,8 +395,7 @@ fn check_config(args: &CheckArgs) -> anyhow::Result<CheckConfig> {
             encoding: args.encoding,
         },
         as_of: args.as_of.unwrap_or_else(Date::today_utc),
-        all: args.all || args.since_registry.is_some(),
-        show_ok: args.all,
+        all: args.all,
         fail_on: match args.fail_on {
             FailOn::Violation => Some(Verdict::Violation),
             FailOn::Review => Some(Verdict::Review),

@@ -549,6 +549,51 @@ fn since_registry_lists_the_items_whose_verdict_changed() {
         "{}",
         table.stdout
     );
+    // The comparison is made item by item as the run goes: a streamed report (JSON to a
+    // file) and one rendered from memory (beside a table) say the same, with and without
+    // --all; --all adds the ok items and changes nothing else.
+    let base = [
+        "check",
+        "inv.csv",
+        "--db",
+        "reg.db",
+        "--as-of",
+        "2026-01-01",
+        "--since-registry",
+        "1",
+    ];
+    let run_to = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        env.run(&a).code(1);
+    };
+    run_to(&["-o", "json=streamed.json"]);
+    run_to(&["-o", "json=held.json", "-o", "table=t.txt"]);
+    run_to(&["--all", "-o", "json=all.json"]);
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(env.path(f)).unwrap()).unwrap()
+    };
+    let (streamed, held, all) = (read("streamed.json"), read("held.json"), read("all.json"));
+    assert_eq!(streamed["since"], held["since"]);
+    assert_eq!(streamed["findings"], held["findings"]);
+    assert_eq!(streamed["since"], all["since"]);
+    assert_eq!(streamed["since"]["changes"].as_array().unwrap().len(), 1);
+    let verdicts = |r: &serde_json::Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}={}",
+                    f["asset_id"].as_str().unwrap(),
+                    f["verdict"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(verdicts(&streamed), ["A1=violation", "B1=violation"]);
+    assert_eq!(verdicts(&all), ["A1=violation", "B1=violation", "E1=ok"]);
     env.run(&["check", "inv.csv", "--since-registry", "1"])
         .error(&["--since-registry REV compares with a revision of a registry database"]);
 }
