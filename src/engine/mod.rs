@@ -6,6 +6,8 @@
 //! or through a controlling parent whose control still holds? And what does time make of it
 //! (deadline ahead: review with days left; passed or banned outright: violation)?
 
+mod scope;
+
 use serde::Serialize;
 
 use crate::date::Date;
@@ -13,7 +15,7 @@ use crate::matcher::Tier;
 use crate::matcher::{Candidate, MatchKind, MatchOptions, MatchResult, Matcher};
 use crate::model::{Item, Verdict};
 use crate::policy::waiver::{Lookup, Subject, Waivers};
-use crate::policy::{Category, Domain, Network, Policy, Rule, RuleKind, Severity, Unknown};
+use crate::policy::{Policy, Rule, RuleKind, Severity, Unknown};
 use crate::registry::{Confidence, Registry, Scope, Vendor};
 
 /// One designation that applies to an item, and which entity carries it.
@@ -179,6 +181,8 @@ pub struct Evaluator<'r> {
     vendors: std::cell::RefCell<Cache<std::rc::Rc<crate::matcher::VendorMatch>>>,
     /// Model-pattern matches per distinct model string.
     models: std::cell::RefCell<Cache<std::rc::Rc<[crate::matcher::Candidate]>>>,
+    /// Readings of the scope columns' values.
+    scope: std::cell::RefCell<scope::ScopeMemo>,
 }
 
 /// What every evaluator of a run shares: nothing in it changes while items are judged (waiver
@@ -195,6 +199,9 @@ pub struct Core<'r> {
     /// date, or an affiliate of one of them is listed on some list at some date. An entity no
     /// listing reaches is passed over by listed-entity rules without walking its chain.
     may_be_listed: Vec<bool>,
+    /// Per policy and rule (in their order), the country groups of a country test, resolved
+    /// once rather than per item.
+    country_groups: Vec<Vec<Vec<&'static crate::countries::Group>>>,
 }
 
 impl<'r> std::ops::Deref for Evaluator<'r> {
@@ -300,6 +307,21 @@ impl<'r> Evaluator<'r> {
         } else {
             policies
         };
+        let country_groups = policies
+            .iter()
+            .map(|p| {
+                p.rules
+                    .iter()
+                    .map(|r| match &r.kind {
+                        RuleKind::CountryTest { member_of } => member_of
+                            .iter()
+                            .filter_map(|g| crate::countries::group(g))
+                            .collect(),
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            })
+            .collect();
         let core = Core {
             // Retired entries are matched too, so that their items are identified ("no longer
             // applies since ...") rather than unknown; no rule judges them.
@@ -310,6 +332,7 @@ impl<'r> Evaluator<'r> {
             waivers,
             affiliated: affiliation_index(&registry.data),
             may_be_listed: Vec::new(),
+            country_groups,
         };
         let core = Core {
             may_be_listed: reachable_by_listings(registry, &core.affiliated),
@@ -330,6 +353,7 @@ impl<'r> Evaluator<'r> {
                 MODEL_CACHE_GENERATION,
                 evaluators,
             )),
+            scope: std::cell::RefCell::default(),
         }
     }
 
@@ -496,10 +520,10 @@ impl<'r> Evaluator<'r> {
         };
         let mut findings = Vec::new();
         let mut per_policy = Vec::with_capacity(self.policies.len());
-        for policy in &self.policies {
+        for (policy, groups) in self.policies.iter().zip(&self.country_groups) {
             let mut worst = Verdict::Ok;
-            for rule in &policy.rules {
-                if let Some(f) = self.apply_rule(item, m, policy, rule) {
+            for (rule, groups) in policy.rules.iter().zip(groups) {
+                if let Some(f) = self.apply_rule(item, m, policy, rule, groups) {
                     worst = worst.max(f.verdict);
                     findings.push(f);
                 }
@@ -570,12 +594,15 @@ impl<'r> Evaluator<'r> {
         ))
     }
 
+    /// The finding of `rule` of `policy` for an item (`groups`: the rule's country groups,
+    /// for a country test), if any.
     fn apply_rule(
         &self,
         item: &Item,
         m: &MatchResult,
         policy: &Policy,
         rule: &Rule,
+        groups: &[&crate::countries::Group],
     ) -> Option<Finding> {
         let t = self.timing;
         if t.as_of < rule.effective {
@@ -584,7 +611,10 @@ impl<'r> Evaluator<'r> {
         // Scope: domain.
         let mut scope_note: Option<String> = None;
         if let Some(domains) = &rule.domains {
-            let item_domain = item.domain.as_deref().and_then(Domain::from_inventory);
+            let item_domain = item
+                .domain
+                .as_deref()
+                .and_then(|d| self.scope.borrow_mut().domain(d));
             match item_domain {
                 Some(d) if domains.contains(&d) => {}
                 Some(_) => return None,
@@ -610,22 +640,16 @@ impl<'r> Evaluator<'r> {
         }
         // Scope: network technology (a 5G-only requirement).
         if let Some(networks) = &rule.networks {
-            let stated = item
-                .network
-                .as_deref()
-                .map(Network::from_inventory)
-                .filter(|n| !n.is_empty())
-                .or_else(|| {
-                    item.domain
-                        .as_deref()
-                        .map(Network::from_inventory)
-                        .filter(|n| !n.is_empty())
-                });
-            let names: Vec<&str> = networks.iter().map(|n| n.as_str()).collect();
+            let read = |v: Option<&str>| {
+                v.map(|v| self.scope.borrow_mut().networks(v))
+                    .filter(|n| !n.is_empty())
+            };
+            let stated = read(item.network.as_deref()).or_else(|| read(item.domain.as_deref()));
             match stated {
                 Some(ns) if ns.iter().any(|n| networks.contains(n)) => {}
                 Some(_) => return None,
                 None => {
+                    let names: Vec<&str> = networks.iter().map(|n| n.as_str()).collect();
                     let note = format!(
                         "the rule applies to {} networks only and the item's network is not stated: check whether it serves one (column 'network')",
                         names.join(", ").to_uppercase()
@@ -640,7 +664,11 @@ impl<'r> Evaluator<'r> {
         // Scope: equipment category. An item whose category is not stated, or not in the
         // vocabulary, makes no claim to be one of the rule's categories: not judged.
         if let Some(categories) = &rule.categories {
-            match item.category.as_deref().and_then(Category::from_inventory) {
+            let stated = item
+                .category
+                .as_deref()
+                .and_then(|c| self.scope.borrow_mut().category(c));
+            match stated {
                 Some(c) if categories.contains(&c.category) => {
                     if let Some(doubt) = c.doubt {
                         scope_note = Some(match scope_note {
@@ -652,7 +680,7 @@ impl<'r> Evaluator<'r> {
                 _ => return None,
             }
         }
-        let coverage = self.coverage(item, m, policy, rule);
+        let coverage = self.coverage(item, m, policy, rule, groups);
         let (cand, chain, listings, why, mut verdict, deadline_info, time_note) = match coverage {
             Coverage::No => return None,
             Coverage::Review {
@@ -1184,7 +1212,14 @@ impl<'r> Evaluator<'r> {
         }
     }
 
-    fn coverage(&self, item: &Item, m: &MatchResult, policy: &Policy, rule: &Rule) -> Coverage {
+    fn coverage(
+        &self,
+        item: &Item,
+        m: &MatchResult,
+        policy: &Policy,
+        rule: &Rule,
+        groups: &[&crate::countries::Group],
+    ) -> Coverage {
         match &rule.kind {
             RuleKind::ListedEntity { lists } => self.listed(item, m, policy, lists.as_deref()),
             RuleKind::NamedEntities { entities } => {
@@ -1208,17 +1243,13 @@ impl<'r> Evaluator<'r> {
                 Coverage::No
             }
             RuleKind::CountryTest { member_of } => {
-                let groups: Vec<&crate::countries::Group> = member_of
-                    .iter()
-                    .filter_map(|g| crate::countries::group(g))
-                    .collect();
-                let names: Vec<String> = member_of.iter().map(|g| g.to_uppercase()).collect();
-                let fails = |cc: &str| !groups.iter().any(|g| g.is_member(cc, self.timing.as_of));
-                let test = format!(
-                    "not a member of {} on {}",
-                    join_or(&names),
-                    self.timing.as_of
-                );
+                let as_of = self.timing.as_of;
+                let fails = |cc: &str| !groups.iter().any(|g| g.is_member(cc, as_of));
+                // Written only for a finding.
+                let test = || {
+                    let names: Vec<String> = member_of.iter().map(|g| g.to_uppercase()).collect();
+                    format!("not a member of {} on {as_of}", join_or(&names))
+                };
                 self.country_rule(item, m, &fails, &test)
             }
             RuleKind::NamedCountries {
@@ -1250,7 +1281,7 @@ impl<'r> Evaluator<'r> {
                     };
                 }
                 let fails = |cc: &str| countries.iter().any(|c| c == cc);
-                let test = format!("one of the states named by {}", policy.id);
+                let test = || format!("one of the states named by {}", policy.id);
                 self.country_rule(item, m, &fails, &test)
             }
             RuleKind::ForeignProduced { produced_outside } => {
@@ -1394,7 +1425,7 @@ impl<'r> Evaluator<'r> {
         item: &Item,
         m: &MatchResult,
         fails: &dyn Fn(&str) -> bool,
-        test: &str,
+        test: &dyn Fn() -> String,
     ) -> Coverage {
         let cands: Vec<&Candidate> = m.ranked();
         let country_name =
@@ -1408,6 +1439,7 @@ impl<'r> Evaluator<'r> {
                 if fails(cc) && self.tier(c.vendor) == Tier::Ieee {
                     // A registered address is indicative, never enough for a violation.
                     let mut why = self.identity_text(item, c);
+                    let test = test();
                     why.push_str(&format!(
                         ", registered with the IEEE at an address in {}, {test}; that is the {}: confirm the manufacturer's country of registration",
                         country_name(cc),
@@ -1422,6 +1454,7 @@ impl<'r> Evaluator<'r> {
                 }
                 if fails(cc) {
                     let mut why = self.identity_text(item, c);
+                    let test = test();
                     if pos == 0 {
                         why.push_str(&format!(", registered in {}, {test}", country_name(cc)));
                     } else {
@@ -1456,9 +1489,10 @@ impl<'r> Evaluator<'r> {
                     chain: Vec::new(),
                     listings: Vec::new(),
                     why: format!(
-                        "the inventory gives the manufacturer's country of '{}' as {}, {test}",
+                        "the inventory gives the manufacturer's country of '{}' as {}, {}",
                         item.vendor,
-                        country_name(&cc)
+                        country_name(&cc),
+                        test()
                     ),
                 },
                 Some(_) => Coverage::No,
