@@ -109,8 +109,9 @@ pub(crate) fn write_json_fragment<W: ?Sized + std::io::Write>(
     w: &mut W,
     fragment: &str,
 ) -> std::io::Result<()> {
-    // Fast path: every character left to escape here is DEL or outside ASCII.
-    if fragment.bytes().all(|b| b < 0x7f) {
+    // Fast path: every character left to escape here is DEL or outside ASCII (both tests run
+    // a word or a vector at a time).
+    if fragment.is_ascii() && memchr::memchr(0x7f, fragment.as_bytes()).is_none() {
         return w.write_all(fragment.as_bytes());
     }
     let mut rest = fragment;
@@ -272,6 +273,10 @@ mod tests {
         assert!(!text.chars().any(|c| c != '\n' && is_escaped(c)), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
+        // DEL in an otherwise ASCII string (the fast path's test).
+        let del = serde_json::json!({ "k": "ab\u{7f}c" });
+        let text = String::from_utf8(json_to_vec_pretty(&del).unwrap()).unwrap();
+        assert!(text.contains(r#""ab\u007fc""#), "{text}");
         // Without such characters: serde_json's own pretty output, byte for byte.
         let plain = serde_json::json!({ "k": "Huawei \"x\" \\", "n": [1, {"a": null}], "e": {} });
         assert_eq!(
