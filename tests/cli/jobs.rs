@@ -51,6 +51,21 @@ fn inventory(n: usize) -> String {
 fn reports_do_not_depend_on_the_number_of_judging_threads() {
     let env = Env::new();
     env.file("inv.csv", inventory(5000));
+    // An earlier report, for --since-registry (compared item by item as the run goes).
+    env.run_env(
+        &[
+            "check",
+            "inv.csv",
+            "--policy",
+            "lt-5g",
+            "--as-of",
+            "2019-01-01",
+            "--allow-incomplete",
+            "-o",
+            "json=earlier.json",
+        ],
+        &[EPOCH],
+    );
     let run = |jobs: &str| {
         let out = env.run_env(
             &[
@@ -63,6 +78,8 @@ fn reports_do_not_depend_on_the_number_of_judging_threads() {
                 "--as-of",
                 "2026-06-01",
                 "--allow-incomplete",
+                "--since-registry",
+                "earlier.json",
                 "--jobs",
                 jobs,
                 "-o",
@@ -89,6 +106,7 @@ fn reports_do_not_depend_on_the_number_of_judging_threads() {
     assert_eq!(report["skipped_rows"]["count"], 4);
     assert!(report["summary"]["violations"].as_u64().unwrap() > 1000);
     assert!(report["warnings"]["count"].as_u64().unwrap() > 40);
+    assert!(report["since"]["changes"].as_array().unwrap().len() > 1000);
     for jobs in ["2", "7"] {
         assert_eq!(run(jobs), one, "table with --jobs {jobs}");
         for ext in ["json", "csv", "sarif", "md"] {
